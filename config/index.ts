@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../lib/errors.ts';
+
+/**
+ * The one place that reads the environment. `loadConfig(env)` validates everything once at
+ * start, reports every problem at once (one line per variable), and returns a frozen object.
+ *
+ * Secrets (IMAP password, encryption and HMAC keys) come from the environment or from files
+ * named by `*_FILE` variables; never from the repository. For local development
+ * `scripts/services.sh` generates them under `.local/secrets/`, and the defaults below point
+ * there, so `npm start` and `npm test` work on a fresh clone.
+ */
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Documented defaults. Ports mirror scripts/services.sh (change both via the environment). */
+export const DEFAULTS = {
+  KCC_LOCAL_DIR: path.join(REPO_ROOT, '.local'),
+  KCC_KAFKA_BROKERS: '127.0.0.1:19092',
+  KCC_KAFKA_CLIENT_ID: 'kcc-intake',
+  // Topic names carry a version so that a contract change gets a new topic, not a mix.
+  KCC_TOPIC_PREFIX: 'kcc',
+  KCC_TOPIC_PARTITIONS: '6',
+  // Register M1533: Kafka is a buffer, not a store. 3 days covers a long weekend outage.
+  KCC_TOPIC_RETENTION_MS: String(3 * 24 * 3600 * 1000),
+  // Upper bound we accept on any topic we use: a topic kept longer is refused at start.
+  KCC_TOPIC_MAX_RETENTION_MS: String(7 * 24 * 3600 * 1000),
+  KCC_MONGO_URL: 'mongodb://127.0.0.1:27018/kcc',
+  KCC_IMAP_HOST: '127.0.0.1',
+  KCC_IMAP_PORT: '10143',
+  KCC_IMAP_SECURE: 'false',
+  KCC_IMAP_USER: 'intake@kcc.test',
+  KCC_IMAP_MAILBOXES: 'INBOX',
+  KCC_IMAP_PROCESSED_FOLDER: 'Processed',
+  KCC_SMTP_HOST: '127.0.0.1',
+  KCC_SMTP_PORT: '10025',
+  KCC_SMTP_SECURE: 'false',
+  KCC_MAIL_FROM: 'KCC Logius <intake@kcc.test>',
+  // Kafka's default max.message.bytes is 1 MiB; larger messages travel by claim check.
+  KCC_CLAIM_CHECK_THRESHOLD_BYTES: String(1024 * 1024),
+  // Mail servers commonly cap messages at 25-50 MiB; we refuse more than 50.
+  KCC_MAX_MESSAGE_BYTES: String(50 * 1024 * 1024),
+  KCC_ID_DOCUMENT_MAX_DAYS: '30',
+  KCC_TESSDATA_DIR: '/usr/share/tesseract-ocr/5/tessdata',
+  KCC_OCR_WORKERS: String(Math.max(1, os.availableParallelism())),
+  KCC_LOG_LEVEL: 'info',
+  KCC_SWEEP_INTERVAL_MS: '60000',
+} as const;
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const positiveInt = z.coerce.number().int().positive();
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(z.string()).min(1));
+const key32 = z
+  .string()
+  .transform((s) => Buffer.from(s.trim(), 'base64url'))
+  .refine((b) => b.length === 32, 'must be 32 bytes, base64url-encoded (e.g. `head -c 32 /dev/urandom | base64`)');
+
+const schema = z.object({
+  KCC_LOCAL_DIR: z.string().min(1),
+  KCC_KAFKA_BROKERS: list.pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port'))),
+  KCC_KAFKA_CLIENT_ID: z.string().min(1),
+  KCC_TOPIC_PREFIX: z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'must be lower-case letters, digits, . _ -'),
+  KCC_TOPIC_PARTITIONS: positiveInt.max(1000),
+  KCC_TOPIC_RETENTION_MS: positiveInt,
+  KCC_TOPIC_MAX_RETENTION_MS: positiveInt,
+  KCC_MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
+  KCC_IMAP_HOST: z.string().min(1),
+  KCC_IMAP_PORT: port,
+  KCC_IMAP_SECURE: bool,
+  KCC_IMAP_USER: z.string().min(1),
+  KCC_IMAP_PASSWORD: z.string().min(1, 'is empty'),
+  KCC_IMAP_MAILBOXES: list,
+  KCC_IMAP_PROCESSED_FOLDER: z.string().min(1),
+  KCC_SMTP_HOST: z.string().min(1),
+  KCC_SMTP_PORT: port,
+  KCC_SMTP_SECURE: bool,
+  KCC_MAIL_FROM: z.string().min(3),
+  KCC_CLAIM_CHECK_THRESHOLD_BYTES: positiveInt,
+  KCC_MAX_MESSAGE_BYTES: positiveInt,
+  KCC_ENCRYPTION_KEY: key32,
+  KCC_HMAC_KEY: key32,
+  KCC_ID_DOCUMENT_MAX_DAYS: positiveInt.max(365),
+  KCC_TESSDATA_DIR: z.string().min(1),
+  KCC_OCR_WORKERS: positiveInt.max(64),
+  KCC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  KCC_SWEEP_INTERVAL_MS: positiveInt,
+});
+
+type Raw = z.output<typeof schema>;
+
+export interface Config {
+  readonly localDir: string;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly topicPrefix: string;
+    readonly partitions: number;
+    readonly retentionMs: number;
+    readonly maxRetentionMs: number;
+  };
+  readonly mongoUrl: string;
+  readonly imap: {
+    readonly host: string; readonly port: number; readonly secure: boolean;
+    readonly user: string; readonly password: string;
+    readonly mailboxes: readonly string[]; readonly processedFolder: string;
+  };
+  readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly from: string };
+  readonly limits: { readonly claimCheckThresholdBytes: number; readonly maxMessageBytes: number };
+  readonly keys: { readonly encryption: Buffer; readonly hmac: Buffer };
+  readonly idDocumentMaxDays: number;
+  readonly ocr: { readonly tessdataDir: string; readonly workers: number };
+  readonly logLevel: string;
+  readonly sweepIntervalMs: number;
+}
+
+/** Secrets may be given as NAME or as NAME_FILE (a path); the local dev files are the fallback. */
+const SECRET_FILES: Record<string, string> = {
+  KCC_IMAP_PASSWORD: 'imap-password',
+  KCC_ENCRYPTION_KEY: 'encryption-key',
+  KCC_HMAC_KEY: 'hmac-key',
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string | undefined> = {};
+  const problems: string[] = [];
+  for (const name of Object.keys(schema.shape)) {
+    input[name] = env[name] ?? (DEFAULTS as Record<string, string>)[name];
+  }
+  const localDir = input.KCC_LOCAL_DIR ?? DEFAULTS.KCC_LOCAL_DIR;
+  for (const [name, devFile] of Object.entries(SECRET_FILES)) {
+    if (input[name] !== undefined) continue;
+    const file = env[`${name}_FILE`] ?? path.join(localDir, 'secrets', devFile);
+    try {
+      input[name] = readFileSync(file, 'utf8').trim();
+    } catch {
+      problems.push(`${name}: not set, and ${name}_FILE (${env[`${name}_FILE`] ? 'given' : 'default .local/secrets/' + devFile}) cannot be read; run \`npm run services:up\` for development secrets`);
+    }
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '?');
+      // Never echo a secret's value; for the others, say what was given only by name.
+      if (!problems.some((p) => p.startsWith(`${name}:`))) problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const c: Raw = parsed.data;
+  if (c.KCC_TOPIC_RETENTION_MS > c.KCC_TOPIC_MAX_RETENTION_MS) {
+    throw new ConfigError('CONFIG_INVALID', 'invalid configuration:\n  KCC_TOPIC_RETENTION_MS: exceeds KCC_TOPIC_MAX_RETENTION_MS (register M1533: Kafka is a short-lived buffer)');
+  }
+  return deepFreeze({
+    localDir: c.KCC_LOCAL_DIR,
+    kafka: {
+      brokers: c.KCC_KAFKA_BROKERS,
+      clientId: c.KCC_KAFKA_CLIENT_ID,
+      topicPrefix: c.KCC_TOPIC_PREFIX,
+      partitions: c.KCC_TOPIC_PARTITIONS,
+      retentionMs: c.KCC_TOPIC_RETENTION_MS,
+      maxRetentionMs: c.KCC_TOPIC_MAX_RETENTION_MS,
+    },
+    mongoUrl: c.KCC_MONGO_URL,
+    imap: {
+      host: c.KCC_IMAP_HOST, port: c.KCC_IMAP_PORT, secure: c.KCC_IMAP_SECURE,
+      user: c.KCC_IMAP_USER, password: c.KCC_IMAP_PASSWORD,
+      mailboxes: c.KCC_IMAP_MAILBOXES, processedFolder: c.KCC_IMAP_PROCESSED_FOLDER,
+    },
+    smtp: { host: c.KCC_SMTP_HOST, port: c.KCC_SMTP_PORT, secure: c.KCC_SMTP_SECURE, from: c.KCC_MAIL_FROM },
+    limits: { claimCheckThresholdBytes: c.KCC_CLAIM_CHECK_THRESHOLD_BYTES, maxMessageBytes: c.KCC_MAX_MESSAGE_BYTES },
+    keys: { encryption: c.KCC_ENCRYPTION_KEY, hmac: c.KCC_HMAC_KEY },
+    idDocumentMaxDays: c.KCC_ID_DOCUMENT_MAX_DAYS,
+    ocr: { tessdataDir: c.KCC_TESSDATA_DIR, workers: c.KCC_OCR_WORKERS },
+    logLevel: c.KCC_LOG_LEVEL,
+    sweepIntervalMs: c.KCC_SWEEP_INTERVAL_MS,
+  });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Buffer.isBuffer(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,243 @@
+/**
+ * Our own small producer / consumer / topic interface over kafkajs.
+ *
+ * kafkajs is in maintenance mode upstream; the stages only see these types, so the client
+ * can be swapped (e.g. for @confluentinc/kafka-javascript) without touching them.
+ *
+ * Delivery is at-least-once: the consumer commits an offset only after the handler for
+ * that message resolved. Handlers must therefore be idempotent (the stages derive their
+ * write keys from Message-ID and content hashes).
+ */
+import { Kafka, logLevel, type Admin, type Consumer as KConsumer, type Producer as KProducer, type IHeaders, CompressionTypes } from 'kafkajs';
+import type { Logger } from '../logger.ts';
+import { ConfigError, TransientError } from '../errors.ts';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** retention.ms: the register requires Kafka to be a short-lived buffer. */
+  retentionMs: number;
+  /** max.message.bytes; the broker default is ~1 MiB. */
+  maxMessageBytes?: number;
+}
+
+export interface OutgoingRecord {
+  key: string;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+export interface BusOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+}
+
+export interface Producer {
+  /** Resolves only when every in-sync replica has the records (acks = all). */
+  send(topic: string, records: OutgoingRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. */
+  fromBeginning?: boolean;
+  /** How many partitions one process works on at once. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+}
+
+export interface ConsumerHandle {
+  /** Stops fetching, lets the in-flight handler finish, commits, leaves the group. */
+  stop(): Promise<void>;
+  /** Rejects when the consumer crashed for good (not on retriable hiccups). */
+  readonly crashed: Promise<Error>;
+}
+
+export type Handler = (record: IncomingRecord) => Promise<void>;
+
+export interface Bus {
+  producer(): Promise<Producer>;
+  consume(options: ConsumerOptions, handler: Handler): Promise<ConsumerHandle>;
+  /** Creates missing topics; checks (and fixes) retention of existing ones. */
+  ensureTopics(specs: TopicSpec[], maxRetentionMs: number): Promise<void>;
+  describeRetention(topic: string): Promise<number | null>;
+  deleteTopics(names: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
+
+export function createBus(options: BusOptions): Bus {
+  const log = options.logger.child({ component: 'kafka' });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      // kafkajs log entries carry broker names, codes and retry counts; never payloads.
+      const { message, error, ...rest } = entry;
+      const fields = { ns: namespace, error, broker: rest.broker, retryCount: rest.retryCount };
+      if (level <= logLevel.ERROR) log.error(fields, message);
+      else log.warn(fields, message);
+    },
+    retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
+  });
+  let admin: Admin | null = null;
+  const producers = new Set<KProducer>();
+  const consumers = new Set<KConsumer>();
+
+  async function getAdmin(): Promise<Admin> {
+    if (!admin) {
+      const a = kafka.admin();
+      await a.connect();
+      admin = a;
+    }
+    return admin;
+  }
+
+  async function describeRetention(topic: string): Promise<number | null> {
+    const a = await getAdmin();
+    const res = await a.describeConfigs({ resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['retention.ms'] }], includeSynonyms: false });
+    const value = res.resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+    return value === undefined ? null : Number(value);
+  }
+
+  return {
+    async producer() {
+      // Idempotent producer: the broker drops duplicates of a retried batch, so a retry
+      // after a lost acknowledgement does not write the record twice.
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await p.connect();
+      producers.add(p);
+      return {
+        async send(topic, records) {
+          try {
+            await p.send({
+              topic,
+              acks: -1,
+              compression: CompressionTypes.None,
+              messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+            });
+          } catch (err) {
+            throw new TransientError('KAFKA_SEND_FAILED', `publishing to ${topic} failed`, err);
+          }
+        },
+        async close() {
+          producers.delete(p);
+          await p.disconnect();
+        },
+      };
+    },
+
+    async consume(opts, handler) {
+      const c = kafka.consumer({ groupId: opts.groupId, sessionTimeout: opts.sessionTimeoutMs ?? 30_000, allowAutoTopicCreation: false, retry: { retries: 10 } });
+      consumers.add(c);
+      let rejectCrash!: (err: Error) => void;
+      const crashed = new Promise<Error>((_, reject) => { rejectCrash = reject; });
+      crashed.catch(() => undefined);
+      c.on(c.events.CRASH, (event) => {
+        const e = event.payload.error;
+        log.error({ code: (e as { type?: string }).type, restart: event.payload.restart }, 'consumer crashed');
+        if (!event.payload.restart) rejectCrash(e);
+      });
+      await c.connect();
+      for (const topic of opts.topics) await c.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+      await c.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+        // eachMessage: kafkajs resolves the offset only after the handler resolved, and a
+        // throwing handler makes the same message come back (after the retrier's backoff).
+        eachMessage: async ({ topic, partition, message }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? ({} as IHeaders))) {
+            if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+          }
+          await handler({
+            topic, partition, offset: message.offset,
+            key: message.key ? message.key.toString() : null,
+            value: message.value ?? Buffer.alloc(0),
+            headers, timestamp: message.timestamp,
+          });
+        },
+      });
+      return {
+        crashed,
+        async stop() {
+          consumers.delete(c);
+          await c.disconnect();
+        },
+      };
+    },
+
+    async ensureTopics(specs, maxRetentionMs) {
+      const a = await getAdmin();
+      const existing = new Set(await a.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.name));
+      for (const s of specs) {
+        if (s.retentionMs > maxRetentionMs) {
+          throw new ConfigError('KAFKA_RETENTION_TOO_LONG', `topic ${s.name}: configured retention ${s.retentionMs} ms exceeds the maximum ${maxRetentionMs} ms`);
+        }
+      }
+      if (missing.length > 0) {
+        await a.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            configEntries: [
+              { name: 'retention.ms', value: String(s.retentionMs) },
+              // Size-based retention off: time is the bound the register cares about.
+              { name: 'retention.bytes', value: '-1' },
+              ...(s.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
+            ],
+          })),
+        }).catch((err: unknown) => {
+          // Another process may have created it in between: that is fine.
+          if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+        });
+        log.info({ topics: missing.map((s) => s.name) }, 'created topics');
+      }
+      // Existing topics: a retention longer than allowed (or infinite, -1) is corrected.
+      for (const s of specs) {
+        const current = await describeRetention(s.name);
+        if (current === null || current < 0 || current > maxRetentionMs) {
+          await a.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC_RESOURCE, name: s.name, configEntries: [{ name: 'retention.ms', value: String(s.retentionMs) }] }] });
+          const after = await describeRetention(s.name);
+          if (after === null || after < 0 || after > maxRetentionMs) {
+            throw new ConfigError('KAFKA_RETENTION_UNFIXABLE', `topic ${s.name} keeps records for ${after} ms and could not be corrected; the register allows at most ${maxRetentionMs} ms`);
+          }
+          log.warn({ topic: s.name, was: current, now: after }, 'corrected topic retention');
+        }
+      }
+    },
+
+    describeRetention,
+
+    async deleteTopics(names) {
+      const a = await getAdmin();
+      await a.deleteTopics({ topics: names, timeout: 10_000 });
+    },
+
+    async close() {
+      for (const c of consumers) await c.disconnect().catch(() => undefined);
+      for (const p of producers) await p.disconnect().catch(() => undefined);
+      consumers.clear();
+      producers.clear();
+      if (admin) await admin.disconnect().catch(() => undefined);
+      admin = null;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { isRetriable } from './errors.ts';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  retries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Called before each wait; for logging counts, never the error's payload. */
+  onRetry?: (attempt: number, err: unknown, delayMs: number) => void;
+  signal?: AbortSignal;
+}
+
+const DEFAULTS: RetryOptions = { retries: 8, initialDelayMs: 200, maxDelayMs: 10_000 };
+
+/**
+ * The one retrier (kafkajs `src/retry` habit): capped exponential backoff with full jitter,
+ * so that many consumers coming back after an outage do not hammer the server in step.
+ * Errors that `isRetriable` rejects are rethrown at once; `bail(err)` does the same from
+ * inside the function.
+ */
+export async function retry<T>(
+  fn: (attempt: number, bail: (err: unknown) => never) => Promise<T>,
+  options: Partial<RetryOptions> = {},
+): Promise<T> {
+  const opts = { ...DEFAULTS, ...options };
+  const bail = (err: unknown): never => {
+    throw new BailError(err);
+  };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt, bail);
+    } catch (err) {
+      if (err instanceof BailError) throw err.inner;
+      if (!isRetriable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
+      const ceiling = Math.min(opts.maxDelayMs, opts.initialDelayMs * 2 ** (attempt - 1));
+      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      opts.onRetry?.(attempt, err, delayMs);
+      await sleep(delayMs, opts.signal);
+    }
+  }
+}
+
+class BailError {
+  constructor(readonly inner: unknown) {}
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
+/** Bound any promise: every wait in this project has one. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onTimeout()), ms); }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
