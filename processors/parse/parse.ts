@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../../lib/errors.ts';
+import { htmlToPlain } from './html.ts';
+import { resolveLimits } from './limits.ts';
+import type { ParseLimits } from './limits.ts';
+import { runMailparser } from './mailparser.ts';
+import type { RawMailbox, RawParsed } from './mailparser.ts';
+import { detectNonCase, headerIndex } from './noncase.ts';
+import type { NonCase, NonCaseOptions } from './noncase.ts';
+import { splitQuotes } from './quotes.ts';
+import { prescan } from './scan.ts';
+
+export interface Address {
+  name: string | null;
+  /** Lower-cased. */
+  address: string | null;
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  inline: boolean;
+}
+
+export interface ParsedEmail {
+  /** Without angle brackets, trimmed; null if absent. */
+  messageId: string | null;
+  /** '' if absent. */
+  subject: string;
+  /** null when absent or unparseable (warning 'date-invalid'). */
+  date: Date | null;
+  from: Address;
+  replyTo: Address | null;
+  to: Address[];
+  inReplyTo: string | null;
+  /** Message-IDs without angle brackets. */
+  references: string[];
+  /**
+   * The writer's own text as plain text: HTML converted, quoted history removed; for a
+   * forwarded message, the forwarded original's own text. A signature after "-- " is the
+   * writer's and stays (later stages may need the contact details in it).
+   */
+  text: string;
+  /** What was set aside as quoted history (and, for a forward, the forwarder's note). '' if none. */
+  quotedText: string;
+  /** The original sender of a forwarded message, read from the forward header block in the body. */
+  forwarded: { from: Address; subject: string | null } | null;
+  attachments: ParsedAttachment[];
+  nonCase: NonCase | null;
+  warnings: string[];
+}
+
+export type ParseOptions = NonCaseOptions;
+
+// RFC 5322 §2.1.1: no line may exceed 998 characters, so neither may a Message-ID.
+const MAX_ID_CHARS = 998;
+// A subject longer than this is cut (warning 'subject-truncated'); the corpus has a 200 KB one.
+const MAX_SUBJECT_CHARS = 2_000;
+// Long threads carry hundreds of References; the nearest ones matter for threading.
+const MAX_REFERENCES = 100;
+// How much of each delivery-status part, and of the body, non-case detection reads.
+const NONCASE_EXCERPT_CHARS = 4_000;
+// File names are metadata that may end up on disk: cut to a common filesystem limit.
+const MAX_FILENAME_CHARS = 255;
+
+/**
+ * Parse one raw RFC 5322 message. Throws InputError (PARSE_EMPTY, PARSE_TOO_LARGE,
+ * PARSE_NOT_EMAIL, PARSE_TOO_DEEP, PARSE_TOO_MANY_ATTACHMENTS, PARSE_HEADER_TOO_LARGE,
+ * PARSE_FAILED) for input that cannot or must not be parsed; never anything else for bad input.
+ */
+export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, options: ParseOptions = {}): Promise<ParsedEmail> {
+  if (!Buffer.isBuffer(raw)) throw new TypeError('parseEmail expects a Buffer');
+  const resolved = resolveLimits(limits);
+  const scan = prescan(raw, resolved);
+  const warnings = [...scan.warnings];
+  const mail = await runMailparser(scan.raw, resolved);
+
+  const attachments = mail.attachments.map((a, i) => toAttachment(a, i));
+  if (attachments.length > resolved.maxAttachments) {
+    throw new InputError('PARSE_TOO_MANY_ATTACHMENTS', `message has more than ${resolved.maxAttachments} attachments`);
+  }
+
+  let subject = mail.subject ?? '';
+  if (subject.length > MAX_SUBJECT_CHARS) {
+    subject = subject.slice(0, MAX_SUBJECT_CHARS);
+    warnings.push('subject-truncated');
+  }
+
+  const body = bodyText(mail, resolved.maxTextChars, warnings);
+  const split = splitQuotes(body, subject);
+
+  const headers = headerIndex(mail.headerLines);
+  const from = firstAddress(mail.from) ?? { name: null, address: null };
+  const deliveryStatus = mail.attachments
+    .filter((a) => (a.contentType ?? '').toLowerCase().endsWith('delivery-status'))
+    .map((a) => a.content.subarray(0, NONCASE_EXCERPT_CHARS).toString('latin1'))
+    .join('\n');
+  const nonCase = detectNonCase(
+    {
+      headers,
+      subject,
+      from,
+      contentType: mail.contentType,
+      partTypes: attachments.map((a) => a.contentType),
+      deliveryStatus,
+      text: body.slice(0, NONCASE_EXCERPT_CHARS),
+    },
+    options,
+  );
+
+  return {
+    messageId: cleanId(mail.messageId, warnings),
+    subject,
+    date: parseDate(headers.get('date')?.[0], warnings),
+    from,
+    replyTo: firstAddress(mail.replyTo),
+    to: mail.to.map(toAddress).filter((a) => a.address !== null || a.name !== null),
+    inReplyTo: ids(mail.inReplyTo ?? '')[0] ?? null,
+    references: mail.references.flatMap((r) => ids(r)).slice(-MAX_REFERENCES),
+    text: split.text,
+    quotedText: split.quotedText,
+    forwarded: split.forwarded === null ? null : { from: split.forwarded.from, subject: split.forwarded.subject },
+    attachments,
+    nonCase,
+    warnings,
+  };
+}
+
+/**
+ * Stable dedupe key: sha256 (hex) over the Message-ID (or '') followed by the hex sha256
+ * of the raw bytes. The raw hash has a fixed length, so the concatenation is unambiguous.
+ */
+export function messageKey(parsed: Pick<ParsedEmail, 'messageId'>, raw: Buffer): string {
+  const rawHash = createHash('sha256').update(raw).digest('hex');
+  return createHash('sha256').update(parsed.messageId ?? '', 'utf8').update(rawHash, 'utf8').digest('hex');
+}
+
+function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): string {
+  let text = mail.text ?? '';
+  if (text.trim() === '' && mail.html !== null && mail.html.trim() !== '') {
+    const converted = htmlToPlain(mail.html, maxChars);
+    warnings.push(...converted.warnings);
+    text = converted.text;
+  }
+  if (text.length > maxChars) {
+    text = text.slice(0, maxChars);
+    warnings.push('text-truncated');
+  }
+  return text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
+}
+
+function toAddress(m: RawMailbox): Address {
+  const name = m.name.trim();
+  const address = m.address === null ? '' : m.address.trim().toLowerCase();
+  return { name: name === '' ? null : name, address: address === '' ? null : address };
+}
+
+function firstAddress(list: RawMailbox[]): Address | null {
+  for (const m of list) {
+    const a = toAddress(m);
+    if (a.address !== null || a.name !== null) return a;
+  }
+  return null;
+}
+
+/** Message-IDs in a header value, without angle brackets. Bare ids (no brackets) are kept too. */
+function ids(value: string): string[] {
+  const out: string[] = [];
+  const bracketed = value.match(/<[^<>]{1,998}>/g);
+  if (bracketed) {
+    for (const b of bracketed) {
+      const id = b.slice(1, -1).trim();
+      if (id !== '') out.push(id);
+    }
+    return out;
+  }
+  for (const part of value.split(/\s+/)) {
+    const id = part.trim();
+    if (id !== '' && id.length <= MAX_ID_CHARS) out.push(id);
+  }
+  return out;
+}
+
+function cleanId(value: string | null, warnings: string[]): string | null {
+  if (value === null) return null;
+  const id = value.trim().replace(/^<\s*/, '').replace(/\s*>$/, '').trim();
+  if (id === '') return null;
+  if (id.length > MAX_ID_CHARS) {
+    warnings.push('message-id-invalid');
+    return null;
+  }
+  return id;
+}
+
+function parseDate(value: string | undefined, warnings: string[]): Date | null {
+  if (value === undefined || value.trim() === '') return null;
+  // mailparser substitutes "now" for an unparseable date; we would rather say we do not know.
+  const d = new Date(value.slice(0, 200));
+  if (Number.isNaN(d.getTime())) {
+    warnings.push('date-invalid');
+    return null;
+  }
+  return d;
+}
+
+const TOKEN = /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}$/;
+
+function toAttachment(a: RawParsed['attachments'][number], index: number): ParsedAttachment {
+  const type = (a.contentType ?? '').trim().toLowerCase();
+  return {
+    filename: safeFilename(a.filename, index),
+    // "application-x-gzip", "" and other non-types become the generic binary type
+    contentType: TOKEN.test(type) ? type : 'application/octet-stream',
+    size: a.content.length,
+    sha256: a.sha256 || createHash('sha256').update(a.content).digest('hex'),
+    content: a.content,
+    inline: a.disposition?.toLowerCase() === 'inline' || a.related,
+  };
+}
+
+/** The last path segment, without control characters; a generated name when there is none. */
+function safeFilename(name: string | null, index: number): string {
+  let n = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, '');
+  const slash = Math.max(n.lastIndexOf('/'), n.lastIndexOf('\\'));
+  if (slash !== -1) n = n.slice(slash + 1);
+  n = n.trim();
+  if (n === '' || n === '.' || n === '..') return `attachment-${index + 1}`;
+  return n.length > MAX_FILENAME_CHARS ? n.slice(0, MAX_FILENAME_CHARS) : n;
+}
+
+export interface EmailParserConfig extends NonCaseOptions {
+  limits?: Partial<ParseLimits>;
+}
+
+export interface EmailParser {
+  readonly limits: Readonly<ParseLimits>;
+  parse(raw: Buffer): Promise<ParsedEmail>;
+}
+
+/** Factory for the stage: limits are validated once here (ConfigError), not per message. */
+export function createEmailParser(config: EmailParserConfig = {}): EmailParser {
+  const { limits: overrides, ...options } = config;
+  const limits = resolveLimits(overrides);
+  const frozenOptions: ParseOptions = Object.freeze({ ...options, ourAddresses: Object.freeze([...(options.ourAddresses ?? [])]) });
+  return Object.freeze({
+    limits,
+    parse: (raw: Buffer) => parseEmail(raw, limits, frozenOptions),
+  });
+}
