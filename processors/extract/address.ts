@@ -1,0 +1,251 @@
+/**
+ * Dutch postal addresses: street, house number (with additions), postcode, city.
+ *
+ * Three shapes are recognised, best first:
+ *  1. a postcode with the street and number before it, on the same line ('Kerkstraat 3,
+ *     8181 HK Heerde', also in prose: 'op de Esdoornlaan 14 in 5612 AB Eindhoven') or on the
+ *     line above (a letter's sender block, a signature);
+ *  2. a postcode with a city but no readable street;
+ *  3. a street with a Dutch street-name ending and a number in prose, without postcode
+ *     ('wonende aan de Dorpsstraat 5 te Nijkerk').
+ * A city alone ('wonende te Gouda') is the last resort. Everything works line by line with
+ * bounded patterns and a token walk, so the cost is linear in the text.
+ */
+import { fold, overlapsAny } from './text.ts';
+import type { Span } from './text.ts';
+
+export interface AddressHit extends Span {
+  street: string | null;
+  houseNumber: string | null;
+  postcode: string | null;
+  city: string | null;
+  /** 1 = street+number+postcode, 2 = postcode (+city), 3 = street+number in prose, 4 = city only. */
+  tier: 1 | 2 | 3 | 4;
+  shape: 'block' | 'inline' | 'prose' | 'city';
+}
+
+/** Dutch postcode: 4 digits (no leading 0), optional space, 2 letters; SA, SD and SS are never issued. */
+const POSTCODE = /(?<![\p{L}\p{N}#])([1-9]\d{3}) {0,2}([A-Za-z]{2})(?![\p{L}\p{N}])/gu;
+const NEVER_ISSUED = new Set(['SA', 'SD', 'SS']);
+
+/**
+ * A house number with an optional addition: '12a', '88b', '12-II', '263-1', '14-A', and with a
+ * space only the forms that cannot be a word of the next sentence ('231 bis', '18 hs', '3 A'
+ * at the end of the line or before a comma or the postcode).
+ */
+const HOUSE_NUMBER_AT_END =
+  /(?<![\p{L}\p{N}\-/.,])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|hs|huis|boven|beneden|bg|[A-Z]|II|III|IV)(?![\p{L}\p{N}]))?)(?:[ ,]{0,3}(?:in|te|,)?)?[ ,]*$/u;
+const HOUSE_NUMBER_ANYWHERE =
+  /(?<![\p{L}\p{N}\-/.,#])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|hs|huis|boven|beneden|bg|[A-Z])(?=[ ]*(?:$|[,;)]|\d{4})))?)(?![\p{L}\p{N}])/gmu;
+
+/** Lower-case words that occur inside Dutch street and place names. */
+const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'aan', 'op', 'bij', 'ter', 'ten', 'te', 'la', 'le', 'du', 'des', "'s", 'in', 'a/d', 'en']);
+/** Particles that may stand inside a street name (not 'op', 'in', 'te': those introduce it in prose). */
+const STREET_PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'aan', 'bij', 'ter', 'ten', 'la', 'le', 'du', 'des', "'s"]);
+
+/** Endings of Dutch (and Frisian) street names; used only when there is no postcode to anchor on. */
+const STREET_SUFFIX =
+  /(?:straat|laan|weg|plein|gracht|kade|singel|dijk|dyk|dreef|hof|park|pad|steeg|markt|plantsoen|veld|baan|boulevard|erf|ring|wal|haven|dam|allee|oord|poort|vaart|zijde|straatweg|hoek|berg|burg|dreve|horst|kamp|weide|wijk|akker|polder|gaarde|hout|bosch|bos|stein|straatje|strjitte|leane|wei|wâl|loane|kanaal|buurt|lei|lijn|zoom|rade|rode|donk|beek)$/u;
+
+/** Capitalised words that precede a number without being a street. */
+const NOT_STREET = new Set([
+  'postbus', 'antwoordnummer', 'postcode', 'bus', 'android', 'ios', 'iphone', 'ipad', 'windows', 'samsung', 'galaxy',
+  'versie', 'version', 'java', 'openjdk', 'wcag', 'kvk', 'tel', 'telefoon', 'mobiel', 'mobile', 'huisnummer', 'nummer',
+  'bsn', 'sinds', 'since', 'op', 'in', 'om', 'at', 'on', 'from', 'tot', 'to', 'until', 'vanaf', 'na', 'voor', 'eh',
+  'niveau', 'level', 'artikel', 'article', 'art', 'pagina', 'page', 'bijlage', 'kenmerk', 'zaaknummer', 'hoofdstuk',
+  'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december',
+  'january', 'february', 'march', 'may', 'june', 'july', 'august', 'october', 'ik', 'we', 'wij', 'i', 'dit', 'deze',
+]);
+
+/** Country names that follow a postcode in an address block but are not the city. */
+const COUNTRIES = /^(?:nederland|the netherlands|netherlands|holland|nl)$/;
+
+/**
+ * How far before a house number a street name can start, and how far after a postcode a city
+ * can run. Real names are far shorter (the longest Dutch street names are about 40
+ * characters); the windows keep the per-hit work constant, so a line full of numbers stays linear.
+ */
+const STREET_WINDOW = 120;
+const CITY_WINDOW = 80;
+
+const CAPITALISED = /^(?:\p{Lu}[\p{L}'.\-]*|'s-\p{Lu}[\p{L}'.\-]*|'t)$/u;
+const ORDINAL = /^\d{1,2}(?:e|ste|de)$/;
+
+/**
+ * Walk back from the end of `before` over the words of a street name: capitalised words and
+ * the particles inside names ('Laan van Meerdervoort', '2e Hugo de Grootstraat').
+ */
+function streetBefore(before: string): string | null {
+  const tokens = before.slice(-STREET_WINDOW).replace(/[ ]+$/, '').split(' ');
+  // The first token of a cut window may be a fragment: never let it start the name.
+  if (before.length > STREET_WINDOW) tokens.shift();
+  const picked: string[] = [];
+  for (let i = tokens.length - 1; i >= 0 && picked.length < 7; i--) {
+    const raw = tokens[i] ?? '';
+    if (raw === '') break;
+    // '(Laan van Meerdervoort 1205, ...)': an opening bracket or quote starts the name.
+    const t = raw.replace(/^[("'[]+/u, '');
+    if (t !== raw) {
+      if (CAPITALISED.test(t)) picked.unshift(t);
+      break;
+    }
+    if (CAPITALISED.test(t) || STREET_PARTICLES.has(t) || (ORDINAL.test(t) && picked.length > 0)) {
+      picked.unshift(t);
+      if (ORDINAL.test(t)) break;
+    } else break;
+  }
+  // Leading particles belong to the sentence ('op de Dorpsstraat'); so do capitalised words
+  // that open one ('Sinds 2019', 'Op 5 januari').
+  while (picked.length > 0 && (STREET_PARTICLES.has(picked[0] ?? '') || NOT_STREET.has(fold(picked[0] ?? '').replace(/[.:]$/, '')))) picked.shift();
+  if (picked.length === 0) return null;
+  const street = picked.join(' ');
+  if (!/\p{L}{3}/u.test(street)) return null;
+  return street;
+}
+
+/** The city after a postcode: capitalised words with the particles of place names, up to punctuation. */
+function cityAfter(after: string): string | null {
+  const m = /^[ ,]{0,3}((?:'s-|'t )?[\p{Lu}][\p{L}'\-]*(?:[ -](?:(?:aan|den|de|der|op|in|bij|a\/d|ter|ten|upon) )?[\p{Lu}][\p{L}'\-]*){0,4})/u.exec(after);
+  if (!m?.[1]) return null;
+  const words = m[1].split(' ');
+  // Drop a trailing country ('Den Haag NEDERLAND') and anything in capitals after the name.
+  while (words.length > 1 && (COUNTRIES.test(fold(words[words.length - 1] ?? '')) || /^\p{Lu}{3,}$/u.test(words[words.length - 1] ?? '') && !/^\p{Lu}{3,}$/u.test(words[0] ?? ''))) words.pop();
+  const city = words.join(' ');
+  if (COUNTRIES.test(fold(city))) return null;
+  return city;
+}
+
+function normalisePostcode(digits: string, letters: string): string {
+  return `${digits}${letters.toUpperCase()}`;
+}
+
+function squashNumber(s: string): string {
+  return s.replace(/ {2,}/g, ' ').trim();
+}
+
+/** Where does each line start? */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Residence phrases that put a city in prose: 'wonende te Gouda', 'I live in Utrecht'. */
+const CITY_CUE = /\b(?:wonende|woonachtig|wonend|woont|woon|wonen|lives|live) (?:te|in) ((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -](?:aan|den|op|in|bij) \p{Lu}[\p{L}'\-]*|[ -]\p{Lu}[\p{L}'\-]*){0,2})/gu;
+const NOT_A_CITY = /^(?:nederland|holland|belgie|belgië|duitsland|spanje|frankrijk|engeland|turkije|marokko|canada|amerika|the netherlands|netherlands|belgium|germany|spain|france|england|uk|the uk|een|het|de)$/;
+
+/**
+ * Every address-like hit in `text` (IBANs, e-mail addresses and references already masked),
+ * except those on a postcode in `ourPostcodes`.
+ */
+export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): AddressHit[] {
+  const hits: AddressHit[] = [];
+  const starts = lineStarts(text);
+  const lines = text.split('\n');
+  const used: Span[] = [];
+
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li] ?? '';
+    const lineStart = starts[li] ?? 0;
+    for (const m of line.matchAll(POSTCODE)) {
+      const digits = m[1] ?? '';
+      const letters = m[2] ?? '';
+      if (NEVER_ISSUED.has(letters.toUpperCase())) continue;
+      const postcode = normalisePostcode(digits, letters);
+      const afterPostcode = line.slice(m.index + m[0].length, m.index + m[0].length + CITY_WINDOW);
+      const city = cityAfter(afterPostcode);
+      const beforeStart = Math.max(0, m.index - STREET_WINDOW);
+      const before = line.slice(beforeStart, m.index);
+      // Lower-case letters ('3511 nk') only count right after a house number and before a city;
+      // otherwise 'sinds 2019 in Spanje' would hold a postcode.
+      const lowerCase = letters !== letters.toUpperCase();
+      if (lowerCase && (city === null || !HOUSE_NUMBER_AT_END.test(before))) continue;
+      let street: string | null = null;
+      let houseNumber: string | null = null;
+      let shape: AddressHit['shape'] = 'inline';
+      let start = lineStart + m.index;
+      let pobox = false;
+      const sameLine = HOUSE_NUMBER_AT_END.exec(before);
+      if (sameLine?.[1] !== undefined) {
+        street = streetBefore(before.slice(0, sameLine.index));
+        houseNumber = squashNumber(sameLine[1]);
+        if (street) start = lineStart + beforeStart + before.lastIndexOf(street, sameLine.index);
+        pobox = /\b(?:postbus|antwoordnummer|p\.?o\.? box)\s*$/i.test(before.slice(0, sameLine.index));
+      } else if (beforeStart === 0 && (before.trim() === '' || /^\s*(?:postcode|adres|address)?\s*:?\s*$/i.test(before))) {
+        // Postcode at the start of the line: the street is on the line above (a sender block).
+        let prev = li - 1;
+        while (prev >= 0 && (lines[prev] ?? '').trim() === '' && li - prev < 2) prev--;
+        const above = (lines[prev] ?? '').slice(-STREET_WINDOW).replace(/^\s*(?:adres|address|straat)\s*:\s*/i, '').replace(/[ ,]+$/, '');
+        pobox = /^\s*(?:postbus|antwoordnummer|p\.?o\.? box)\b/i.test(above);
+        for (const h of above.matchAll(HOUSE_NUMBER_ANYWHERE)) {
+          const s = streetBefore(above.slice(0, h.index));
+          if (s && h[1] !== undefined) {
+            street = s;
+            houseNumber = squashNumber(h[1]);
+            start = (starts[prev] ?? 0) + above.indexOf(s);
+            shape = 'block';
+          }
+        }
+      }
+      if (street === null) houseNumber = null;
+      const end = lineStart + m.index + m[0].length + (city ? afterPostcode.indexOf(city) + city.length : 0);
+      // Our own address and P.O. boxes are skipped, but their street is not read again as prose.
+      used.push({ start, end });
+      if (pobox || ourPostcodes.has(postcode)) continue;
+      hits.push({ start, end, street, houseNumber, postcode, city, tier: street ? 1 : 2, shape });
+    }
+  }
+
+  // Streets in prose without a postcode: only with a Dutch street-name ending.
+  // Postcode hits were found line by line, so `used` is already sorted by start.
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li] ?? '';
+    const lineStart = starts[li] ?? 0;
+    for (const h of line.matchAll(HOUSE_NUMBER_ANYWHERE)) {
+      const pos = lineStart + h.index;
+      if (overlapsAny(used, { start: pos, end: pos + 1 })) continue;
+      const windowStart = Math.max(0, h.index - STREET_WINDOW);
+      const street = streetBefore(line.slice(windowStart, h.index));
+      if (!street || h[1] === undefined) continue;
+      const lastWord = fold(street.split(' ').pop() ?? '');
+      if (!STREET_SUFFIX.test(lastWord)) continue;
+      const rest = line.slice(h.index + h[0].length, h.index + h[0].length + CITY_WINDOW);
+      const cityM = /^,? (?:te|in) ((?:'s-)?\p{Lu}[\p{L}'\-]*(?: (?:aan|den|op) \p{Lu}[\p{L}'\-]*| \p{Lu}[\p{L}'\-]*)?)/u.exec(rest);
+      const city = cityM?.[1] && !NOT_A_CITY.test(fold(cityM[1])) ? cityM[1] : null;
+      hits.push({
+        start: lineStart + windowStart + line.slice(windowStart, h.index).lastIndexOf(street),
+        end: pos + h[0].length,
+        street,
+        houseNumber: squashNumber(h[1]),
+        postcode: null,
+        city,
+        tier: 3,
+        shape: 'prose',
+      });
+    }
+  }
+
+  for (const m of text.matchAll(CITY_CUE)) {
+    const city = m[1] ?? '';
+    if (NOT_A_CITY.test(fold(city))) continue;
+    hits.push({ start: m.index, end: m.index + m[0].length, street: null, houseNumber: null, postcode: null, city, tier: 4, shape: 'city' });
+  }
+  return hits;
+}
+
+/** Words just before an address that say it is no longer where the person lives. */
+const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n]{0,40}$|\b(?:woonde|lived)\b[^\n]{0,40}$/iu;
+
+/**
+ * The best hit: lowest tier first, then the earliest. An address introduced as the old one
+ * ('mijn oude adres, Ringweg 8', 'sent to my old address (Biltstraat 45, ...)') comes after
+ * every other address.
+ */
+export function bestAddress(hits: readonly AddressHit[], text: string): AddressHit | null {
+  const rank = (h: AddressHit): number => h.tier + (OLD_ADDRESS_CUE.test(text.slice(Math.max(0, h.start - 60), h.start)) ? 10 : 0);
+  let best: AddressHit | null = null;
+  for (const h of hits) {
+    if (best === null || rank(h) < rank(best) || (rank(h) === rank(best) && h.start < best.start)) best = h;
+  }
+  return best;
+}

@@ -1,0 +1,259 @@
+/**
+ * Contact-detail extraction: who wrote, for whom, and how to reach them.
+ *
+ * Input is the writer's own text as plain text (the parse stage has removed quoted history
+ * and resolved forwards; OCR has turned letters into text). Output is what register M1533
+ * allows the KCC to hold to answer the question: name, address, e-mail, phone numbers, and
+ * a BSN when one was given (it is kept only for hand-over to second-line support; callers
+ * drop it otherwise). IBANs are never extracted: the register allows no bank details.
+ *
+ * Everything here is rule-based and explainable: `found` says which rule produced each field
+ * (never the value). Every pattern is bounded and the text is capped, so run time is
+ * linear in the input.
+ */
+import { InputError } from '../../lib/errors.ts';
+import { isValidBsn, redactBsn, findBsns } from './bsn.ts';
+import { findIbans, redactIban } from './iban.ts';
+import { findPhones, toE164 } from './phone.ts';
+import { findAddresses, bestAddress } from './address.ts';
+import type { AddressHit } from './address.ts';
+import { findClosings, letterheadName, displayName, mergeNames, signatureName } from './name.ts';
+import { findRepresentative, THIRD_PERSON_CONTACT } from './representative.ts';
+import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
+import type { Span } from './text.ts';
+
+export { isValidBsn, redactBsn, redactIban };
+
+export interface Citizen {
+  name: string | null;
+  street: string | null;
+  house_number: string | null;
+  /** '2511DP' form: no space, upper case. */
+  postcode: string | null;
+  city: string | null;
+  email: string | null;
+  /** E.164 ('+31612345678'), default region NL. */
+  phones: string[];
+  bsn: string | null;
+}
+
+export interface ExtractInput {
+  channel: 'email' | 'letter';
+  fromName: string | null;
+  fromAddress: string | null;
+  subject: string;
+  /** The writer's own text, plain. */
+  text: string;
+  /**
+   * The KCC's own contact points, never the citizen's: e-mail addresses ('kcc@logius.nl'),
+   * domains ('logius.nl' or '@logius.nl', subdomains included), phone numbers (any
+   * writing libphonenumber understands) and postcodes ('2500 EA').
+   */
+  ourAddresses?: string[];
+}
+
+export interface Extraction {
+  citizen: Citizen;
+  /** The writer's name when someone writes for another person. */
+  onBehalfOf: string | null;
+  representative: { name: string | null; email: string | null; relation: string | null } | null;
+  /** Which fields were found and by which rule, e.g. 'name:closing'; never values. */
+  found: string[];
+}
+
+/** Entries of `ourAddresses` beyond this are ignored: a configuration list, not data. */
+const MAX_OUR_ADDRESSES = 1000;
+
+interface Ours {
+  emails: Set<string>;
+  domains: string[];
+  phones: Set<string>;
+  postcodes: Set<string>;
+}
+
+function parseOurs(list: readonly string[] | undefined): Ours {
+  const ours: Ours = { emails: new Set(), domains: [], phones: new Set(), postcodes: new Set() };
+  for (const raw of (list ?? []).slice(0, MAX_OUR_ADDRESSES)) {
+    if (typeof raw !== 'string') continue;
+    const s = raw.trim().toLowerCase();
+    const pc = /^([1-9]\d{3}) ?([a-z]{2})$/.exec(s);
+    if (pc) ours.postcodes.add(`${pc[1]}${(pc[2] ?? '').toUpperCase()}`);
+    else if (/^[^@\s]+@[^@\s]+$/.test(s)) ours.emails.add(s);
+    else if (/^@?[a-z0-9-]+(?:\.[a-z0-9-]+)+$/.test(s)) ours.domains.push(s.replace(/^@/, ''));
+    else {
+      const e164 = toE164(raw);
+      if (e164) ours.phones.add(e164);
+    }
+  }
+  return ours;
+}
+
+function isOurs(address: string, ours: Ours): boolean {
+  const a = address.toLowerCase();
+  if (ours.emails.has(a)) return true;
+  const domain = a.slice(a.lastIndexOf('@') + 1);
+  return ours.domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/** Senders nobody reads: replies to them go nowhere. */
+const NO_REPLY = /^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)(?:[+._-][^@]*)?@/i;
+
+/** An e-mail address; every part bounded (RFC 5321: local part 64, labels 63). */
+const EMAIL = /(?<![\p{L}\p{N}._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?![\p{L}\p{N}\-])/gu;
+/** Links are masked so their digits are not read; 500 characters covers real ones, the rest of a longer one stays unmasked. */
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>"]{1,500}/giu;
+/**
+ * References that look like phone numbers or BSNs but are not: case numbers ('KCC-2026-000123'),
+ * dates ('06-01-2026'), numbers joined by hyphens that do not start with a trunk 0
+ * ('2026-00045781'), Chamber of Commerce numbers. Masked before phones and addresses are read.
+ */
+const REFERENCES = [
+  /\b[A-Z]{2,10}-\d{2,}(?:-\d{1,12}){0,4}\b/gu,
+  /(?<![\p{N}+\-./])\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?![-/.]?\d)/gu,
+  /(?<![\p{N}+\-./])\d{4}-\d{2}-\d{2}(?![-/.]?\d)/gu,
+  // Four digits or more before the first hyphen: house numbers like '263-1' stay readable.
+  /(?<![\p{N}+\-./])[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
+  /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
+];
+/** Words that make an e-mail address in the text the writer's own. */
+const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*)$/iu;
+
+function spansOf(text: string, re: RegExp): Span[] {
+  const out: Span[] = [];
+  for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+function optionalString(v: unknown, max: number): string | null {
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  return s === '' || s.length > max ? null : s;
+}
+
+/** End of a letter's first block (the sender's name and address, top left). */
+function letterheadEnd(text: string): number {
+  const m = /\S[\s\S]*?\n\s*\n/.exec(text.slice(0, 2000));
+  return m ? m.index + m[0].length : 0;
+}
+
+export function extractContact(input: ExtractInput): Extraction {
+  if (typeof input !== 'object' || input === null || typeof input.text !== 'string') {
+    throw new InputError('EXTRACT_INPUT_INVALID', 'extractContact needs an object with a text string');
+  }
+  if (input.channel !== 'email' && input.channel !== 'letter') {
+    throw new InputError('EXTRACT_INPUT_INVALID', 'channel must be email or letter');
+  }
+  const found: string[] = [];
+  const text = normaliseText(capText(input.text));
+  const ours = parseOurs(input.ourAddresses);
+  const fromName = optionalString(input.fromName, MAX_NAME_CHARS);
+  const fromAddressRaw = optionalString(input.fromAddress, MAX_ADDRESS_CHARS);
+  const fromAddress = fromAddressRaw && /^[^@\s]+@[^@\s]+$/.test(fromAddressRaw) ? fromAddressRaw : null;
+  const fromIsOurs = fromAddress !== null && isOurs(fromAddress, ours);
+  const usableFrom = fromAddress !== null && !fromIsOurs && !NO_REPLY.test(fromAddress) ? fromAddress : null;
+
+  // Mask what must never be read as a phone, BSN or address: bank accounts, e-mail
+  // addresses, links and references. Offsets stay the same.
+  const emails: Array<Span & { address: string }> = [];
+  for (const m of text.matchAll(EMAIL)) emails.push({ start: m.index, end: m.index + m[0].length, address: m[0] });
+  const ibanSpans = findIbans(text);
+  const baseMasked = maskSpans(text, [...ibanSpans, ...emails, ...spansOf(text, URL)]);
+  const refSpans = REFERENCES.flatMap((re) => spansOf(baseMasked, re));
+  const masked = maskSpans(baseMasked, refSpans);
+
+  // Closings: the writer's name, and where the writer's own signature starts.
+  // A message from our own address was written by a colleague: its closing is theirs.
+  const closings = fromIsOurs ? [] : findClosings(text);
+  const named = closings.find((c) => c.name !== null) ?? null;
+  const signature = named || fromIsOurs ? null : signatureName(text, fromName, fromAddress);
+  const sigStart = named?.start ?? closings[0]?.start ?? signature?.start ?? text.length;
+  const letterhead = input.channel === 'letter' && !fromIsOurs ? letterheadName(text) : null;
+  const display = fromIsOurs ? null : displayName(fromName);
+  const writer = mergeNames(named?.name ?? signature?.name ?? letterhead, display);
+  const writerSource = named?.name ? writer.source : signature ? 'signature' : letterhead ? 'letterhead' : writer.source;
+
+  const rep = findRepresentative(text.slice(0, sigStart));
+  const headEnd = input.channel === 'letter' ? letterheadEnd(text) : 0;
+  /** In a representative's message, the signature and letterhead hold the writer's details, not the citizen's. */
+  const aboutCitizen = (s: Span): boolean => !rep || (s.start < sigStart && s.start >= headEnd);
+  const cuedForCitizen = (s: Span): boolean => {
+    if (!rep) return true;
+    const window = text.slice(Math.max(0, s.start - 80), s.start);
+    return aboutCitizen(s) && THIRD_PERSON_CONTACT.test(window.slice(window.lastIndexOf('\n') + 1));
+  };
+
+  const citizen: Citizen = {
+    name: null,
+    street: null,
+    house_number: null,
+    postcode: null,
+    city: null,
+    email: null,
+    phones: [],
+    bsn: null,
+  };
+
+  // Name.
+  if (rep) {
+    citizen.name = rep.subjectName;
+    if (rep.subjectName) found.push('name:representative-subject');
+    found.push(`representative:${rep.kind}`);
+    if (writer.name) found.push(`on_behalf_of:${writerSource}`);
+  } else if (writer.name) {
+    citizen.name = writer.name;
+    found.push(`name:${writerSource}`);
+  }
+
+  // E-mail.
+  const textEmails = emails.filter((e) => !isOurs(e.address, ours) && !NO_REPLY.test(e.address));
+  const selfEmail =
+    textEmails.find((e) => (input.channel === 'letter' && e.start < Math.max(headEnd, 1)) || SELF_EMAIL_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))?.address ??
+    null;
+  const writerEmail = usableFrom ?? selfEmail;
+  if (rep) {
+    const theirs = textEmails.find((e) => cuedForCitizen(e));
+    if (theirs) {
+      citizen.email = theirs.address;
+      found.push('email:text');
+    }
+  } else if (writerEmail) {
+    citizen.email = writerEmail;
+    found.push(usableFrom ? 'email:from' : 'email:text');
+  }
+
+  // Phones. Nine-digit tokens cannot be Dutch numbers written with their trunk 0 or country
+  // code (those have ten digits or more), so BSNs do not turn up here.
+  const allPhones = findPhones(masked);
+  const phones = allPhones.filter((p) => !ours.phones.has(p.e164)).filter(cuedForCitizen);
+  for (const p of phones) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
+  if (citizen.phones.length > 0) found.push('phones:text');
+
+  // Address.
+  const addresses: AddressHit[] = findAddresses(masked, ours.postcodes).filter(aboutCitizen);
+  const addr = bestAddress(addresses, text);
+  if (addr) {
+    citizen.street = addr.street;
+    citizen.house_number = addr.houseNumber;
+    citizen.postcode = addr.postcode;
+    citizen.city = addr.city;
+    for (const f of ['street', 'house_number', 'postcode', 'city'] as const) if (citizen[f] !== null) found.push(`${f}:${addr.shape}`);
+  }
+
+  // BSN: elfproef-valid standalone nine digits, not introduced as another kind of number.
+  // Phone hits come from one left-to-right scan: sorted and disjoint.
+  const inPhone = (s: Span): boolean => overlapsAny(allPhones, s);
+  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b));
+  const bsn = bsns.find((b) => b.labelled) ?? bsns[0];
+  if (bsn) {
+    citizen.bsn = bsn.digits;
+    found.push(bsn.labelled ? 'bsn:labelled' : 'bsn:standalone');
+  }
+
+  return {
+    citizen,
+    onBehalfOf: rep ? writer.name : null,
+    representative: rep ? { name: writer.name, email: writerEmail, relation: rep.relation } : null,
+    found,
+  };
+}
+

@@ -1,0 +1,80 @@
+/**
+ * Someone writing for another person: 'ik schrijf namens mijn moeder', 'voor mijn zoon',
+ * 'on behalf of my father', 'als bewindvoerder van', 'mijn vader (Jan Zwart) heeft...'.
+ * Finds the relation and, when given, the name of the person the question is about.
+ */
+import { fold } from './text.ts';
+import { cleanName } from './name.ts';
+
+/** People one writes for. Compared case-insensitively; 'cliënt(e)' also without diaeresis. */
+const RELATIONS =
+  'moeder|vader|zoon|dochter|broer|zus|zuster|oma|opa|grootmoeder|grootvader|schoonmoeder|schoonvader|man|vrouw|echtgenoot|echtgenote|partner|kind|tante|oom|cli[eë]nte?|pupil|buurman|buurvrouw|mother|father|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|husband|wife|child|aunt|uncle|client|mum|mom|dad|mother-in-law|father-in-law';
+/** Legal roles that make someone a representative. */
+const ROLES =
+  'curator|bewindvoerder|mentor|voogd|gemachtigde|wettelijk vertegenwoordiger|wettelijke vertegenwoordiger|guardian|administrator|legal representative|attorney';
+
+const PATTERNS: Array<{ re: RegExp; kind: string }> = [
+  // 'namens mijn moeder, Trees Bos', 'on behalf of my mother, Mrs. Ingrid Svensson'
+  { re: new RegExp(`\\b(?:namens|on behalf of)\\s+(?:mijn|my|onze|our)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'namens' },
+  // 'als mentor van mijn broer Kevin Smeets', 'as guardian of my son'
+  { re: new RegExp(`\\b(?:als|as)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${ROLES})\\s+(?:van|of|voor|for)\\b(?:\\s+(?:mijn|my)\\s+(?:${RELATIONS})\\b)?`, 'giu'), kind: 'role' },
+  // 'voor mijn dochter Sanne de Jong', 'for my father'
+  { re: new RegExp(`\\b(?:voor|for)\\s+(?:mijn|my)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
+  // Sentence start: 'Mijn vader (Jan Zwart) heeft', 'Mijn zoon Daan (19)', 'Mijn moeder is 79', 'My father, Klaus Hoffmann, lives'
+  { re: new RegExp(`(?:^|[.!?]\\s{1,3})(?:mijn|my|onze|ons|our)\\s+(${RELATIONS})\\b`, 'gimu'), kind: 'subject' },
+];
+
+/** A title before the name of the person written about. */
+const TITLE = /^(?:de heer|mevrouw|mevr\.|dhr\.|mw\.|meneer|mr\.|mrs\.|ms\.|miss)\s+/iu;
+/** A name as written in running text: capitalised words and initials with particles in between, nothing else. */
+const NAME_IN_TEXT = /^(?:(?:\p{Lu}\.){1,4}|\p{Lu}[\p{L}'\-]*)(?:\s(?:(?:van|de|der|den|ten|ter|el|al|von|'t)\s)*(?:(?:\p{Lu}\.){1,4}|\p{Lu}[\p{L}'\-]*))*/u;
+
+export interface RepresentativeHit {
+  /** Which phrasing matched: 'namens', 'role', 'voor' or 'subject'. */
+  kind: string;
+  relation: string;
+  subjectName: string | null;
+  start: number;
+}
+
+/** A name right at the start of `s`, after an optional comma and title; null when none. */
+function nameAt(s: string): string | null {
+  let rest = s.replace(/^[ ,:]{0,4}/, '');
+  for (let i = 0; i < 2 && TITLE.test(rest); i++) rest = rest.replace(TITLE, '');
+  const m = NAME_IN_TEXT.exec(rest);
+  if (!m) return null;
+  return cleanName(m[0]);
+}
+
+/** The person the message is about, when the writer writes for someone else. */
+export function findRepresentative(text: string): RepresentativeHit | null {
+  const hits: RepresentativeHit[] = [];
+  for (const { re, kind } of PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const relation = fold(m[1] ?? m[0]).trim().replace(/^(?:als|as)\s+/, '');
+      const after = text.slice(m.index + m[0].length, m.index + m[0].length + 120);
+      let subjectName: string | null = null;
+      if (kind === 'subject') {
+        // Only with a name in brackets, a name followed by an age, or an age: 'Mijn kleinzoon zegt' is not about him.
+        const paren = /^\s?\((\p{Lu}[^,)]{1,60})[,)]/u.exec(after);
+        const named = /^\s?(\p{Lu}[\p{L}'\- ]{0,60}?)\s?\(\d{1,3}\)/u.exec(after);
+        const age = /^\s?(?:\(\d{1,3}\)|is \d{1,3}\b|\(\d{1,3} (?:jaar|years)\))/u.exec(after);
+        const apposition = /^,\s(?:(?:mr|mrs|ms|dhr|mevr)\.?\s)?(\p{Lu}[\p{L}'.\- ]{1,60}?),/u.exec(after);
+        if (paren?.[1]) subjectName = cleanName(paren[1]);
+        else if (named?.[1]) subjectName = cleanName(named[1]);
+        else if (apposition?.[1] && cleanName(apposition[1])) subjectName = cleanName(apposition[1]);
+        else if (!age) continue;
+      } else {
+        subjectName = nameAt(after);
+      }
+      hits.push({ kind, relation, subjectName, start: m.index });
+    }
+  }
+  if (hits.length === 0) return null;
+  hits.sort((a, b) => a.start - b.start);
+  return hits.find((h) => h.subjectName !== null) ?? hits[0] ?? null;
+}
+
+/** Third-person words that tie a phone number or e-mail address to the person written about. */
+export const THIRD_PERSON_CONTACT =
+  /\b(?:zijn|haar|hun|his|her|their)\s+(?:eigen\s+|own\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\b[^\n]{0,20}$/iu;

@@ -1,0 +1,309 @@
+/**
+ * Focused tests of the extraction rules: elfproef, redaction, phones, postcodes,
+ * representatives, KCC's own details, and hostile input.
+ */
+import { expect } from 'chai';
+import { extractContact, isValidBsn, redactBsn, redactIban } from '../../../processors/extract/index.ts';
+import type { ExtractInput } from '../../../processors/extract/index.ts';
+import { InputError } from '../../../lib/errors.ts';
+
+const OURS = ['logius.nl', 'digid.nl', '+31 88 123 6555', '2500 EA', '2511DP'];
+
+function mail(text: string, over: Partial<ExtractInput> = {}): ExtractInput {
+  return { channel: 'email', fromName: 'Test Persoon', fromAddress: 'test.persoon@example.nl', subject: 'vraag', text, ourAddresses: OURS, ...over };
+}
+
+/** Compute the elfproef check digit so valid test numbers are generated, not copied. */
+function withCheckDigit(eight: string): string | null {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (9 - i) * Number(eight[i]);
+  const d = sum % 11;
+  return d === 10 ? null : `${eight}${d}`;
+}
+
+describe('extract: elfproef', () => {
+  it('accepts known valid BSNs', () => {
+    for (const bsn of ['111222333', '123456782', '999999990']) expect(isValidBsn(bsn), bsn).to.equal(true);
+  });
+
+  it('accepts generated numbers and rejects every wrong last digit', () => {
+    let checked = 0;
+    for (const eight of ['12345678', '26750111', '45458330', '10000000', '98765432']) {
+      const valid = withCheckDigit(eight);
+      if (valid === null) continue;
+      checked++;
+      expect(isValidBsn(valid), valid).to.equal(true);
+      for (let d = 0; d <= 9; d++) {
+        const other = `${eight}${d}`;
+        if (other !== valid) expect(isValidBsn(other), other).to.equal(false);
+      }
+    }
+    expect(checked).to.be.at.least(3);
+  });
+
+  it('rejects all zeros, wrong lengths and non-digits', () => {
+    for (const s of ['000000000', '12345678', '1234567820', '12345678a', '', '123 456 782', '１２３４５６７８２']) expect(isValidBsn(s), s).to.equal(false);
+  });
+});
+
+describe('extract: redaction', () => {
+  it('redacts valid BSNs in every grouping and leaves invalid ones', () => {
+    expect(redactBsn('BSN 123456782.')).to.equal('BSN [BSN].');
+    expect(redactBsn('nr 123 456 782 en')).to.equal('nr [BSN] en');
+    expect(redactBsn('123.45.67.82')).to.equal('[BSN]');
+    expect(redactBsn('(111-222-333)')).to.equal('([BSN])');
+    expect(redactBsn('BSN 123456789')).to.equal('BSN 123456789');
+    expect(redactBsn('ref 1234567820 en 91234567823')).to.equal('ref 1234567820 en 91234567823');
+    expect(redactBsn('a123456782')).to.equal('a123456782');
+  });
+
+  it('does not eat into phone numbers', () => {
+    for (const phone of ['+31 (0)6 2345 6789', '06 12 34 56 78', '0031 6 12345678']) expect(redactBsn(phone)).to.equal(phone);
+  });
+
+  it('redacts IBANs, electronic and grouped, and keeps strings failing mod-97', () => {
+    expect(redactIban('rekening NL91ABNA0417164300.')).to.equal('rekening [IBAN].');
+    expect(redactIban('NL91 ABNA 0417 1643 00 ten name van')).to.equal('[IBAN] ten name van');
+    expect(redactIban('nl91abna0417164300')).to.equal('[IBAN]');
+    expect(redactIban('DE89 3704 0044 0532 0130 00')).to.equal('[IBAN]');
+    expect(redactIban('NL92ABNA0417164300')).to.equal('NL92ABNA0417164300');
+    expect(redactIban('XNL91ABNA0417164300')).to.equal('XNL91ABNA0417164300');
+  });
+
+  it('redacts both in one text in either order', () => {
+    const text = 'BSN 123 456 782, IBAN NL91 ABNA 0417 1643 00, order 123456789';
+    const expected = 'BSN [BSN], IBAN [IBAN], order 123456789';
+    expect(redactBsn(redactIban(text))).to.equal(expected);
+    expect(redactIban(redactBsn(text))).to.equal(expected);
+  });
+});
+
+describe('extract: BSN in messages', () => {
+  it('takes a labelled valid BSN and ignores numbers introduced as something else', () => {
+    expect(extractContact(mail('Mijn burgerservicenummer: 123 456 782')).citizen.bsn).to.equal('123456782');
+    expect(extractContact(mail('sofinummer 111.22.23.33')).citizen.bsn).to.equal('111222333');
+    expect(extractContact(mail('factuurnummer 123456782')).citizen.bsn).to.equal(null);
+    expect(extractContact(mail('BSN: 123456789 (klopt dat?)')).citizen.bsn).to.equal(null);
+    expect(extractContact(mail('referentie 20261234567825')).citizen.bsn).to.equal(null);
+    expect(extractContact(mail('rekening NL91ABNA0417164300')).citizen.bsn).to.equal(null);
+  });
+});
+
+describe('extract: phone numbers', () => {
+  const cases: Array<[string, string]> = [
+    ['bel 06-12345678', '+31612345678'],
+    ['bel 06 12 34 56 78', '+31612345678'],
+    ['bel 06.12.34.56.78', '+31612345678'],
+    ['bel 06 - 123 456 78', '+31612345678'],
+    ['tel +31 6 1234 5678', '+31612345678'],
+    ['tel +31 (0)6 1234 5678', '+31612345678'],
+    ['tel 0031 6 12345678', '+31612345678'],
+    ['tel 0031-(0)6-12345678', '+31612345678'],
+    ['tel (070) 123 45 67', '+31701234567'],
+    ['tel 070-1234567', '+31701234567'],
+    ['T 020 - 623 45 67', '+31206234567'],
+    ['tel 0578-612345', '+31578612345'],
+    ['mobile +32 470 12 34 56', '+32470123456'],
+    ['mobile +49 151 23456789', '+4915123456789'],
+  ];
+  for (const [text, e164] of cases) {
+    it(`normalises "${text}"`, () => {
+      expect(extractContact(mail(text)).citizen.phones).to.deep.equal([e164]);
+    });
+  }
+
+  it('rejects dates, BSNs, IBAN groups, case numbers, postcodes and KvK numbers', () => {
+    const text = [
+      'op 06-03-2026 en 06/03/26 om 10.30 uur',
+      'BSN 123456782 en nummer 201998993',
+      'IBAN NL91 ABNA 0417 1643 00',
+      'kenmerk KCC-2026-000123 en zaak 2026-00045781 en 20260214-0815-00342',
+      'adres 2511 DP en KvK 01234567',
+    ].join('\n');
+    expect(extractContact(mail(text)).citizen.phones).to.deep.equal([]);
+  });
+
+  it("never takes the KCC's own number, given in ourAddresses or presented as the helpdesk's", () => {
+    expect(extractContact(mail('ik belde 088 123 6555 maar mijn nummer is 06-11223344')).citizen.phones).to.deep.equal(['+31611223344']);
+    expect(extractContact(mail('jullie helpdesk (020 123 4567) was dicht')).citizen.phones).to.deep.equal([]);
+  });
+
+  it('reports each number once', () => {
+    expect(extractContact(mail('06-12345678 of +31612345678')).citizen.phones).to.deep.equal(['+31612345678']);
+  });
+});
+
+describe('extract: addresses and postcodes', () => {
+  it('reads postcodes with and without space and in lower case after a street', () => {
+    const a = extractContact(mail('Groet,\nAnna Smit\nKerkweg 12\n1234AB Ergenshuizen'));
+    expect(a.citizen).to.include({ street: 'Kerkweg', house_number: '12', postcode: '1234AB', city: 'Ergenshuizen' });
+    const b = extractContact(mail('Mijn adres is Molenstraat 14-A, 5211 ab \'s-Hertogenbosch.'));
+    expect(b.citizen).to.include({ street: 'Molenstraat', house_number: '14-A', postcode: '5211AB', city: "'s-Hertogenbosch" });
+  });
+
+  it('reads house-number additions', () => {
+    for (const [line, num] of [['Dorpsstraat 5 bis', '5 bis'], ['Dorpsstraat 12-II', '12-II'], ['Dorpsstraat 12a', '12a'], ['Dorpsstraat 3 A', '3 A'], ['Dorpsstraat 263-1', '263-1']]) {
+      const x = extractContact(mail(`${line}\n1234 AB Ergens`));
+      expect(x.citizen.house_number, line).to.equal(num);
+      expect(x.citizen.street, line).to.equal('Dorpsstraat');
+    }
+  });
+
+  it('finds an address in prose', () => {
+    const x = extractContact(mail('Ik woon op de Dorpsstraat 5 in 1234 AB Ergens en heb een vraag.'));
+    expect(x.citizen).to.include({ street: 'Dorpsstraat', house_number: '5', postcode: '1234AB', city: 'Ergens' });
+    expect(x.found).to.include('street:inline');
+  });
+
+  it('does not read years, amounts or never-issued letter pairs as postcodes', () => {
+    for (const text of ['Ik woon sinds 2019 in Spanje.', 'Ik betaalde 1500 eu en 2026 en verder.', 'code 1234 SS Ergens', 'Windows 11 op mijn laptop']) {
+      const x = extractContact(mail(text));
+      expect(x.citizen.postcode, text).to.equal(null);
+      expect(x.citizen.street, text).to.equal(null);
+    }
+  });
+
+  it("never takes the KCC's own postal or visiting address, nor a P.O. box", () => {
+    const text = 'Logius\nPostbus 20011\n2500 EA Den Haag\n\nIk was bij de balie (Turfmarkt 147, 2511 DP Den Haag).\nAntwoordnummer 123\n9999 ZZ Ergens';
+    const x = extractContact({ ...mail(text), channel: 'letter', fromName: null, fromAddress: null });
+    expect(x.citizen.postcode).to.equal(null);
+    expect(x.citizen.street).to.equal(null);
+  });
+
+  it('prefers the current address over one called old', () => {
+    const x = extractContact(mail('Mijn oude adres, Ringweg 8, 8011 AA Zwolle, staat er nog. Ik woon nu op Thorbeckegracht 31, 8011 VM Zwolle.'));
+    expect(x.citizen.street).to.equal('Thorbeckegracht');
+  });
+});
+
+describe('extract: names', () => {
+  it('takes the name after a closing, on the next line or the same line', () => {
+    expect(extractContact(mail('Vraag.\n\nMet vriendelijke groet,\n\nJ.P. de Groot')).citizen.name).to.equal('J.P. de Groot');
+    expect(extractContact(mail('Vraag.\n\nMvg Kees Bakker')).citizen.name).to.equal('Kees Bakker');
+    expect(extractContact(mail('Question.\n\nKind regards,\nEmma Clarke', { fromName: null })).citizen.name).to.equal('Emma Clarke');
+    expect(extractContact(mail('Vraag?\n\nHoogachtend,\n\n(handtekening)\n\nmevr. G. Smit-de Boer')).citizen.name).to.equal('G. Smit-de Boer');
+  });
+
+  it('uses the fuller From name when the closing gives only the first name', () => {
+    expect(extractContact(mail('Vraag.\n\nGroet,\nBram', { fromName: 'Bram Oosterhuis' })).citizen.name).to.equal('Bram Oosterhuis');
+  });
+
+  it('takes the last closing, not one quoted inside the text', () => {
+    const text = '"Met vriendelijke groet, Sandra Bos, Klantcontactcentrum DigiD" schreef u.\n\nMet vriendelijke groet,\nErwin Hagen';
+    expect(extractContact(mail(text)).citizen.name).to.equal('Erwin Hagen');
+  });
+
+  it('does not take a From name that is an address, an organisation or a no-reply sender', () => {
+    for (const fromName of ['jan@example.nl', 'Gemeente Ergens', 'noreply', 'Bakkerij B.V.', 'Het Prijzenteam']) {
+      expect(extractContact(mail('Een vraag zonder afsluiting', { fromName })).citizen.name, fromName).to.equal(null);
+    }
+    expect(extractContact(mail('Een vraag', { fromName: 'Jansen, Piet' })).citizen.name).to.equal('Piet Jansen');
+  });
+
+  it("never takes a KCC employee's closing as the writer's name", () => {
+    const quoted = 'U schreef: "Met vriendelijke groet, Sandra Bos, Klantcontactcentrum DigiD". Dat klopt niet.';
+    expect(extractContact(mail(quoted, { fromName: 'Piet Jansen' })).citizen.name).to.equal('Piet Jansen');
+    const byStaff = extractContact(mail('Terugbelverzoek, zie hieronder.\n\nGroet,\nSandra Bos', { fromName: 'Sandra Bos', fromAddress: 'sandra.bos@logius.nl' }));
+    expect(byStaff.citizen.name).to.equal(null);
+    expect(byStaff.citizen.email).to.equal(null);
+  });
+
+  it('does not mistake a sentence after "Dank u wel" for a name', () => {
+    expect(extractContact(mail('Dank u wel voor uw antwoord, het is gelukt.', { fromName: null })).citizen.name).to.equal(null);
+  });
+});
+
+describe('extract: e-mail addresses', () => {
+  it("uses the sender's address but never KCC's or a no-reply address", () => {
+    expect(extractContact(mail('vraag')).citizen.email).to.equal('test.persoon@example.nl');
+    expect(extractContact(mail('vraag', { fromAddress: 'kcc@logius.nl' })).citizen.email).to.equal(null);
+    expect(extractContact(mail('vraag', { fromAddress: 'medewerker@kcc.digid.nl' })).citizen.email).to.equal(null);
+    expect(extractContact(mail('vraag', { fromAddress: 'no-reply@example.com' })).citizen.email).to.equal(null);
+  });
+
+  it("takes a letter writer's own address from the sender block or a label, not someone else's", () => {
+    const letter = 'A. Jansen\nKerkweg 1\n1234 AB Ergens\ne-mail: a.jansen@example.nl\n\nGeachte heer,\nIk mailde al naar info@digid.nl en naar mijn buurman piet@example.nl.';
+    expect(extractContact({ ...mail(letter), channel: 'letter', fromName: null, fromAddress: null }).citizen.email).to.equal('a.jansen@example.nl');
+  });
+});
+
+describe('extract: representatives', () => {
+  const writer = { fromName: 'Els Post', fromAddress: 'els@example.nl' };
+
+  it('recognises the usual phrasings and names the person the question is about', () => {
+    const cases: Array<[string, string | null, string]> = [
+      ['Ik schrijf namens mijn moeder, Trees Bos, die geen computer heeft.', 'Trees Bos', 'moeder'],
+      ['Ik wil een DigiD aanvragen voor mijn zoon Daan de Wit, hij is 15.', 'Daan de Wit', 'zoon'],
+      ['I am writing on behalf of my father, Mr. Hans Berg, who is 90.', 'Hans Berg', 'father'],
+      ['Als curator van de heer J.W. Dekkers wil ik toegang.', 'J.W. Dekkers', 'curator'],
+      ['Als bewindvoerder van mevrouw R. Hoekstra vraag ik...', 'R. Hoekstra', 'bewindvoerder'],
+      ['Mijn vader (Jan Zwart) heeft de app geinstalleerd.', 'Jan Zwart', 'vader'],
+      ['Mijn moeder is 79 en wil ook een DigiD.', null, 'moeder'],
+    ];
+    for (const [sentence, subject, relation] of cases) {
+      const x = extractContact(mail(`${sentence}\n\nMet vriendelijke groet,\nEls Post`, writer));
+      expect(x.representative, sentence).to.not.equal(null);
+      expect(x.citizen.name, sentence).to.equal(subject);
+      expect(x.onBehalfOf, sentence).to.equal('Els Post');
+      expect(x.representative?.relation, sentence).to.equal(relation);
+      expect(x.representative?.email, sentence).to.equal('els@example.nl');
+      expect(x.citizen.email, sentence).to.equal(null);
+    }
+  });
+
+  it("keeps the writer's own signature details out of the citizen record", () => {
+    const text = 'Namens mijn vader, Johannes Post, vraag ik een nieuwe code. Hij woont op Kerkstraat 3, 8181 HK Heerde.\n\nMet vriendelijke groet,\nEls Post\nLindelaan 1\n1234 AB Ergens\n06-22334455';
+    const x = extractContact(mail(text, writer));
+    expect(x.citizen).to.include({ name: 'Johannes Post', street: 'Kerkstraat', postcode: '8181HK' });
+    expect(x.citizen.phones).to.deep.equal([]);
+  });
+
+  it("takes the subject's own phone and e-mail when the text says they are theirs", () => {
+    const text = 'Ik schrijf namens mijn moeder. Haar telefoonnummer is 0578-612345 en haar e-mailadres is oma@example.nl.\n\nGroet,\nEls Post';
+    const x = extractContact(mail(text, writer));
+    expect(x.citizen.phones).to.deep.equal(['+31578612345']);
+    expect(x.citizen.email).to.equal('oma@example.nl');
+  });
+
+  it('does not see a representative in mere mentions of relatives', () => {
+    for (const sentence of ['Mijn kleinzoon zegt dat ik een DigiD nodig heb.', 'Ik heb mijn zoon gemachtigd.', 'Mijn vrouw heeft wel een DigiD.', 'I had my wife read the code out.']) {
+      const x = extractContact(mail(`${sentence}\n\nGroet,\nKees Bakker`));
+      expect(x.representative, sentence).to.equal(null);
+      expect(x.citizen.name, sentence).to.equal('Kees Bakker');
+    }
+  });
+});
+
+describe('extract: input checks and hostile input', () => {
+  it('rejects input that is not a message with an InputError', () => {
+    expect(() => extractContact(null as unknown as ExtractInput)).to.throw(InputError);
+    expect(() => extractContact({ ...mail('x'), text: 42 as unknown as string })).to.throw(InputError);
+    expect(() => extractContact({ ...mail('x'), channel: 'fax' as 'email' })).to.throw(InputError);
+  });
+
+  it('returns on 1 MB of digits without inventing contact details', () => {
+    for (const digit of ['0', '1', '6']) {
+      const x = extractContact(mail(digit.repeat(1 << 20), { fromName: null, fromAddress: null }));
+      expect(x.citizen.phones).to.deep.equal([]);
+      expect(x.citizen.bsn).to.equal(null);
+      expect(x.citizen.postcode).to.equal(null);
+    }
+    expect(redactBsn('1'.repeat(1 << 20))).to.have.length(1 << 20);
+  });
+
+  it('returns on a 100k-line text and still reads the signature at the end', () => {
+    const body = Array.from({ length: 100_000 }, (_, i) => `regel ${i}: 1234 ${i % 7} 06-1 (0 namens`).join('\n');
+    const x = extractContact(mail(`${body}\n\nMet vriendelijke groet,\nAnna de Vries\n06-12345678`, { fromName: null }));
+    expect(x.citizen.name).to.equal('Anna de Vries');
+    expect(x.citizen.phones).to.include('+31612345678');
+  });
+
+  it('returns on long runs of the characters the patterns look for', () => {
+    const units = ['06 1 ', '1234 AB ', 'Kerkstraat 1 ', '(0', '1 ', '1.', 'NL91 ', 'Groet,\n', 'a@b.', 'namens mijn moeder ', 'Aaaa '];
+    for (const unit of units) {
+      const x = extractContact(mail(unit.repeat(Math.ceil(200_000 / unit.length)), { fromName: null, fromAddress: null }));
+      expect(x.citizen.bsn, unit).to.equal(null);
+      expect(x.citizen.phones.length, unit).to.be.at.most(500);
+    }
+  });
+});
