@@ -124,7 +124,7 @@ describe('plumbing: real servers', function () {
       try {
         const found = await eventually(async () => {
           const status = await client.status('INBOX', { messages: true });
-          return status.messages && status.messages > 0 ? status.messages : undefined;
+          return status && status.messages && status.messages > 0 ? status.messages : undefined;
         }, 30_000, 'delivery to Dovecot');
         expect(found).to.equal(1);
         const lock = await client.getMailboxLock('INBOX');

@@ -1,0 +1,148 @@
+/**
+ * The application factory (the fastify habit): builds every component from a validated
+ * configuration and returns something tests can start and stop. `app/main.ts` only wires
+ * signals and calls it.
+ *
+ * Roles let one process run everything (`npm start`) or one stage per process (production,
+ * and the kill -9 tests): `ingest` (IMAP → Kafka), `process` (Kafka → cases),
+ * `acknowledge` (cases → SMTP), `retention` (sweeper or checker).
+ */
+import mongoose from 'mongoose';
+import type { Config } from '../config/index.ts';
+import { createBus, type Bus } from '../lib/kafka/index.ts';
+import { topicName } from '../lib/contracts.ts';
+import { createClaimCheckStore } from '../lib/claimcheck.ts';
+import { createFieldCipher, createKeyedHasher } from '../lib/crypto.ts';
+import { detectServer, ensureTtlIndexes, createRetentionSweeper, sweeperModeFor, type ServerInfo, type RetentionSweeper } from '../lib/retention.ts';
+import { durationToMilliseconds, technicalRetentionFor } from '../config/register.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createCaseStore, type CaseStore } from '../processors/cases/index.ts';
+import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
+import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
+import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
+import { withTimeout } from '../lib/retry.ts';
+import { TransientError } from '../lib/errors.ts';
+
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
+export const RETENTION_COLLECTIONS = ['cases', 'noncases'] as const;
+
+export interface App {
+  readonly server: ServerInfo;
+  readonly store: CaseStore;
+  readonly conn: mongoose.Connection;
+  readonly bus: Bus;
+  readonly topics: { mailRaw: string; deadLetter: string };
+  readonly components: { ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper };
+  start(): Promise<void>;
+  /** Drains in-flight work and closes connections, within `boundMs`. */
+  stop(boundMs?: number): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  roles?: readonly Role[];
+  /** Consumer group of the e-mail processor (tests give each run its own). */
+  groupId?: string;
+  clock?: () => Date;
+}
+
+export async function createApp(o: AppOptions): Promise<App> {
+  const { config, logger } = o;
+  const roles = new Set(o.roles ?? ROLES);
+  const conn = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 15_000 }).asPromise()
+    .catch((err: unknown) => { throw new TransientError('MONGO_UNREACHABLE', `MongoDB at the configured URL did not answer within 15 s`, err); });
+  const db = conn.db!;
+  const server = await detectServer(db);
+  logger.info({ flavour: server.flavour, version: server.version, ttl: server.ttlIndexes, transactions: server.transactions }, 'database server detected');
+
+  const cipher = createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' });
+  const hasher = createKeyedHasher(config.keys.hmac);
+  const store = createCaseStore(conn, { cipher, hasher, ...(o.clock ? { clock: o.clock } : {}) });
+  await store.ensureIndexes();
+  await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
+
+  const bus = createBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const topics = { mailRaw: topicName(config.kafka.topicPrefix, 'mailRaw'), deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter') };
+  // Inline bodies are base64 in JSON: 4/3 of the threshold plus the envelope must fit.
+  const maxMessageBytes = Math.ceil((config.limits.claimCheckThresholdBytes * 4) / 3) + 64 * 1024;
+  await bus.ensureTopics(
+    [
+      { name: topics.mailRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
+      // Dead letters hold no content, only references: same short retention all the same.
+      { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
+    ],
+    config.kafka.maxRetentionMs,
+  );
+  const claimChecks = createClaimCheckStore(db);
+  const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
+
+  const components: App['components'] = {};
+  if (roles.has('acknowledge')) {
+    components.acknowledger = createAcknowledger({
+      models: store.models, smtp: config.smtp, from: config.smtp.from,
+      messageIdDomain: (addressOf(config.smtp.from) ?? 'kcc.invalid').split('@')[1]!, logger,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+  }
+  if (roles.has('process')) {
+    components.processor = createEmailProcessor({
+      bus, store, claimChecks, logger, topics,
+      groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
+      analyse: { ourAddresses: ours },
+      onCaseCreated: () => components.acknowledger?.kick(),
+    });
+  }
+  if (roles.has('ingest')) {
+    components.ingestor = createImapIngestor({
+      imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder,
+      bus, claimChecks, topics, logger,
+      claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes, maxMessageBytes: config.limits.maxMessageBytes,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+  }
+  if (roles.has('retention')) {
+    components.sweeper = createRetentionSweeper({
+      db, collections: RETENTION_COLLECTIONS, mode: sweeperModeFor(server), intervalMs: config.sweepIntervalMs, logger,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+  }
+  const claimSweepMs = durationToMilliseconds(technicalRetentionFor('claim_check_blob'));
+  let claimTimer: NodeJS.Timeout | null = null;
+
+  return {
+    server, store, conn, bus, topics, components,
+    async start() {
+      await components.processor?.start();
+      components.acknowledger?.start();
+      await components.ingestor?.start();
+      if (components.sweeper) {
+        components.sweeper.start();
+        // GridFS blobs cannot be expired by a TTL index on any server: swept here.
+        claimTimer = setInterval(() => { void claimChecks.sweepExpired(o.clock?.() ?? new Date()).catch(() => undefined); }, Math.min(claimSweepMs, config.sweepIntervalMs));
+        claimTimer.unref();
+      }
+      logger.info({ roles: [...roles] }, 'pipeline ready');
+    },
+    async stop(boundMs = 20_000) {
+      if (claimTimer) clearInterval(claimTimer);
+      const work = (async () => {
+        await components.ingestor?.stop();
+        await components.processor?.stop();
+        await components.acknowledger?.stop();
+        await components.sweeper?.stop();
+        await bus.close();
+        await conn.close();
+      })();
+      await withTimeout(work, boundMs, () => new Error(`shutdown did not finish within ${boundMs} ms`));
+    },
+  };
+}
+
+function addressOf(from: string): string | null {
+  const m = /<([^<>]+)>/.exec(from) ?? /(\S+@\S+)/.exec(from);
+  return m ? m[1]!.toLowerCase() : null;
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: run the pipeline. Roles from `--roles ingest,process,acknowledge,retention`
+ * (default: all). SIGINT/SIGTERM drain in-flight work and exit within a bound.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { PipelineError } from '../lib/errors.ts';
+import { createApp, ROLES, type Role } from './index.ts';
+
+const { values } = parseArgs({ options: { roles: { type: 'string' }, group: { type: 'string' } } });
+const roles = (values.roles ? values.roles.split(',') : [...ROLES]) as Role[];
+for (const r of roles) {
+  if (!(ROLES as readonly string[]).includes(r)) {
+    console.error(`kcc: unknown role "${r}"; roles are ${ROLES.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error(`kcc: ${(err as Error).message}`);
+  process.exit(2);
+}
+const logger = createLogger({ level: config.logLevel });
+
+try {
+  const app = await createApp({ config, logger, roles, ...(values.group ? { groupId: values.group } : {}) });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    try {
+      await app.stop(20_000);
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ code: (err as PipelineError).code }, (err as Error).message);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.start();
+  process.send?.('ready');
+} catch (err) {
+  const e = err as PipelineError;
+  logger.fatal({ code: e.code ?? 'START_FAILED' }, e.message);
+  process.exit(1);
+}

@@ -1,0 +1,220 @@
+/**
+ * IMAP ingestor: watches mailboxes (IDLE, with a polling fallback), publishes every message
+ * in UID order to the raw-mail topic, and only after Kafka acknowledged the batch moves it
+ * to the processed folder. It never deletes.
+ *
+ * Why nothing is lost or doubled:
+ *  - the mailbox itself is the queue: what is still in it has not been acknowledged by
+ *    Kafka, so after a crash, restart, reconnect or UIDVALIDITY change everything still in it
+ *    is published again;
+ *  - a message published but not yet moved (crash in between) is published twice; the
+ *    processors recognise it by its dedupe key (Message-ID + SHA-256 of the bytes).
+ * UIDVALIDITY is remembered per mailbox so a change is noticed and logged; nothing depends on
+ * it for correctness, which is the point.
+ */
+import { ImapFlow } from 'imapflow';
+import type { Bus, OutgoingRecord, Producer } from '../../lib/kafka/index.ts';
+import { DeadLetterV1, encode, messageIdFromRaw, RawMailV1, sha256Of } from '../../lib/contracts.ts';
+import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
+import { addDuration, technicalRetentionFor } from '../../config/register.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { sleep } from '../../lib/retry.ts';
+
+export interface ImapIngestorOptions {
+  imap: { host: string; port: number; secure: boolean; user: string; password: string };
+  mailboxes: readonly string[];
+  processedFolder: string;
+  bus: Bus;
+  claimChecks: ClaimCheckStore;
+  topics: { mailRaw: string; deadLetter: string };
+  claimCheckThresholdBytes: number;
+  maxMessageBytes: number;
+  logger: Logger;
+  /** Messages per fetch/publish/move round; bounds memory (batch × message size). */
+  batchSize?: number;
+  /** Polling period when IDLE is missing or silent (ms). */
+  pollIntervalMs?: number;
+  /** Reconnect backoff bounds (ms). */
+  reconnect?: { initialMs: number; maxMs: number };
+  clock?: () => Date;
+}
+
+export interface ImapIngestor {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly stats: { published: number; claimChecked: number; tooLarge: number; reconnects: number };
+  /** Resolves once every watched mailbox completed its first drain (tests, start-up logs). */
+  readonly ready: Promise<void>;
+}
+
+const DEFAULT_BATCH = 50;
+const DEFAULT_POLL_MS = 30_000;
+
+export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
+  const log = o.logger.child({ stage: 'ingest-imap' });
+  const stats = { published: 0, claimChecked: 0, tooLarge: 0, reconnects: 0 };
+  const clock = o.clock ?? (() => new Date());
+  const uidValidity = new Map<string, string>();
+  const stopController = new AbortController();
+  const loops: Promise<void>[] = [];
+  const clients = new Set<ImapFlow>();
+  let producer: Producer | null = null;
+  let readyResolve!: () => void;
+  const ready = new Promise<void>((r) => { readyResolve = r; });
+  let readyCount = 0;
+
+  async function publishBatch(mailbox: string, validity: string, items: Array<{ uid: number; source: Buffer }>): Promise<void> {
+    const records: OutgoingRecord[] = [];
+    for (const item of items) {
+      const sha256 = sha256Of(item.source);
+      let body: RawMailV1['body'];
+      if (item.source.length > o.claimCheckThresholdBytes) {
+        const expiresAt = addDuration(clock(), technicalRetentionFor('claim_check_blob'));
+        body = { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId: await o.claimChecks.put(item.source, expiresAt) };
+        stats.claimChecked += 1;
+      } else {
+        body = { type: 'inline', base64: item.source.toString('base64') };
+      }
+      const env: RawMailV1 = {
+        schemaVersion: 1,
+        source: { kind: 'imap', account: o.imap.user, mailbox, uidValidity: validity, uid: item.uid },
+        receivedAt: clock().toISOString(),
+        messageId: messageIdFromRaw(item.source),
+        sha256,
+        size: item.source.length,
+        body,
+      };
+      records.push({ key: sha256, value: encode(RawMailV1, env), headers: { 'kcc-schema': 'mail.raw/1' } });
+    }
+    await producer!.send(o.topics.mailRaw, records);
+    stats.published += records.length;
+  }
+
+  async function deadLetterTooLarge(mailbox: string, validity: string, uid: number, size: number): Promise<void> {
+    // The bytes stay in the processed folder; the dead-letter record says where and why.
+    await producer!.send(o.topics.deadLetter, [{
+      key: `${mailbox}/${validity}/${uid}`,
+      value: encode(DeadLetterV1, {
+        schemaVersion: 1, sourceTopic: o.topics.mailRaw, partition: -1, offset: '-1', code: 'INGEST_TOO_LARGE',
+        reason: `message of ${size} bytes exceeds the limit of ${o.maxMessageBytes} bytes`,
+        sourceRef: { kind: 'imap', account: o.imap.user, mailbox, uidValidity: validity, uid }, sha256: null, at: clock().toISOString(),
+      }),
+    }]);
+    stats.tooLarge += 1;
+  }
+
+  /** Publish and move everything in the mailbox, oldest UID first, in bounded batches. */
+  async function drain(client: ImapFlow, mailbox: string): Promise<void> {
+    const lock = await client.getMailboxLock(mailbox);
+    try {
+      const mb = client.mailbox;
+      if (!mb || typeof mb === 'boolean') return;
+      const validity = String(mb.uidValidity);
+      const known = uidValidity.get(mailbox);
+      if (known && known !== validity) {
+        log.warn({ mailbox, was: known, now: validity }, 'UIDVALIDITY changed: everything still in the mailbox is published again (downstream dedupe)');
+      }
+      uidValidity.set(mailbox, validity);
+      for (;;) {
+        if (stopController.signal.aborted) return;
+        const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b).slice(0, o.batchSize ?? DEFAULT_BATCH);
+        if (uids.length === 0) return;
+        const sizes = new Map<number, number>();
+        for await (const m of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
+        const fetchable = uids.filter((u) => (sizes.get(u) ?? 0) <= o.maxMessageBytes);
+        const items: Array<{ uid: number; source: Buffer }> = [];
+        if (fetchable.length > 0) {
+          for await (const m of client.fetch(fetchable.join(','), { uid: true, source: true }, { uid: true })) {
+            if (m.source) items.push({ uid: m.uid, source: m.source });
+          }
+        }
+        items.sort((a, b) => a.uid - b.uid);
+        if (items.length > 0) await publishBatch(mailbox, validity, items);
+        for (const u of uids) if (!fetchable.includes(u)) await deadLetterTooLarge(mailbox, validity, u, sizes.get(u) ?? 0);
+        // Only now, with Kafka's acknowledgement in hand, does the message leave the inbox.
+        const handled = [...items.map((i) => i.uid), ...uids.filter((u) => !fetchable.includes(u))];
+        if (handled.length > 0) await client.messageMove(handled.join(','), o.processedFolder, { uid: true });
+        log.info({ mailbox, published: items.length, rejected: uids.length - fetchable.length }, 'batch published and moved');
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  async function watch(mailbox: string): Promise<void> {
+    const backoff = o.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    let attempt = 0;
+    let firstDrainDone = false;
+    while (!stopController.signal.aborted) {
+      const client = new ImapFlow({
+        host: o.imap.host, port: o.imap.port, secure: o.imap.secure,
+        auth: { user: o.imap.user, pass: o.imap.password },
+        logger: false, // imapflow's logger would print envelopes and addresses
+        // Servers without IDLE: poll with NOOP instead.
+        missingIdleCommand: 'NOOP',
+        connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 5 * 60_000,
+      });
+      clients.add(client);
+      let wake: (() => void) | null = null;
+      let pending = false;
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.on('error', (err: Error) => log.warn({ code: (err as { code?: string }).code ?? err.name }, 'IMAP connection error'));
+      client.on('exists', () => { pending = true; wake?.(); });
+      try {
+        await client.connect();
+        try { await client.mailboxCreate(o.processedFolder); } catch { /* exists already */ }
+        await client.mailboxOpen(mailbox);
+        attempt = 0;
+        log.info({ mailbox }, 'watching mailbox');
+        for (;;) {
+          pending = false;
+          await drain(client, mailbox);
+          if (!firstDrainDone) { firstDrainDone = true; if (++readyCount === o.mailboxes.length) readyResolve(); }
+          if (stopController.signal.aborted) break;
+          if (!pending) {
+            // IDLE now (imapflow would only start it by itself after a quiet period), and
+            // sleep until the server announces new mail, the poll timer fires, the
+            // connection closes, or we are stopped. The next command ends the IDLE.
+            void client.idle().catch(() => undefined);
+            await Promise.race([
+              new Promise<void>((r) => { wake = r; }),
+              sleep(o.pollIntervalMs ?? DEFAULT_POLL_MS, stopController.signal),
+              closed,
+            ]);
+            wake = null;
+          }
+          if (!client.usable || stopController.signal.aborted) break;
+        }
+      } catch (err) {
+        if (!stopController.signal.aborted) log.warn({ mailbox, code: (err as { code?: string }).code ?? (err as Error).name }, 'IMAP session failed');
+      } finally {
+        clients.delete(client);
+        if (client.usable) await client.logout().catch(() => undefined);
+        else client.close();
+      }
+      if (stopController.signal.aborted) break;
+      // Publishing may have failed too (Kafka away): same backoff, the mailbox keeps the mail.
+      attempt += 1;
+      stats.reconnects += 1;
+      const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 1, 10));
+      log.info({ mailbox, attempt, delayMs: delay }, 'reconnecting');
+      await sleep(delay / 2 + Math.random() * (delay / 2), stopController.signal);
+    }
+  }
+
+  return {
+    stats,
+    ready,
+    async start() {
+      producer = await o.bus.producer();
+      for (const mailbox of o.mailboxes) loops.push(watch(mailbox));
+    },
+    async stop() {
+      stopController.abort();
+      for (const c of clients) c.close();
+      await Promise.allSettled(loops);
+      await producer?.close();
+      producer = null;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Kafka message contracts, defined once and shared by producer and consumer: a TypeScript
+ * type and a runtime schema for each, with a `schemaVersion`. Every consumer validates what
+ * it reads (`decode*`); a record that does not fit goes to the dead-letter topic.
+ *
+ * Topic names carry the contract's major version (`kcc.mail.raw.v1`), so an incompatible
+ * change gets a new topic instead of mixing two shapes on one.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { InputError } from './errors.ts';
+
+export const TOPIC_BASES = {
+  /** Raw e-mail from the IMAP ingestor. Holds personal data: short retention. */
+  mailRaw: { base: 'mail.raw', version: 1 },
+  /** Scanned letters from the letter ingestor (page images by claim check only). */
+  letterRaw: { base: 'letters.raw', version: 1 },
+  /** Messages that could not be processed: a reason and a source reference, no content. */
+  deadLetter: { base: 'deadletter', version: 1 },
+} as const;
+
+export type TopicKey = keyof typeof TOPIC_BASES;
+
+export function topicName(prefix: string, key: TopicKey): string {
+  const t = TOPIC_BASES[key];
+  return `${prefix}.${t.base}.v${t.version}`;
+}
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Where the bytes are: inline (base64) below the claim-check threshold, else in GridFS. */
+export const BodyRef = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('inline'), base64: z.string() }),
+  z.object({ type: z.literal('claim_check'), bucket: z.string().min(1), fileId: z.string().regex(/^[0-9a-f]{24}$/) }),
+]);
+export type BodyRef = z.infer<typeof BodyRef>;
+
+/** Enough to find the original again (in the processed folder), and nothing personal. */
+export const ImapSourceRef = z.object({
+  kind: z.literal('imap'),
+  account: z.string(),
+  mailbox: z.string(),
+  uidValidity: z.string().regex(/^\d+$/),
+  uid: z.number().int().positive(),
+});
+export type ImapSourceRef = z.infer<typeof ImapSourceRef>;
+
+export const RawMailV1 = z.object({
+  schemaVersion: z.literal(1),
+  source: ImapSourceRef,
+  receivedAt: z.iso.datetime(),
+  /** Message-ID header (without brackets) as the server's envelope reported it, or null. */
+  messageId: z.string().max(998).nullable(),
+  /** SHA-256 of the raw bytes: with the Message-ID, the key that makes redelivery harmless. */
+  sha256: sha256Hex,
+  size: z.number().int().nonnegative(),
+  body: BodyRef,
+});
+export type RawMailV1 = z.infer<typeof RawMailV1>;
+
+export const DeadLetterV1 = z.object({
+  schemaVersion: z.literal(1),
+  sourceTopic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  /** Stable error code (AREA_WHAT) and a reason that holds no personal data. */
+  code: z.string(),
+  reason: z.string().max(2000),
+  sourceRef: z.union([ImapSourceRef, z.object({ kind: z.literal('unknown') })]),
+  sha256: sha256Hex.nullable(),
+  at: z.iso.datetime(),
+});
+export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;
+
+/** Validate a record read from Kafka; a mismatch is bad input, not worth a retry. */
+export function decode<T>(schema: z.ZodType<T>, value: Buffer, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch {
+    throw new InputError('CONTRACT_NOT_JSON', `${what}: record is not JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new InputError('CONTRACT_INVALID', `${what}: record does not match the contract (${where})`);
+  }
+  return parsed.data;
+}
+
+export function encode<T>(schema: z.ZodType<T>, value: T): Buffer {
+  // Validate on the way out too: a producer bug should fail at the producer.
+  return Buffer.from(JSON.stringify(schema.parse(value)));
+}
+
+/**
+ * The idempotency key of one intake: Message-ID plus content hash. The same bytes fetched
+ * again (restart, reconnect, UIDVALIDITY change) give the same key; a different message
+ * that reuses a Message-ID does not.
+ */
+export function dedupeKeyOf(messageId: string | null, sha256: string): string {
+  return createHash('sha256').update(messageId ?? '', 'utf8').update(sha256, 'utf8').digest('hex');
+}
+
+export function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+// RFC 5322 §2.1.1 caps a line at 998 characters; a header block beyond 256 KiB is not a
+// header block we should scan for an id.
+const MAX_HEADER_SCAN = 256 * 1024;
+
+/**
+ * The Message-ID from the raw header block, without a full parse (the ingestor needs it for
+ * the dedupe key before anything parses the message). Unfolds continuation lines.
+ */
+export function messageIdFromRaw(raw: Buffer): string | null {
+  const head = raw.subarray(0, MAX_HEADER_SCAN).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const block = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
+  for (const line of block.split(/\r?\n/)) {
+    if (line.length > 1000 || !/^message-id\s*:/i.test(line)) continue;
+    const value = line.slice(line.indexOf(':') + 1).trim();
+    const bracketed = /<([^<>\s]{1,995})>/.exec(value);
+    const id = bracketed ? bracketed[1]! : value.split(/\s/)[0] ?? '';
+    return id.length > 0 && id.length <= 998 ? id : null;
+  }
+  return null;
+}

@@ -1,0 +1,166 @@
+/**
+ * Acknowledgments: one mail per case, with the case number, in the case's language.
+ *
+ * The case document is the outbox. A new case that wants an acknowledgment is stored with
+ * `ack.status = 'pending'`; this stage claims one case at a time with a lease
+ * (`sending`, `leaseUntil`), sends over SMTP, and marks it `sent`. A process killed while
+ * holding a lease leaves the case to be claimed again when the lease runs out.
+ *
+ * The one window that cannot be closed is between the SMTP server's "250 OK" and our
+ * `sent` write (a few milliseconds): a crash exactly there sends the mail again on
+ * recovery. Every acknowledgment carries a Message-ID derived from the case id, so a
+ * recipient's client or an MTA with duplicate suppression sees the same message twice, not
+ * two different ones. This is stated, not hidden (see README).
+ *
+ * Never sent to auto-replies or bounces: those make no case (processors/parse), and ours
+ * carry `Auto-Submitted: auto-replied` (RFC 3834) so well-behaved auto-responders do not
+ * answer them — no mail loops.
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.ts';
+import type { CaseModels } from '../cases/index.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { isRetriable } from '../../lib/errors.ts';
+import { sleep } from '../../lib/retry.ts';
+
+export interface AcknowledgerOptions {
+  models: CaseModels;
+  smtp: { host: string; port: number; secure: boolean };
+  from: string;
+  /** Domain part for our Message-IDs. */
+  messageIdDomain: string;
+  logger: Logger;
+  /** How long a claim protects a case from other senders (ms). */
+  leaseMs?: number;
+  pollIntervalMs?: number;
+  clock?: () => Date;
+}
+
+export interface Acknowledger {
+  /** Sends acknowledgments until none is due; returns how many were sent. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Wake the loop now (a new case was stored). */
+  kick(): void;
+  stop(): Promise<void>;
+  readonly stats: { sent: number; failed: number; retried: number };
+}
+
+const TEMPLATE_VARS = ['caseNumber'] as const;
+// A permanent SMTP failure (5xx) will not change by trying again.
+const MAX_ATTEMPTS = 8;
+
+export function ackMessageId(caseId: string, domain: string): string {
+  return `ack.${caseId.slice(0, 32)}@${domain}`;
+}
+
+export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
+  const log = o.logger.child({ stage: 'acknowledge' });
+  const { Case } = o.models;
+  const clock = o.clock ?? (() => new Date());
+  const leaseMs = o.leaseMs ?? 60_000;
+  const templates: Record<TemplateLanguage, ReturnType<typeof loadMailTemplate>> = {
+    nl: loadMailTemplate('ack', 'nl', TEMPLATE_VARS),
+    en: loadMailTemplate('ack', 'en', TEMPLATE_VARS),
+  };
+  const transport: Transporter = nodemailer.createTransport({
+    host: o.smtp.host, port: o.smtp.port, secure: o.smtp.secure,
+    // Local test server speaks plain SMTP; production sets secure/STARTTLS via config.
+    ignoreTLS: !o.smtp.secure && o.smtp.host === '127.0.0.1',
+    pool: true, maxConnections: 2,
+    connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
+    logger: false,
+  });
+  const stats = { sent: 0, failed: 0, retried: 0 };
+  let running = false;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+
+  async function claim(): Promise<{ _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[] } | null> {
+    const now = clock();
+    return Case.findOneAndUpdate(
+      { $or: [{ 'ack.status': 'pending', $or: [{ 'ack.leaseUntil': null }, { 'ack.leaseUntil': { $lte: now } }] }, { 'ack.status': 'sending', 'ack.leaseUntil': { $lte: now } }] },
+      { $set: { 'ack.status': 'sending', 'ack.leaseUntil': new Date(now.getTime() + leaseMs) }, $inc: { 'ack.attempts': 1 } },
+      // No projection: FerretDB 1.x answers NotImplemented for findAndModify with `fields`.
+      { returnDocument: 'after', lean: true },
+    ) as never;
+  }
+
+  async function sendOne(): Promise<boolean> {
+    const c = await claim();
+    if (!c) return false;
+    const lang: TemplateLanguage = c.classification?.language === 'en' ? 'en' : 'nl';
+    const mail = templates[lang]({ caseNumber: c.caseNumber });
+    const messageId = ackMessageId(c._id, o.messageIdDomain);
+    const original = c.threadIds?.[0];
+    try {
+      await transport.sendMail({
+        from: o.from,
+        to: c.replyAddress!,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: `<${messageId}>`,
+        ...(original ? { inReplyTo: `<${original}>`, references: [`<${original}>`] } : {}),
+        headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-KCC-Case': c.caseNumber },
+      });
+    } catch (err) {
+      const code = (err as { responseCode?: number }).responseCode;
+      const permanent = typeof code === 'number' && code >= 500;
+      const attempts = ((c as { ack?: { attempts?: number } }).ack?.attempts ?? 1);
+      if (permanent || attempts >= MAX_ATTEMPTS) {
+        await Case.updateOne({ _id: c._id }, { $set: { 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } });
+        stats.failed += 1;
+        log.warn({ case: c.caseNumber, code }, 'acknowledgment failed permanently');
+      } else {
+        // Back to pending with the lease as the earliest next attempt.
+        const retryAt = new Date(clock().getTime() + Math.min(60_000, 1000 * 2 ** attempts));
+        await Case.updateOne({ _id: c._id, 'ack.status': 'sending' }, { $set: { 'ack.status': 'pending', 'ack.leaseUntil': retryAt, 'ack.lastCode': isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' } });
+        stats.retried += 1;
+        log.warn({ case: c.caseNumber, attempts }, 'acknowledgment will be retried');
+      }
+      return true;
+    }
+    await Case.updateOne(
+      { _id: c._id },
+      { $set: { 'ack.status': 'sent', 'ack.sentAt': clock(), 'ack.messageId': messageId }, $unset: { 'ack.leaseUntil': 1 }, $addToSet: { threadIds: messageId } },
+    );
+    stats.sent += 1;
+    log.info({ case: c.caseNumber, lang }, 'acknowledgment sent');
+    return true;
+  }
+
+  async function runOnce(): Promise<number> {
+    let n = 0;
+    while (!stopped && (await sendOne())) n += 1;
+    return n;
+  }
+
+  return {
+    stats,
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (!stopped) {
+          try {
+            await runOnce();
+          } catch (err) {
+            log.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'acknowledger round failed; retrying');
+          }
+          if (stopped) break;
+          await Promise.race([new Promise<void>((r) => { wake = r; }), sleep(o.pollIntervalMs ?? 2000)]);
+          wake = null;
+        }
+      })();
+    },
+    kick() { wake?.(); },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The case store: turns one analysed message into a new case, or adds it to the case it
+ * answers. Every write is idempotent, keyed by the message's dedupe key, so that Kafka's
+ * at-least-once redelivery (after a crash, a rebalance, a UIDVALIDITY change) is harmless:
+ *  - a new case's `_id` is the dedupe key of its first message, so a second insert fails
+ *    with a duplicate key and we return the existing case;
+ *  - a reply is pushed with a filter `messages.dedupeKey != key`, so it is added once.
+ */
+import type { Connection } from 'mongoose';
+import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
+import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
+import { TransientError } from '../../lib/errors.ts';
+import { caseModels, type CaseModels, type CaseStatus } from './model.ts';
+
+export { caseModels, caseSchema, nonCaseSchema, counterSchema, type CaseModels, type CaseDoc } from './model.ts';
+
+export interface SourceRef { kind: string; mailbox?: string; uidValidity?: string; uid?: number }
+
+export interface IntakeCitizen {
+  name: string | null; street: string | null; houseNumber: string | null; postcode: string | null;
+  city: string | null; email: string | null; phones: string[];
+}
+
+export interface IntakeMessage {
+  dedupeKey: string;
+  channel: 'email' | 'letter';
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  receivedAt: Date;
+  subject: string;
+  /** Already redacted (BSN, IBAN). */
+  text: string;
+  source: SourceRef;
+  attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; kind: 'id_document' | 'signature' | 'other' }>;
+  replyAddress: string | null;
+  citizen: IntakeCitizen;
+  bsn: string | null;
+  representative: { name: string | null; email: string | null; relation: string | null } | null;
+  classification: { topic: string; language: string; confidence: number; reasons: string[] };
+  /** False for letters without an e-mail address, etc. */
+  wantsAcknowledgment: boolean;
+}
+
+export interface IntakeResult { caseId: string; caseNumber: string; created: boolean; threaded: boolean; duplicate: boolean }
+
+export interface CaseStore {
+  readonly models: CaseModels;
+  /** True when this dedupe key was handled before (as a case message or a non-case). */
+  isProcessed(dedupeKey: string): Promise<boolean>;
+  recordNonCase(dedupeKey: string, kind: string, reason: string, receivedAt: Date, source: SourceRef): Promise<void>;
+  ingest(message: IntakeMessage): Promise<IntakeResult>;
+  /** Escalate to second-line support: the sealed BSN (if any) stays, readable by that role. */
+  escalate(caseId: string, now: Date): Promise<void>;
+  /** Close: recomputes the retention term; without escalation the sealed BSN is removed. */
+  close(caseId: string, now: Date): Promise<void>;
+  /** The BSN, for the second-line role, only on an escalated case. */
+  readBsnForSecondLine(caseId: string, role: string): Promise<string | null>;
+  ensureIndexes(): Promise<void>;
+}
+
+/** Case numbers as agents and citizens see them: KCC-2026-000123. */
+export const CASE_NUMBER_PATTERN = /\bKCC-(\d{4})-(\d{6})\b/;
+
+export function caseExpiry(from: Date): Date {
+  // Register M1533: "Algemeen op (18 maanden)", counted from the last activity or closure.
+  return addDuration(from, GENERAL_RETENTION);
+}
+
+const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
+
+export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; clock?: () => Date }): CaseStore {
+  const models = caseModels(conn);
+  const { Case, NonCase, Counter } = models;
+  const now = deps.clock ?? (() => new Date());
+
+  async function nextCaseNumber(year: number): Promise<string> {
+    const doc = await Counter.findOneAndUpdate({ _id: `case-${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
+    return `KCC-${year}-${String(doc!.seq).padStart(6, '0')}`;
+  }
+
+  async function findThread(m: IntakeMessage): Promise<{ _id: string } | null> {
+    const byNumber = CASE_NUMBER_PATTERN.exec(m.subject);
+    if (byNumber) {
+      const found = await Case.findOne({ caseNumber: byNumber[0] }, { _id: 1 }).lean();
+      if (found) return { _id: String(found._id) };
+    }
+    const ids = [m.inReplyTo, ...m.references].filter((x): x is string => !!x);
+    if (ids.length > 0) {
+      const found = await Case.findOne({ threadIds: { $in: ids } }, { _id: 1 }).lean();
+      if (found) return { _id: String(found._id) };
+    }
+    return null;
+  }
+
+  function lookupOf(m: IntakeMessage) {
+    const safe = (kind: 'email' | 'phone' | 'bsn' | 'name', v: string | null | undefined): string | null => {
+      if (!v) return null;
+      try { return deps.hasher.hmac(kind, v); } catch { return null; }
+    };
+    const emails = [m.citizen.email, m.representative?.email, m.replyAddress].map((v) => safe('email', v)).filter((x): x is string => !!x);
+    const names = [m.citizen.name, m.representative?.name].map((v) => safe('name', v)).filter((x): x is string => !!x);
+    return {
+      email: [...new Set(emails)],
+      phone: [...new Set(m.citizen.phones.map((p) => safe('phone', p)).filter((x): x is string => !!x))],
+      bsn: safe('bsn', m.bsn) ?? undefined,
+      name: [...new Set(names)],
+    };
+  }
+
+  function messageEntry(m: IntakeMessage) {
+    return {
+      dedupeKey: m.dedupeKey, messageId: m.messageId ?? undefined, channel: m.channel, receivedAt: m.receivedAt,
+      subject: m.subject, text: m.text, writtenByRepresentative: !!m.representative, source: m.source, attachments: m.attachments,
+    };
+  }
+
+  const threadIdsOf = (m: IntakeMessage) => [m.messageId].filter((x): x is string => !!x);
+
+  return {
+    models,
+
+    async isProcessed(key) {
+      const [c, n] = await Promise.all([
+        Case.exists({ 'messages.dedupeKey': key }),
+        NonCase.exists({ _id: key }),
+      ]);
+      return !!c || !!n;
+    },
+
+    async recordNonCase(key, kind, reason, receivedAt, source) {
+      const at = now();
+      await NonCase.updateOne(
+        { _id: key },
+        { $setOnInsert: { kind, reason, receivedAt, source, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } },
+        { upsert: true },
+      );
+    },
+
+    async ingest(m) {
+      const at = now();
+      const thread = await findThread(m);
+      if (thread) {
+        const lookup = lookupOf(m);
+        const res = await Case.updateOne(
+          { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
+          {
+            $push: { messages: messageEntry(m) },
+            $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
+            // A reply reopens a closed case: the citizen is waiting again.
+            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status: 'open' satisfies CaseStatus },
+            $unset: { closedAt: 1 },
+          },
+        );
+        const c = await Case.findById(thread._id, { caseNumber: 1 }).lean();
+        return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
+      }
+
+      const existing = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
+      if (existing) return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
+
+      const caseNumber = await nextCaseNumber(at.getUTCFullYear());
+      const doc = {
+        _id: m.dedupeKey,
+        caseNumber,
+        channel: m.channel,
+        status: 'open' as const,
+        classification: m.classification,
+        citizen: m.citizen,
+        representative: m.representative ?? undefined,
+        replyAddress: m.replyAddress ?? undefined,
+        lookup: lookupOf(m),
+        bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
+        threadIds: threadIdsOf(m),
+        messages: [messageEntry(m)],
+        ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
+        createdAt: at,
+        lastActivityAt: at,
+        expiresAt: caseExpiry(at),
+      };
+      try {
+        await Case.create(doc);
+        return { caseId: m.dedupeKey, caseNumber, created: true, threaded: false, duplicate: false };
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) {
+          // Redelivered while another worker created it: theirs stands (the number we drew is a gap).
+          const c = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
+          if (c) return { caseId: m.dedupeKey, caseNumber: c.caseNumber, created: false, threaded: false, duplicate: true };
+          throw new TransientError('CASE_NUMBER_CLASH', 'case number already taken; retrying draws a new one', err);
+        }
+        throw err;
+      }
+    },
+
+    async escalate(caseId, at) {
+      await Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } });
+    },
+
+    async close(caseId, at) {
+      const c = await Case.findById(caseId, { escalatedAt: 1 }).lean();
+      if (!c) return;
+      // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
+      const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
+      await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
+    },
+
+    async readBsnForSecondLine(caseId, role) {
+      if (role !== 'second_line') return null;
+      const c = await Case.findById(caseId, { bsnSealed: 1, status: 1, escalatedAt: 1 }).lean();
+      if (!c?.bsnSealed || !c.escalatedAt) return null;
+      return deps.cipher.decryptString(c.bsnSealed as never, `cases/${caseId}/bsn`);
+    },
+
+    async ensureIndexes() {
+      await Promise.all([Case.init(), NonCase.init(), Counter.init()]);
+    },
+  };
+}

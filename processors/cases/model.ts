@@ -1,0 +1,222 @@
+/**
+ * Case documents. Every persisted path names its register M1533 category (`pd`), or says
+ * `pd: false` when it holds no personal data; `test/unit/privacy/models.test.ts` walks
+ * these schemas and fails on a path without one.
+ *
+ * Retention: `expiresAt` = (closed at, or last activity while open) + 18 months. The
+ * `expiresAt` indexes (TTL on MongoDB, plain for the sweeper elsewhere) are made by
+ * lib/retention.ts at start, not here: one owner for their exact options. A TTL
+ * index deletes on MongoDB; the retention sweeper does it where the server has none.
+ */
+import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
+import '../../lib/pd-schema.ts';
+
+/**
+ * Schemas are declared through this helper so that TypeScript does not infer a type from
+ * each definition: mongoose 9's inference over definitions this size exhausts the checker
+ * (measured: >4 GB heap, no result in 5 minutes). The documents' types are declared
+ * explicitly below; the `pd` categories are checked at run time by lib/pd-schema.ts.
+ */
+function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
+  return new Schema(definition as never, options as never);
+}
+
+export const CASE_STATUSES = ['open', 'escalated', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
+
+const EncryptedValueSchema = pdSchema(
+  {
+    v: { type: Number, pd: false },
+    kid: { type: String, pd: false },
+    iv: { type: String, pd: false },
+    tag: { type: String, pd: false },
+    ct: { type: String, pd: false },
+  },
+  { _id: false },
+);
+
+const AttachmentSchema = pdSchema(
+  {
+    filename: { type: String, pd: 'message_content' },
+    contentType: { type: String, pd: false },
+    size: { type: Number, pd: false },
+    sha256: { type: String, pd: false },
+    /** What the pipeline saw in it; the bytes themselves are not kept on the case. */
+    kind: { type: String, enum: ['id_document', 'signature', 'other'], pd: false },
+  },
+  { _id: false },
+);
+
+const MessageSchema = pdSchema(
+  {
+    /** sha256(Message-ID, sha256(raw)): the idempotency key of one intake. */
+    dedupeKey: { type: String, required: true, pd: false },
+    messageId: { type: String, pd: 'message_content' },
+    channel: { type: String, enum: ['email', 'letter'], pd: false },
+    receivedAt: { type: Date, pd: false },
+    subject: { type: String, pd: 'message_content' },
+    /** The writer's own text, BSN and IBAN redacted. */
+    text: { type: String, pd: 'message_content' },
+    writtenByRepresentative: { type: Boolean, pd: false },
+    source: {
+      kind: { type: String, pd: false },
+      mailbox: { type: String, pd: false },
+      uidValidity: { type: String, pd: false },
+      uid: { type: Number, pd: false },
+    },
+    attachments: { type: [AttachmentSchema], pd: 'message_content' },
+  },
+  { _id: false },
+);
+
+export const caseSchema = pdSchema(
+  {
+    /** The dedupe key of the message that opened the case: a redelivery cannot open a second one. */
+    _id: { type: String, pd: false },
+    caseNumber: { type: String, required: true, unique: true, pd: false },
+    channel: { type: String, enum: ['email', 'letter'], required: true, pd: false },
+    status: { type: String, enum: CASE_STATUSES, default: 'open', pd: false },
+    /** Routing only (register: no automated decisions about people); an agent decides. */
+    classification: {
+      topic: { type: String, pd: false },
+      language: { type: String, pd: false },
+      confidence: { type: Number, pd: false },
+      reasons: { type: [String], pd: false },
+    },
+    citizen: {
+      name: { type: String, pd: 'contact' },
+      street: { type: String, pd: 'contact' },
+      houseNumber: { type: String, pd: 'contact' },
+      postcode: { type: String, pd: 'contact' },
+      city: { type: String, pd: 'contact' },
+      email: { type: String, pd: 'contact' },
+      phones: { type: [String], pd: 'contact' },
+    },
+    /** Someone writing on the citizen's behalf (parent, child, spouse, guardian). */
+    representative: {
+      name: { type: String, pd: 'contact' },
+      email: { type: String, pd: 'contact' },
+      relation: { type: String, pd: 'contact' },
+    },
+    /** Where the answer goes: the sender's address (Reply-To or From). */
+    replyAddress: { type: String, pd: 'contact' },
+    /** Keyed hashes (HMAC) for subject-access look-ups, so no identifier needs a plain index. */
+    lookup: {
+      email: { type: [String], pd: 'contact' },
+      phone: { type: [String], pd: 'contact' },
+      bsn: { type: String, pd: 'bsn' },
+      name: { type: [String], pd: 'contact' },
+    },
+    /**
+     * BSN, encrypted (AES-256-GCM): readable by the second-line role once the case is
+     * escalated; removed when the case is closed without escalation.
+     */
+    bsnSealed: { type: EncryptedValueSchema, pd: 'bsn' },
+    /** Kinds of ID copies received; the copies live in their own collection, short-lived. */
+    idDocuments: { type: [{ kind: { type: String, pd: false }, documentId: { type: String, pd: false } }], pd: false },
+    /** Message-IDs of this case's mails (incoming and our acknowledgment), for threading. */
+    threadIds: { type: [String], pd: 'message_content' },
+    messages: { type: [MessageSchema], pd: 'message_content' },
+    ack: {
+      status: { type: String, enum: ACK_STATUSES, pd: false },
+      messageId: { type: String, pd: false },
+      leaseUntil: { type: Date, pd: false },
+      attempts: { type: Number, default: 0, pd: false },
+      sentAt: { type: Date, pd: false },
+      lastCode: { type: String, pd: false },
+    },
+    createdAt: { type: Date, required: true, pd: false },
+    lastActivityAt: { type: Date, required: true, pd: false },
+    escalatedAt: { type: Date, pd: false },
+    closedAt: { type: Date, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'cases', versionKey: false, minimize: true, strict: 'throw' },
+);
+caseSchema.index({ threadIds: 1 });
+caseSchema.index({ 'messages.dedupeKey': 1 });
+caseSchema.index({ 'ack.status': 1 });
+caseSchema.index({ 'lookup.email': 1 });
+caseSchema.index({ 'lookup.phone': 1 });
+caseSchema.index({ 'lookup.bsn': 1 });
+caseSchema.index({ 'lookup.name': 1 });
+
+/**
+ * A message that is not a case (auto-reply, bounce, loop): remembered by its dedupe key
+ * only, so redelivery is recognised and the count is accountable. No content, no address.
+ */
+export const nonCaseSchema = pdSchema(
+  {
+    _id: { type: String, pd: false },
+    kind: { type: String, required: true, pd: false },
+    reason: { type: String, pd: false },
+    receivedAt: { type: Date, pd: false },
+    source: { kind: { type: String, pd: false }, mailbox: { type: String, pd: false }, uidValidity: { type: String, pd: false }, uid: { type: Number, pd: false } },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'noncases', versionKey: false, strict: 'throw' },
+);
+
+/** Case-number sequences, one document per year. */
+export const counterSchema = pdSchema(
+  { _id: { type: String, pd: false }, seq: { type: Number, required: true, pd: false } },
+  { collection: 'counters', versionKey: false },
+);
+
+export interface SealedValue { v: number; kid: string; iv: string; tag: string; ct: string }
+
+export interface CaseMessage {
+  dedupeKey: string; messageId?: string; channel: 'email' | 'letter'; receivedAt: Date;
+  subject: string; text: string; writtenByRepresentative: boolean;
+  source?: { kind?: string; mailbox?: string; uidValidity?: string; uid?: number };
+  attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; kind: 'id_document' | 'signature' | 'other' }>;
+}
+
+export interface CaseDoc {
+  _id: string;
+  caseNumber: string;
+  channel: 'email' | 'letter';
+  status: CaseStatus;
+  classification: { topic: string; language: string; confidence: number; reasons: string[] };
+  citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; email?: string | null; phones: string[] };
+  representative?: { name?: string | null; email?: string | null; relation?: string | null };
+  replyAddress?: string;
+  lookup: { email: string[]; phone: string[]; bsn?: string; name: string[] };
+  bsnSealed?: SealedValue;
+  idDocuments: Array<{ kind: string; documentId: string }>;
+  threadIds: string[];
+  messages: CaseMessage[];
+  ack: { status: (typeof ACK_STATUSES)[number]; messageId?: string; leaseUntil?: Date; attempts: number; sentAt?: Date; lastCode?: string };
+  createdAt: Date;
+  lastActivityAt: Date;
+  escalatedAt?: Date;
+  closedAt?: Date;
+  expiresAt: Date;
+}
+
+export interface NonCaseDoc {
+  _id: string; kind: string; reason?: string; receivedAt?: Date;
+  source?: { kind?: string; mailbox?: string; uidValidity?: string; uid?: number };
+  expiresAt: Date;
+}
+
+export interface CounterDoc { _id: string; seq: number }
+
+export interface CaseModels {
+  Case: Model<CaseDoc>;
+  NonCase: Model<NonCaseDoc>;
+  Counter: Model<CounterDoc>;
+}
+
+/** The models on one connection, registered once (a connection keeps its own registry). */
+export function caseModels(conn: Connection): CaseModels {
+  // Not a generic helper: comparing Model<T> for an open T sends the checker into a spin.
+  return {
+    Case: conn.models.Case ? (conn.models.Case as unknown as Model<CaseDoc>) : conn.model<CaseDoc>('Case', caseSchema),
+    NonCase: conn.models.NonCase ? (conn.models.NonCase as unknown as Model<NonCaseDoc>) : conn.model<NonCaseDoc>('NonCase', nonCaseSchema),
+    Counter: conn.models.Counter ? (conn.models.Counter as unknown as Model<CounterDoc>) : conn.model<CounterDoc>('Counter', counterSchema),
+  };
+}
+
+export { mongoose };
