@@ -33,9 +33,9 @@ export async function extractFiles(files: readonly string[]): Promise<ExtractRes
       results.push(toExtractJson(name, await analyseEmail(raw)));
     } catch (err) {
       failed += 1;
-      const e = err as PipelineError & { code?: string };
-      const code = e instanceof PipelineError ? e.code : (e.code ?? 'CLI_FAILED');
-      results.push({ file: name, error: { code, reason: e instanceof PipelineError ? e.message : 'cannot read file' } });
+      const known = err instanceof PipelineError;
+      const code = known ? err.code : String((err as { code?: unknown }).code ?? 'CLI_FAILED');
+      results.push({ file: name, error: { code, reason: known ? err.message : 'cannot read file' } });
     }
   }
   return { output: JSON.stringify(results, null, 2) + '\n', failed };
