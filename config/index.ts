@@ -51,6 +51,19 @@ export const DEFAULTS = {
   KCC_SWEEP_INTERVAL_MS: '60000',
 } as const;
 
+/**
+ * The defaults follow the local services' port variables (scripts/services.sh reads the
+ * same ones), so moving a local service to another port is one variable, not two.
+ */
+function localServiceDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  const d: Record<string, string> = { ...DEFAULTS };
+  if (env.KCC_KAFKA_PORT) d.KCC_KAFKA_BROKERS = `127.0.0.1:${env.KCC_KAFKA_PORT}`;
+  if (env.KCC_FERRETDB_PORT) d.KCC_MONGO_URL = `mongodb://127.0.0.1:${env.KCC_FERRETDB_PORT}/kcc`;
+  if (env.KCC_IMAP_PORT) d.KCC_IMAP_PORT = env.KCC_IMAP_PORT;
+  if (env.KCC_SMTP_PORT) d.KCC_SMTP_PORT = env.KCC_SMTP_PORT;
+  return d;
+}
+
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -128,8 +141,9 @@ const SECRET_FILES: Record<string, string> = {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const input: Record<string, string | undefined> = {};
   const problems: string[] = [];
+  const defaults = localServiceDefaults(env);
   for (const name of Object.keys(schema.shape)) {
-    input[name] = env[name] ?? (DEFAULTS as Record<string, string>)[name];
+    input[name] = env[name] ?? defaults[name];
   }
   const localDir = input.KCC_LOCAL_DIR ?? DEFAULTS.KCC_LOCAL_DIR;
   for (const [name, devFile] of Object.entries(SECRET_FILES)) {

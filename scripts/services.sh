@@ -8,6 +8,7 @@
 #   scripts/services.sh ensure    like up, but quiet when everything already answers
 #   scripts/services.sh down      stop the services this script started
 #   scripts/services.sh status    one line per service
+#   scripts/services.sh ensure-quiet-check   exit 0 when every service answers (no output)
 #
 # Everything it writes lives under one git-ignored folder, $KCC_LOCAL_DIR (default .local/
 # in the repository). Downloads are cached by the tools' own caches (~/.m2, Go's module and
@@ -30,7 +31,7 @@ START_TIMEOUT=${KCC_SERVICE_START_TIMEOUT:-90}
 
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/scripts/kafka/pom.xml")
 FERRETDB_VERSION=v1.24.2
-APT_PACKAGES=(dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng fonts-dejavu-core poppler-utils)
+APT_PACKAGES=(dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
 
 LOGS=$LOCAL/logs
 RUN=$LOCAL/run
@@ -435,6 +436,7 @@ case "${1:-}" in
   install) install_all ;;
   up) up_all; status_all ;;
   ensure) if all_answer && [ -d "$ROOT/node_modules/kafkajs" ]; then exit 0; fi; up_all ;;
+  ensure-quiet-check) all_answer && [ -d "$ROOT/node_modules/kafkajs" ] ;;
   down) stop_all ;;
   status) status_all ;;
   *) echo "usage: $0 install|up|ensure|down|status" >&2; exit 2 ;;

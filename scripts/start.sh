@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm start`: start the local services if their ports do not answer, run the pipeline,
+# and on Ctrl-C (or SIGTERM) stop the pipeline and then the services this script started.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+started_services=0
+if ! bash scripts/services.sh ensure-quiet-check 2>/dev/null; then
+  bash scripts/services.sh up
+  started_services=1
+fi
+
+node --import tsx app/main.ts "$@" &
+app=$!
+
+stop() {
+  trap - INT TERM
+  kill -TERM "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  if [ "$started_services" = 1 ]; then bash scripts/services.sh down; fi
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+
+status=0
+wait "$app" || status=$?
+trap - INT TERM
+if [ "$started_services" = 1 ]; then bash scripts/services.sh down; fi
+exit $status
