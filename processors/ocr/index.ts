@@ -1,0 +1,446 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { ConfigError, InputError, PipelineError, TransientError } from '../../lib/errors.ts';
+import { silentLogger, type Logger } from '../../lib/logger.ts';
+import { WaitTimeout, asError, bounded } from './bounded.ts';
+import { spawnWorker, terminateQuietly, type SpawnedWorker } from './workers.ts';
+
+/**
+ * OCR for scanned pages: a fixed pool of tesseract.js workers (one per core by default),
+ * created once and reused, fully offline (see workers.ts), with a time bound on every wait.
+ *
+ * Why our own pool rather than tesseract.js' createScheduler: the scheduler cannot tell
+ * which worker runs a job and cannot remove a worker, so a page that hangs would keep its
+ * worker forever. Here a page that overruns its time has its worker terminated and
+ * replaced, and the page fails with InputError OCR_TIMEOUT (the same page would overrun
+ * again, so retrying does not help).
+ *
+ * Orientation: tesseract's own layout analysis (PSM 3) reads a page turned 90° clockwise
+ * correctly, but not one turned 180° or 270° (measured: confidence 95 upright and at 90°,
+ * 50 at 180° and 270°). So when a page's mean confidence is low, we ask tesseract's
+ * orientation detector (OSD, legacy engine, osd.traineddata — Debian ships it in the same
+ * tessdata folder) which way is up, turn the image, recognise again and keep the better
+ * result. Without osd.traineddata we try 180°, 270° and 90° in turn. Small skew is left to
+ * tesseract's line finding unless `deskew` is set.
+ */
+
+export interface OcrPoolOptions {
+  /** Folder holding `<lang>.traineddata` (uncompressed), e.g. Debian's tessdata folder; never a URL. */
+  langPath: string;
+  /** Tesseract language codes, tried together ('nld+eng'). */
+  languages?: readonly string[];
+  /** Number of workers; default: one per core (tesseract.js workers are single-threaded). */
+  workers?: number;
+  /** Time one page may take once it has a worker, orientation retries included. */
+  pageTimeoutMs?: number;
+  /** Time a worker may take to start (load the wasm core and the traineddata). */
+  initTimeoutMs?: number;
+  /** Time a page may wait for a free worker. */
+  queueTimeoutMs?: number;
+  /** Pixels per image above which a page is refused before decoding. */
+  maxPixels?: number;
+  /** Mean word confidence (0..100) below which the page's orientation is checked. */
+  lowConfidence?: number;
+  /** 'auto': OSD when osd.traineddata is present, else trial rotations. */
+  orientation?: 'auto' | 'osd' | 'rotations' | 'off';
+  /**
+   * Let tesseract.js measure and undo small skew first (rotateAuto). Default false: it cost
+   * 20–25 % throughput in bench/ocr.ts with no CER gain on pages skewed up to ±1.2°
+   * (tesseract's own line finding copes with that); worth it for badly skewed photos.
+   */
+  deskew?: boolean;
+  logger?: Logger;
+}
+
+export interface OcrResult {
+  text: string;
+  /** tesseract's mean word confidence, 0..100. */
+  confidence: number;
+  /** Quarter turn applied before the kept recognition, clockwise degrees: 0, 90, 180 or 270. */
+  rotated: number;
+  /** Small skew correction tesseract applied, degrees (a page scanned 1° clockwise gives about -1). */
+  deskew: number;
+  /** Tokens with at least one letter or digit, a cheap measure of how much text the page holds. */
+  words: number;
+}
+
+export interface RecognizeOptions {
+  /** Lowers (never raises) the pool's per-page time for this page. */
+  timeoutMs?: number;
+  /**
+   * 'mrz': only the characters of a machine-readable zone (A–Z, 0–9, '<') are allowed,
+   * which reads MRZ lines far better than the general model; for a second pass on pages
+   * that look like ID documents (see processors/idcheck needsMrzPass).
+   */
+  mode?: 'text' | 'mrz';
+  /** A quarter turn already known (e.g. from the first pass): applied, and orientation detection skipped. */
+  rotate?: 0 | 90 | 180 | 270;
+}
+
+const MRZ_WHITELIST = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
+
+export interface OcrPool {
+  recognize(image: Buffer, options?: RecognizeOptions): Promise<OcrResult>;
+  /** Stop taking pages; wait up to drainMs for pages in progress, then stop every worker. */
+  close(options?: { drainMs?: number }): Promise<void>;
+  /** Counts for logs and tests. */
+  stats(): { workers: number; idle: number; waiting: number; replaced: number };
+}
+
+/** Debian's tesseract-ocr-* packages install here (tesseract 5); a default for config, not read by this module. */
+export const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
+
+// A 300-dpi A4 page took 1.4–2.8 s on one core here (bench/ocr.ts); 60 s leaves room for a
+// loaded CI machine and still stops a page that hangs.
+const DEFAULT_PAGE_TIMEOUT_MS = 60_000;
+// Measured start of a worker: ~0.3 s warm, ~2 s cold; 30 s covers a loaded machine.
+const DEFAULT_INIT_TIMEOUT_MS = 30_000;
+// A backlog of ~200 pages on 2 cores; beyond that the page is better retried later.
+const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
+// A4 at 600 dpi is 34.8 MP; anything larger is not a scan of a letter.
+const DEFAULT_MAX_PIXELS = 40_000_000;
+// Upright scans measured 90–96, pages upside down or at 270° about 50.
+const DEFAULT_LOW_CONFIDENCE = 70;
+
+interface Slot {
+  id: number;
+  spawned?: SpawnedWorker;
+  /** Rejects the page in progress when the thread dies under it. */
+  busy?: (err: Error) => void;
+  retiring: boolean;
+}
+
+interface Waiter {
+  resolve: (slot: Slot) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+function validate(options: OcrPoolOptions): Required<Omit<OcrPoolOptions, 'logger'>> {
+  const problems: string[] = [];
+  const languages = [...(options.languages ?? ['nld', 'eng'])];
+  const workers = options.workers ?? availableParallelism();
+  const num = (name: string, v: number | undefined, dflt: number, min: number): number => {
+    const x = v ?? dflt;
+    if (!Number.isFinite(x) || x < min) problems.push(`${name} must be a number >= ${min}`);
+    return x;
+  };
+  if (typeof options.langPath !== 'string' || options.langPath === '') problems.push('langPath is required');
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(options.langPath)) problems.push('langPath must be a local folder, not a URL (OCR runs offline)');
+  if (languages.length === 0) problems.push('languages must not be empty');
+  for (const l of languages) if (!/^[a-z_]{3,16}$/i.test(l)) problems.push('languages must be tesseract codes such as nld or eng');
+  if (!Number.isInteger(workers) || workers < 1) problems.push('workers must be a positive integer');
+  const result = {
+    langPath: options.langPath,
+    languages,
+    workers,
+    pageTimeoutMs: num('pageTimeoutMs', options.pageTimeoutMs, DEFAULT_PAGE_TIMEOUT_MS, 1),
+    initTimeoutMs: num('initTimeoutMs', options.initTimeoutMs, DEFAULT_INIT_TIMEOUT_MS, 1),
+    queueTimeoutMs: num('queueTimeoutMs', options.queueTimeoutMs, DEFAULT_QUEUE_TIMEOUT_MS, 1),
+    maxPixels: num('maxPixels', options.maxPixels, DEFAULT_MAX_PIXELS, 1),
+    lowConfidence: num('lowConfidence', options.lowConfidence, DEFAULT_LOW_CONFIDENCE, 0),
+    orientation: options.orientation ?? 'auto',
+    deskew: options.deskew ?? false,
+  };
+  if (!['auto', 'osd', 'rotations', 'off'].includes(result.orientation)) problems.push('orientation must be auto, osd, rotations or off');
+  if (problems.length === 0) {
+    for (const l of languages) {
+      if (!existsSync(join(options.langPath, `${l}.traineddata`))) problems.push(`${l}.traineddata is missing from langPath`);
+    }
+    if (result.orientation === 'osd' && !existsSync(join(options.langPath, 'osd.traineddata'))) problems.push('osd.traineddata is missing from langPath');
+  }
+  if (problems.length > 0) throw new ConfigError('OCR_CONFIG_INVALID', `OCR options invalid: ${problems.join('; ')}`);
+  return Object.freeze(result);
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
+}
+
+export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
+  const opts = validate(options);
+  const log = (options.logger ?? silentLogger()).child({ stage: 'ocr' });
+  const orientation: 'osd' | 'rotations' | 'off' =
+    opts.orientation === 'auto' ? (existsSync(join(opts.langPath, 'osd.traineddata')) ? 'osd' : 'rotations') : opts.orientation;
+
+  const slots = new Set<Slot>();
+  const idle: Slot[] = [];
+  const waiters: Waiter[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let spawning = 0;
+  let nextId = 1;
+  let replaced = 0;
+  let closed = false;
+
+  function release(slot: Slot): void {
+    if (slot.retiring || !slots.has(slot)) return;
+    const w = waiters.shift();
+    if (w) {
+      clearTimeout(w.timer);
+      w.resolve(slot);
+    } else {
+      idle.push(slot);
+    }
+  }
+
+  function rejectWaiters(err: Error): void {
+    for (const w of waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+  }
+
+  function retire(slot: Slot, reason: string): void {
+    if (slot.retiring) return;
+    slot.retiring = true;
+    slots.delete(slot);
+    const i = idle.indexOf(slot);
+    if (i >= 0) idle.splice(i, 1);
+    if (slot.spawned) void terminateQuietly(slot.spawned);
+    if (!closed) {
+      replaced++;
+      log.warn({ worker: slot.id, reason }, 'OCR worker replaced');
+      replenish();
+    }
+  }
+
+  async function spawnSlot(): Promise<Slot> {
+    const slot: Slot = { id: nextId++, retiring: false };
+    const crashed = (why: string) => {
+      if (slot.retiring) return;
+      slot.busy?.(new TransientError('OCR_WORKER_CRASHED', 'the OCR worker stopped while recognising a page'));
+      retire(slot, why);
+    };
+    spawning++;
+    try {
+      slot.spawned = await spawnWorker({
+        langPath: opts.langPath,
+        languages: opts.languages,
+        mode: 'lstm',
+        initTimeoutMs: opts.initTimeoutMs,
+        onThreadError: () => crashed('thread error'),
+        onThreadExit: () => crashed('thread exit'),
+      });
+    } finally {
+      spawning--;
+    }
+    if (closed) {
+      slot.retiring = true;
+      await terminateQuietly(slot.spawned);
+      throw new TransientError('OCR_CLOSED', 'the OCR pool is closed');
+    }
+    slots.add(slot);
+    log.debug({ worker: slot.id }, 'OCR worker ready');
+    return slot;
+  }
+
+  /** Bring the pool back to size after a worker was lost; waiting pages fail only if none can start. */
+  function replenish(): void {
+    while (!closed && slots.size + spawning < opts.workers) {
+      spawnSlot().then(release, (err: unknown) => {
+        log.error({ code: err instanceof PipelineError ? err.code : asError(err).name }, 'OCR worker failed to start');
+        if (slots.size + spawning === 0) rejectWaiters(new TransientError('OCR_UNAVAILABLE', 'no OCR worker could be started', err));
+      });
+    }
+  }
+
+  function acquire(): Promise<Slot> {
+    const slot = idle.pop();
+    if (slot) return Promise.resolve(slot);
+    return new Promise<Slot>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const i = waiters.indexOf(waiter);
+          if (i >= 0) waiters.splice(i, 1);
+          reject(new TransientError('OCR_BUSY', 'no OCR worker became free in time'));
+        }, opts.queueTimeoutMs),
+      };
+      waiters.push(waiter);
+    });
+  }
+
+  /** Run one job on a slot, bounded by the page deadline and by the death of the thread. */
+  async function onSlot<T>(slot: Slot, job: (s: SpawnedWorker) => Promise<T>, deadline: number): Promise<T> {
+    const died = new Promise<never>((_, reject) => {
+      slot.busy = reject;
+    });
+    try {
+      return await bounded(Promise.race([job(slot.spawned!), died]), deadline - Date.now(), 'OCR page');
+    } catch (err) {
+      if (err instanceof WaitTimeout) {
+        retire(slot, 'page timeout');
+        throw new InputError('OCR_TIMEOUT', 'OCR of the page took longer than allowed', err);
+      }
+      if (err instanceof PipelineError) throw err;
+      // tesseract caught an error inside the thread (e.g. an image leptonica cannot read).
+      throw new InputError('OCR_FAILED', 'the page image could not be recognised', asError(err));
+    } finally {
+      slot.busy = undefined;
+    }
+  }
+
+  async function recogniseOn(slot: Slot, image: Buffer, deadline: number, mode: 'text' | 'mrz'): Promise<Omit<OcrResult, 'rotated'>> {
+    // Parameters passed with a job are restored by tesseract.js when the job ends.
+    // The MRZ pass always deskews: a zone of 30–44 tiny characters on a skewed phone photo
+    // loses its filler to "ccccc" otherwise (measured on the generated 2° ID photo).
+    const options = mode === 'mrz' ? { rotateAuto: true, tessedit_char_whitelist: MRZ_WHITELIST } : { rotateAuto: opts.deskew };
+    const { data } = await onSlot(slot, (s) => s.worker.recognize(image, options), deadline);
+    const text = (data.text ?? '').replace(/\s+$/, '');
+    const radians = (data as { rotateRadians?: number }).rotateRadians ?? 0;
+    return {
+      text,
+      confidence: Number.isFinite(data.confidence) ? data.confidence : 0,
+      deskew: Math.round(((radians * 180) / Math.PI) * 100) / 100,
+      words: countWords(text),
+    };
+  }
+
+  // ---- orientation detection: one lazily started OSD worker, jobs in series ----
+  let osd: Promise<SpawnedWorker> | null = null;
+  let osdChain: Promise<unknown> = Promise.resolve();
+
+  function dropOsd(): void {
+    const old = osd;
+    osd = null;
+    if (old) void old.then(terminateQuietly, () => {});
+  }
+
+  async function detectOrientation(image: Buffer, deadline: number): Promise<number | null> {
+    const job = osdChain.then(async () => {
+      if (!osd) {
+        // Only the death of *this* detector clears it, not a late exit of one already replaced.
+        const mine: Promise<SpawnedWorker> = spawnWorker({
+          langPath: opts.langPath,
+          languages: ['osd'],
+          mode: 'osd',
+          initTimeoutMs: opts.initTimeoutMs,
+          onThreadError: () => osd === mine && dropOsd(),
+          onThreadExit: () => osd === mine && dropOsd(),
+        });
+        osd = mine;
+        mine.catch(() => osd === mine && dropOsd());
+      }
+      const w = await bounded(osd, deadline - Date.now(), 'OSD start');
+      const { data } = await bounded(w.worker.detect(image), deadline - Date.now(), 'OSD');
+      return data.orientation_degrees;
+    });
+    osdChain = job.catch(() => {});
+    try {
+      const deg = await job;
+      return deg === 90 || deg === 180 || deg === 270 ? deg : null;
+    } catch (err) {
+      // A stuck detector is replaced like a stuck recogniser; the page's own budget is spent.
+      dropOsd();
+      if (err instanceof WaitTimeout) throw new InputError('OCR_TIMEOUT', 'OCR of the page took longer than allowed', err);
+      log.warn({ code: 'OCR_OSD_FAILED' }, 'orientation detection failed; keeping the upright reading');
+      return null;
+    }
+  }
+
+  async function prepare(image: Buffer): Promise<Buffer> {
+    if (!Buffer.isBuffer(image) || image.length === 0) throw new InputError('OCR_IMAGE_EMPTY', 'the page image is empty');
+    let meta: Metadata;
+    try {
+      // Reads the header only: the pixel limit is checked before anything is decoded.
+      meta = await sharp(image, { limitInputPixels: false }).metadata();
+    } catch (err) {
+      throw new InputError('OCR_IMAGE_UNREADABLE', 'the page image is not a readable image', err);
+    }
+    if (!meta.width || !meta.height) throw new InputError('OCR_IMAGE_UNREADABLE', 'the page image has no dimensions');
+    if (meta.width * meta.height > opts.maxPixels) throw new InputError('OCR_IMAGE_TOO_LARGE', 'the page image has more pixels than allowed');
+    const plain =
+      (meta.format === 'png' || meta.format === 'jpeg') &&
+      !meta.hasAlpha && // transparent screenshots would turn black on black once leptonica drops alpha
+      (meta.orientation ?? 1) === 1 &&
+      (meta.depth === 'uchar' || meta.depth === undefined) &&
+      meta.space !== 'cmyk';
+    if (plain) return image;
+    try {
+      return await sharp(image, { limitInputPixels: opts.maxPixels })
+        .autoOrient()
+        .flatten({ background: '#ffffff' })
+        .toColourspace('b-w')
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+    } catch (err) {
+      throw new InputError('OCR_IMAGE_UNREADABLE', 'the page image could not be decoded', err);
+    }
+  }
+
+  async function rotate(image: Buffer, deg: number): Promise<Buffer> {
+    return sharp(image).rotate(deg).png({ compressionLevel: 1 }).toBuffer();
+  }
+
+  async function recognize(image: Buffer, timeoutMs: number, options: RecognizeOptions): Promise<OcrResult> {
+    if (closed) throw new TransientError('OCR_CLOSED', 'the OCR pool is closed');
+    const mode = options.mode ?? 'text';
+    let prepared = await prepare(image);
+    if (options.rotate) prepared = await rotate(prepared, options.rotate);
+    replenish();
+    const slot = await acquire();
+    const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
+    try {
+      let best: OcrResult = { ...(await recogniseOn(slot, prepared, deadline, mode)), rotated: options.rotate ?? 0 };
+      if (best.confidence < opts.lowConfidence && orientation !== 'off' && options.rotate === undefined) {
+        const candidates = orientation === 'osd' ? [await detectOrientation(prepared, deadline)].filter((d): d is number => d !== null) : [180, 270, 90];
+        for (const deg of candidates) {
+          if (slot.retiring) break;
+          const r = await recogniseOn(slot, await rotate(prepared, deg), deadline, mode);
+          if (r.confidence > best.confidence) best = { ...r, rotated: deg };
+          if (best.confidence >= opts.lowConfidence) break;
+        }
+      }
+      log.debug({ worker: slot.id, ms: Date.now() - started, mode, confidence: best.confidence, rotated: best.rotated, words: best.words }, 'page recognised');
+      return best;
+    } finally {
+      release(slot);
+    }
+  }
+
+  // Start every worker now: the first page should not pay for the start, and a broken
+  // installation should stop start-up, not the first letter.
+  const started = await Promise.allSettled(Array.from({ length: opts.workers }, () => spawnSlot()));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    closed = true;
+    await Promise.all([...slots].map((s) => terminateQuietly(s.spawned!)));
+    throw new TransientError('OCR_START_FAILED', 'the OCR workers could not be started', failed.reason);
+  }
+  for (const r of started) if (r.status === 'fulfilled') release(r.value);
+  log.info({ workers: opts.workers, orientation }, 'OCR pool ready');
+
+  return {
+    recognize(image: Buffer, options: RecognizeOptions = {}): Promise<OcrResult> {
+      const t = options.timeoutMs;
+      const p = recognize(image, t !== undefined && t > 0 && t < opts.pageTimeoutMs ? t : opts.pageTimeoutMs, options);
+      inFlight.add(p);
+      const forget = () => inFlight.delete(p);
+      p.then(forget, forget);
+      return p;
+    },
+    async close({ drainMs = 10_000 } = {}): Promise<void> {
+      if (closed) return;
+      closed = true;
+      rejectWaiters(new TransientError('OCR_CLOSED', 'the OCR pool is closed'));
+      await bounded(Promise.allSettled([...inFlight]), drainMs, 'OCR drain').catch(() => {});
+      const all = [...slots];
+      for (const s of all) {
+        s.retiring = true;
+        s.busy?.(new TransientError('OCR_CLOSED', 'the OCR pool was closed while the page was recognised'));
+      }
+      slots.clear();
+      idle.length = 0;
+      await Promise.all(all.map((s) => terminateQuietly(s.spawned!)));
+      const o = osd;
+      osd = null;
+      if (o) await o.then(terminateQuietly, () => {});
+      log.info({ replaced }, 'OCR pool closed');
+    },
+    stats: () => ({ workers: slots.size, idle: idle.length, waiting: waiters.length, replaced }),
+  };
+}
