@@ -42,7 +42,7 @@ export interface ImapIngestorOptions {
 export interface ImapIngestor {
   start(): Promise<void>;
   stop(): Promise<void>;
-  readonly stats: { published: number; claimChecked: number; tooLarge: number; reconnects: number };
+  readonly stats: { published: number; claimChecked: number; tooLarge: number; reconnects: number; fetchMs: number; publishMs: number; moveMs: number };
   /** Resolves once every watched mailbox completed its first drain (tests, start-up logs). */
   readonly ready: Promise<void>;
 }
@@ -52,7 +52,7 @@ const DEFAULT_POLL_MS = 30_000;
 
 export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
   const log = o.logger.child({ stage: 'ingest-imap' });
-  const stats = { published: 0, claimChecked: 0, tooLarge: 0, reconnects: 0 };
+  const stats = { published: 0, claimChecked: 0, tooLarge: 0, reconnects: 0, fetchMs: 0, publishMs: 0, moveMs: 0 };
   const clock = o.clock ?? (() => new Date());
   const uidValidity = new Map<string, string>();
   const stopController = new AbortController();
@@ -119,6 +119,7 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
         if (stopController.signal.aborted) return;
         const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b).slice(0, o.batchSize ?? DEFAULT_BATCH);
         if (uids.length === 0) return;
+        const tFetch = performance.now();
         const sizes = new Map<number, number>();
         for await (const m of client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(m.uid, m.size ?? 0);
         const fetchable = uids.filter((u) => (sizes.get(u) ?? 0) <= o.maxMessageBytes);
@@ -129,11 +130,16 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
           }
         }
         items.sort((a, b) => a.uid - b.uid);
+        const tPublish = performance.now();
+        stats.fetchMs += tPublish - tFetch;
         if (items.length > 0) await publishBatch(mailbox, validity, items);
         for (const u of uids) if (!fetchable.includes(u)) await deadLetterTooLarge(mailbox, validity, u, sizes.get(u) ?? 0);
         // Only now, with Kafka's acknowledgement in hand, does the message leave the inbox.
         const handled = [...items.map((i) => i.uid), ...uids.filter((u) => !fetchable.includes(u))];
+        const tMove = performance.now();
+        stats.publishMs += tMove - tPublish;
         if (handled.length > 0) await client.messageMove(handled.join(','), o.processedFolder, { uid: true });
+        stats.moveMs += performance.now() - tMove;
         log.info({ mailbox, published: items.length, rejected: uids.length - fetchable.length }, 'batch published and moved');
       }
     } finally {
