@@ -3,6 +3,11 @@
  *
  *   kcc extract FILE... [--json]        what the pipeline makes of messages (no servers)
  *   kcc register [--lang en] [--json]   the processing-register entry M1533
+ *   kcc dsar export|erase ...           subject access and erasure
+ *   kcc audit verify|export ...         the audit log and the deletion log
+ *   kcc retention report|recompute ...  retention state; rewrite expiresAt from the register
+ *
+ * The database commands are imported when called, so `kcc extract` does not load them.
  */
 import { extractFiles } from './extract.ts';
 import { main as registerMain } from './register.ts';
@@ -11,6 +16,14 @@ const USAGE = `usage:
   kcc extract FILE... [--json]       parse, extract and classify messages; prints JSON
   kcc register [--lang nl|en] [--json] [--details]
                                      print the processing-register entry M1533
+  kcc dsar export|erase (--email X | --phone X | --bsn X)... [--actor NAME]
+                                     everything held about a person (JSON), or erase it
+  kcc audit verify [--json]          check the deletion log's hash chain
+  kcc audit export [--from ISO] [--to ISO] [--log audit|deletion|all]
+                                     audit and deletion log as JSON lines
+  kcc retention report [--json]      per collection: documents, oldest, next expiry, overdue
+  kcc retention recompute [--batch-size N]
+                                     rewrite cases' expiresAt from the register's term
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -30,6 +43,15 @@ const commands: Record<string, Command> = {
   async register(args) {
     process.stdout.write(registerMain(args));
     return 0;
+  },
+  async dsar(args) {
+    return (await import('./dsar.ts')).dsarCommand(args);
+  },
+  async audit(args) {
+    return (await import('./audit.ts')).auditCommand(args);
+  },
+  async retention(args) {
+    return (await import('./retention.ts')).retentionCommand(args);
   },
 };
 

@@ -1,0 +1,159 @@
+/**
+ * `kcc retention report` and `kcc retention recompute`.
+ *
+ *   kcc retention report [--json]
+ *       per collection: documents, oldest, next expiry, overdue, documents without
+ *       expiresAt, and what deletes them (TTL index or sweeper) — lib/retention.ts
+ *   kcc retention recompute [--batch-size N] [--actor NAME] [--json]
+ *       rewrites every case's expiresAt from the register's current term:
+ *       (closedAt ?? lastActivityAt) + the general term (processors/cases caseExpiry).
+ *       Idempotent: a second run changes nothing. Bounded batches; prints counts.
+ *
+ * A change of retention term in the register reaches stored cases only through recompute;
+ * a shorter term makes cases overdue, which the TTL monitor or the sweeper then deletes.
+ */
+import { parseArgs } from 'node:util';
+import type { mongo } from 'mongoose';
+import { RETENTION_COLLECTIONS } from '../app/index.ts';
+import { detectServer, retentionReport, type CollectionRetention } from '../lib/retention.ts';
+import { AUDIT_COLLECTION, createAuditLog } from '../processors/audit/index.ts';
+import { caseExpiry } from '../processors/cases/index.ts';
+import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
+
+export const RETENTION_USAGE = `usage:
+  kcc retention report [--json]
+  kcc retention recompute [--batch-size N] [--actor NAME] [--json]
+`;
+
+/** Cases per read/write round trip; the sweeper's batch (lib/retention DEFAULT_BATCH_SIZE) for the same reasons. */
+export const RECOMPUTE_BATCH_SIZE = 500;
+
+/** The collections the report covers: what the app enforces retention on, plus the audit log (P24M). */
+export function reportCollections(): string[] {
+  return [...new Set<string>([...RETENTION_COLLECTIONS, AUDIT_COLLECTION])];
+}
+
+export interface RecomputeResult {
+  scanned: number;
+  updated: number;
+  unchanged: number;
+  /** Cases changed by someone else between read and write: their writer set a fresh expiresAt. */
+  conflicts: number;
+  /** Cases with neither closedAt nor lastActivityAt: no term can be computed. Should be 0. */
+  skipped: number;
+}
+
+/**
+ * Rewrite `expiresAt` of every case to `expiryOf(closedAt ?? lastActivityAt)`, walking `_id`
+ * in batches. Each write is conditional on the `expiresAt` that was read, so a case updated
+ * meanwhile by the case store (which always sets expiresAt with the dates) is left to it.
+ */
+export async function recomputeCaseExpiry(
+  db: mongo.Db,
+  options: { batchSize?: number; expiryOf?: (from: Date) => Date; collection?: string } = {},
+): Promise<RecomputeResult> {
+  const batchSize = options.batchSize ?? RECOMPUTE_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  const expiryOf = options.expiryOf ?? caseExpiry;
+  const col = db.collection(options.collection ?? 'cases');
+  const result: RecomputeResult = { scanned: 0, updated: 0, unchanged: 0, conflicts: 0, skipped: 0 };
+  let last: unknown;
+  for (;;) {
+    const filter = (last === undefined ? {} : { _id: { $gt: last } }) as mongo.Filter<mongo.Document>;
+    const batch = await col
+      .find(filter, { projection: { _id: 1, closedAt: 1, lastActivityAt: 1, expiresAt: 1 }, sort: { _id: 1 }, limit: batchSize })
+      .toArray();
+    if (batch.length === 0) break;
+    last = batch[batch.length - 1]!._id;
+    result.scanned += batch.length;
+    const ops: mongo.AnyBulkWriteOperation[] = [];
+    for (const d of batch) {
+      const from = d.closedAt instanceof Date ? d.closedAt : d.lastActivityAt instanceof Date ? d.lastActivityAt : null;
+      if (!from) {
+        result.skipped += 1;
+        continue;
+      }
+      const want = expiryOf(from);
+      const have = d.expiresAt instanceof Date ? d.expiresAt : null;
+      if (have && have.getTime() === want.getTime()) {
+        result.unchanged += 1;
+        continue;
+      }
+      ops.push({
+        updateOne: { filter: { _id: d._id, expiresAt: have ?? { $exists: false } } as mongo.Filter<mongo.Document>, update: { $set: { expiresAt: want } } },
+      });
+    }
+    if (ops.length > 0) {
+      const res = await col.bulkWrite(ops, { ordered: false });
+      result.updated += res.modifiedCount;
+      result.conflicts += ops.length - res.matchedCount;
+    }
+    if (batch.length < batchSize) break;
+  }
+  return result;
+}
+
+function iso(d: Date | null): string {
+  return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+/** The report as an aligned text table. */
+export function formatReport(report: Record<string, CollectionRetention>): string {
+  const header = ['collection', 'documents', 'oldest', 'next expiry', 'overdue', 'no expiresAt', 'mechanism'];
+  const rows = Object.entries(report).map(([name, r]) => [
+    name,
+    String(r.documents),
+    iso(r.oldest),
+    iso(r.nextExpiry),
+    String(r.overdue),
+    String(r.missingExpiresAt),
+    r.mechanism,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export async function retentionCommand(args: string[], deps: CliDeps = {}): Promise<number> {
+  const io = ioOf(deps);
+  const [sub, ...rest] = args;
+  try {
+    if (sub === 'report') {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
+      return await withConnection(deps, async (conn) => {
+        const db = conn.db!;
+        const server = await detectServer(db);
+        const report = await retentionReport(db, reportCollections(), io.clock, { server });
+        io.out(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+        return 0;
+      });
+    }
+    if (sub === 'recompute') {
+      const { values } = parseArgs({
+        args: rest,
+        options: { 'batch-size': { type: 'string' }, actor: { type: 'string' }, json: { type: 'boolean' } },
+        strict: true,
+      });
+      const raw = values['batch-size'];
+      const batchSize = raw === undefined ? RECOMPUTE_BATCH_SIZE : Number(raw);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
+      return await withConnection(deps, async (conn) => {
+        const result = await recomputeCaseExpiry(conn.db!, { batchSize });
+        await createAuditLog(conn, { clock: io.clock }).record({
+          action: 'retention_recompute',
+          actor: cliActor(values.actor, 'operator'),
+          counts: { cases: result.updated },
+        });
+        io.out(values.json ? `${JSON.stringify(result)}\n` : `cases: ${result.scanned} scanned, ${result.updated} updated, ${result.unchanged} unchanged, ${result.conflicts} changed meanwhile, ${result.skipped} without dates\n`);
+        return 0;
+      });
+    }
+    throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'missing subcommand');
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`kcc retention: ${(err as Error).message}\n${RETENTION_USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+}

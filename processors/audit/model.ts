@@ -1,0 +1,171 @@
+/**
+ * Audit documents: the audit log (`audit_log`) and the tamper-evident deletion log
+ * (`deletion_log`). Neither holds personal data: every path is `pd: false`, and
+ * `test/unit/privacy/models.test.ts` checks that no path names a register category, so a
+ * field that could carry an address or a name cannot be added without the test failing.
+ *
+ * What they do hold, and why that is not a category of register M1533:
+ *  - `caseId`: the case's `_id`, a SHA-256 dedupe key of the message (processors/cases);
+ *    it points at a case, it does not describe a person, and once the case is deleted it
+ *    points at nothing.
+ *  - `subjectHashes`: keyed hashes (HMAC, lib/crypto.ts) of the identifiers of a
+ *    subject-access or erasure request: proof of *which* request was handled that only
+ *    the holder of the key and of the identifier can link to a person (issue #5: "a keyed
+ *    hash of the identifier, the counts, who, when").
+ *  - `actor`: the account and role of the staff member or system part that acted. Processed
+ *    for the accountability of the processing itself (AVG art. 5(2), 32), under the audit
+ *    log's technical term, not as satisfaction data about staff.
+ *
+ * Types are declared explicitly and schemas go through `pdSchema` (see
+ * processors/cases/model.ts: mongoose's inference over schema literals exhausts the checker).
+ */
+import { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
+import '../../lib/pd-schema.ts';
+
+function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
+  return new Schema(definition as never, options as never);
+}
+
+export const AUDIT_COLLECTION = 'audit_log';
+export const DELETION_LOG_COLLECTION = 'deletion_log';
+
+/**
+ * What was done. Reads of personal data (`read`, `read_bsn`), the privacy operations
+ * (`export`, `erasure`), the register's events (`verification`: identity established and ID
+ * copy deleted; `escalation` to second line), retention (`retention_deletion` with counts,
+ * `retention_recompute` when terms are rewritten).
+ */
+export const AUDIT_ACTIONS = [
+  'read',
+  'read_bsn',
+  'export',
+  'erasure',
+  'verification',
+  'escalation',
+  'retention_deletion',
+  'retention_recompute',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const DELETION_KINDS = ['retention', 'verification', 'erasure'] as const;
+export type DeletionKind = (typeof DELETION_KINDS)[number];
+
+const ActorSchema = pdSchema(
+  {
+    /** Account id ("agent-017", "cli:jdevries", "system:retention"), never a display name or address. */
+    id: { type: String, required: true, pd: false },
+    role: { type: String, required: true, pd: false },
+  },
+  { _id: false },
+);
+
+const CountSchema = pdSchema(
+  {
+    collectionName: { type: String, required: true, pd: false },
+    count: { type: Number, required: true, pd: false },
+  },
+  { _id: false },
+);
+
+export const auditEntrySchema = pdSchema(
+  {
+    at: { type: Date, required: true, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    action: { type: String, enum: AUDIT_ACTIONS, required: true, pd: false },
+    caseId: { type: String, pd: false },
+    /**
+     * Per-collection counts, as an array sorted by collection rather than an object: collection
+     * names may contain dots (`claimchecks.files`), which are not portable as field names.
+     */
+    counts: { type: [CountSchema], default: undefined, pd: false },
+    subjectHashes: { type: [String], default: undefined, pd: false },
+    /** Register technical term `audit_log` (P24M) from `at`. */
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: AUDIT_COLLECTION, versionKey: false, strict: 'throw' },
+);
+auditEntrySchema.index({ at: 1 });
+auditEntrySchema.index({ caseId: 1 });
+auditEntrySchema.index({ subjectHashes: 1 });
+
+/**
+ * One link of the deletion chain. `_id` is the sequence number itself: `_id` is unique on
+ * every MongoDB-wire server without an index to create first, so two writers can never both
+ * append the same link (FerretDB 1.x has no transactions to do it otherwise).
+ *
+ * Retention: none — the deletion log is kept for as long as the system exists, by design.
+ *  - It holds no personal data (counts, collection names, case ids of deleted cases, actor
+ *    account ids), so the register's storage limits do not apply to it.
+ *  - A hash chain is verifiable only from its first link: expiring old links would make the
+ *    whole log unverifiable, or need a signed checkpoint scheme we do not have.
+ *  - Its purpose is to prove a deletion long after the data is gone (a complaint, a DPO or
+ *    Autoriteit Persoonsgegevens inquiry can come years later); a proof that expires with the
+ *    audit log (P24M) would fail exactly when it is asked for.
+ *  - It stays small: one link per erasure, per verification, per sweeper run that deleted
+ *    something (counts only for retention, no case ids).
+ * Hence no `expiresAt` and the collection is not in the retention sweeper's list.
+ */
+export const deletionEntrySchema = pdSchema(
+  {
+    _id: { type: Number, pd: false },
+    at: { type: Date, required: true, pd: false },
+    kind: { type: String, enum: DELETION_KINDS, required: true, pd: false },
+    counts: { type: [CountSchema], default: [], pd: false },
+    caseIds: { type: [String], default: undefined, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    prevHash: { type: String, required: true, pd: false },
+    hash: { type: String, required: true, pd: false },
+  },
+  { collection: DELETION_LOG_COLLECTION, versionKey: false, strict: 'throw' },
+);
+deletionEntrySchema.index({ at: 1 });
+
+export interface Actor {
+  id: string;
+  role: string;
+}
+
+export interface CollectionCount {
+  collectionName: string;
+  count: number;
+}
+
+export interface AuditEntryDoc {
+  _id: unknown;
+  at: Date;
+  actor: Actor;
+  action: AuditAction;
+  caseId?: string;
+  counts?: CollectionCount[];
+  subjectHashes?: string[];
+  expiresAt: Date;
+}
+
+export interface DeletionEntryDoc {
+  /** The sequence number, 1-based, contiguous. */
+  _id: number;
+  at: Date;
+  kind: DeletionKind;
+  counts: CollectionCount[];
+  caseIds?: string[];
+  actor: Actor;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditModels {
+  AuditEntry: Model<AuditEntryDoc>;
+  DeletionEntry: Model<DeletionEntryDoc>;
+}
+
+/** The models on one connection, registered once (a connection keeps its own registry). */
+export function auditModels(conn: Connection): AuditModels {
+  return {
+    AuditEntry: conn.models.AuditEntry
+      ? (conn.models.AuditEntry as unknown as Model<AuditEntryDoc>)
+      : conn.model<AuditEntryDoc>('AuditEntry', auditEntrySchema),
+    DeletionEntry: conn.models.DeletionEntry
+      ? (conn.models.DeletionEntry as unknown as Model<DeletionEntryDoc>)
+      : conn.model<DeletionEntryDoc>('DeletionEntry', deletionEntrySchema),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The real persisted models against register M1533: every path names its category (or
+ * `pd: false`), every category has a deletion mechanism, and the audit documents hold no
+ * personal-data category at all. No database needed: models are registered on an
+ * unconnected connection.
+ */
+import { expect } from 'chai';
+import mongoose, { Schema } from 'mongoose';
+import { auditSchemas, collectionsNeedingExpiry, pathsByCategory } from '../../../lib/pd-schema.ts';
+import { auditModels } from '../../../processors/audit/index.ts';
+import { caseModels } from '../../../processors/cases/model.ts';
+
+describe('privacy/models: the real schemas against the register', () => {
+  const conn = mongoose.createConnection();
+  const cases = caseModels(conn);
+  const audit = auditModels(conn);
+  const all = [cases.Case, cases.NonCase, cases.Counter, audit.AuditEntry, audit.DeletionEntry];
+
+  after(async () => {
+    await conn.close();
+  });
+
+  it('has zero problems over cases, non-cases, counters, audit log and deletion log', () => {
+    const problems = auditSchemas(all);
+    expect(problems, JSON.stringify(problems, null, 2)).to.deep.equal([]);
+  });
+
+  it('walks the real paths: the case holds contact, bsn and message content; the audit documents none', () => {
+    const onCase = pathsByCategory(cases.Case);
+    expect(onCase.contact).to.include.members(['citizen.email', 'citizen.phones', 'representative.name', 'lookup.email']);
+    expect(onCase.bsn).to.include.members(['lookup.bsn', 'bsnSealed']);
+    expect(onCase.message_content).to.include('messages');
+    // "never personal data in the entry": no path of either audit schema names a category.
+    expect(pathsByCategory(audit.AuditEntry)).to.deep.equal({});
+    expect(pathsByCategory(audit.DeletionEntry)).to.deep.equal({});
+  });
+
+  it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {
+    const needing = collectionsNeedingExpiry(all);
+    expect(needing).to.include('cases');
+    expect(needing).to.not.include('audit_log');
+    expect(needing).to.not.include('deletion_log');
+  });
+
+  it('gives the audit log an expiresAt path (its P24M term is enforced like the others)', () => {
+    const p = audit.AuditEntry.schema.path('expiresAt') as unknown as { instance?: string } | undefined;
+    expect(p?.instance).to.equal('Date');
+    expect(audit.DeletionEntry.schema.path('expiresAt')).to.equal(undefined);
+  });
+
+  it('fails on a throwaway schema with an uncategorised field, naming it', () => {
+    const throwaway = new Schema(
+      {
+        email: { type: String, pd: 'contact' },
+        remarks: String, // no pd: the audit must catch this
+        expiresAt: { type: Date, pd: false },
+      },
+      { collection: 'throwaway' },
+    );
+    const problems = auditSchemas([...all, throwaway]);
+    expect(problems.map((p) => `${p.model} ${p.code} ${p.path}`)).to.deep.equal(['throwaway PD_MISSING remarks']);
+  });
+
+  it('fails when a field without a category is added to a copy of the real audit schema', () => {
+    const copy = audit.AuditEntry.schema.clone();
+    copy.add({ requesterEmail: String } as never);
+    const problems = auditSchemas([copy]);
+    expect(problems.map((p) => `${p.code} ${p.path}`)).to.deep.equal(['PD_MISSING requesterEmail']);
+  });
+
+  it('fails when the copy of the case schema gains a categorised field with a term the case cannot honour', () => {
+    const copy = cases.Case.schema.clone();
+    copy.add({ idCopy: { type: String, pd: 'id_copy' } } as never);
+    const problems = auditSchemas([copy]);
+    expect(problems.map((p) => p.code)).to.deep.equal(['PD_MIXED_RETENTION']);
+  });
+});
