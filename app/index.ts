@@ -17,6 +17,7 @@ import { detectServer, ensureTtlIndexes, createRetentionSweeper, sweeperModeFor,
 import { durationToMilliseconds, technicalRetentionFor } from '../config/register.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createCaseStore, type CaseStore } from '../processors/cases/index.ts';
+import { createAuditLog, createRetentionRecorder, type AuditLog } from '../processors/audit/index.ts';
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
 import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
 import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
@@ -27,11 +28,12 @@ export const ROLES = ['ingest', 'process', 'acknowledge', 'retention'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'noncases'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'noncases', 'audit_log'] as const;
 
 export interface App {
   readonly server: ServerInfo;
   readonly store: CaseStore;
+  readonly audit: AuditLog;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
   readonly topics: { mailRaw: string; deadLetter: string };
@@ -61,7 +63,9 @@ export async function createApp(o: AppOptions): Promise<App> {
 
   const cipher = createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' });
   const hasher = createKeyedHasher(config.keys.hmac);
-  const store = createCaseStore(conn, { cipher, hasher, ...(o.clock ? { clock: o.clock } : {}) });
+  const audit = createAuditLog(conn, o.clock ? { clock: o.clock } : {});
+  await audit.ensureIndexes();
+  const store = createCaseStore(conn, { cipher, hasher, audit, ...(o.clock ? { clock: o.clock } : {}) });
   await store.ensureIndexes();
   await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
 
@@ -104,9 +108,12 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
+  // Retention deletions (counts only) go to the audit log and the hash-chained deletion log.
+  const retentionRecorder = createRetentionRecorder(audit, { logger });
   if (roles.has('retention')) {
     components.sweeper = createRetentionSweeper({
       db, collections: RETENTION_COLLECTIONS, mode: sweeperModeFor(server), intervalMs: config.sweepIntervalMs, logger,
+      onDeleted: retentionRecorder.onDeleted,
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
@@ -114,7 +121,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   let claimTimer: NodeJS.Timeout | null = null;
 
   return {
-    server, store, conn, bus, topics, components,
+    server, store, audit, conn, bus, topics, components,
     async start() {
       await components.processor?.start();
       components.acknowledger?.start();
@@ -134,6 +141,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.processor?.stop();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();
+        await retentionRecorder.flush();
         await bus.close();
         await conn.close();
       })();

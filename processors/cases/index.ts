@@ -11,6 +11,7 @@ import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { TransientError } from '../../lib/errors.ts';
 import { caseModels, type CaseModels, type CaseStatus } from './model.ts';
+import type { AuditLog } from '../audit/index.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, counterSchema, type CaseModels, type CaseDoc } from './model.ts';
 
@@ -42,6 +43,10 @@ export interface IntakeMessage {
   wantsAcknowledgment: boolean;
 }
 
+export interface Actor { id: string; role: string }
+
+const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
+
 export interface IntakeResult { caseId: string; caseNumber: string; created: boolean; threaded: boolean; duplicate: boolean }
 
 export interface CaseStore {
@@ -50,12 +55,12 @@ export interface CaseStore {
   isProcessed(dedupeKey: string): Promise<boolean>;
   recordNonCase(dedupeKey: string, kind: string, reason: string, receivedAt: Date, source: SourceRef): Promise<void>;
   ingest(message: IntakeMessage): Promise<IntakeResult>;
-  /** Escalate to second-line support: the sealed BSN (if any) stays, readable by that role. */
-  escalate(caseId: string, now: Date): Promise<void>;
-  /** Close: recomputes the retention term; without escalation the sealed BSN is removed. */
-  close(caseId: string, now: Date): Promise<void>;
-  /** The BSN, for the second-line role, only on an escalated case. */
-  readBsnForSecondLine(caseId: string, role: string): Promise<string | null>;
+  /** Escalate to second-line support (an agent's decision): the sealed BSN stays, readable by that role. Audited. */
+  escalate(caseId: string, now: Date, actor?: Actor): Promise<void>;
+  /** Close: recomputes the retention term; without escalation the sealed BSN is removed (and the removal logged). */
+  close(caseId: string, now: Date, actor?: Actor): Promise<void>;
+  /** The BSN, for the second-line role, only on an escalated case. Every read is audited. */
+  readBsnForSecondLine(caseId: string, role: string, actorId?: string): Promise<string | null>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -69,7 +74,7 @@ export function caseExpiry(from: Date): Date {
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
 
-export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; clock?: () => Date }): CaseStore {
+export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date }): CaseStore {
   const models = caseModels(conn);
   const { Case, NonCase, Counter } = models;
   const now = deps.clock ?? (() => new Date());
@@ -192,22 +197,26 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       }
     },
 
-    async escalate(caseId, at) {
-      await Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } });
+    async escalate(caseId, at, actor = SYSTEM_ACTOR) {
+      const res = await Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } });
+      if (res.modifiedCount > 0) await deps.audit?.record({ actor, action: 'escalation', caseId, at });
     },
 
-    async close(caseId, at) {
-      const c = await Case.findById(caseId, { escalatedAt: 1 }).lean();
+    async close(caseId, at, actor = SYSTEM_ACTOR) {
+      const c = await Case.findById(caseId, { escalatedAt: 1, bsnSealed: 1 }).lean();
       if (!c) return;
       // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
+      const dropBsn = !c.escalatedAt && !!c.bsnSealed;
       const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
       await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
+      if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
     },
 
-    async readBsnForSecondLine(caseId, role) {
+    async readBsnForSecondLine(caseId, role, actorId = 'unknown') {
       if (role !== 'second_line') return null;
       const c = await Case.findById(caseId, { bsnSealed: 1, status: 1, escalatedAt: 1 }).lean();
       if (!c?.bsnSealed || !c.escalatedAt) return null;
+      await deps.audit?.record({ actor: { id: actorId, role }, action: 'read_bsn', caseId });
       return deps.cipher.decryptString(c.bsnSealed as never, `cases/${caseId}/bsn`);
     },
 
