@@ -5,7 +5,11 @@
  *
  * Roles let one process run everything (`npm start`) or one stage per process (production,
  * and the kill -9 tests): `ingest` (IMAP → Kafka), `process` (Kafka → cases),
- * `acknowledge` (cases → SMTP), `retention` (sweeper or checker).
+ * `acknowledge` (cases → SMTP), `retention` (sweeper or checker), `letters` (drop folder and
+ * upload → Kafka when KCC_LETTERS_DROP_DIR is set; letters topic → OCR → cases).
+ *
+ * One OCR pool per process, created on first need and shared by the letter processor and
+ * the e-mail attachment inspector (a process that never sees a scan never starts one).
  */
 import mongoose from 'mongoose';
 import type { Config } from '../config/index.ts';
@@ -21,23 +25,31 @@ import { createAuditLog, createRetentionRecorder, type AuditLog } from '../proce
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
 import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
 import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
+import { createIdentityStore, createAttachmentInspector, type IdentityStore } from '../processors/identity/index.ts';
+import { createLetterProcessor, type LetterProcessor } from '../processors/letters/index.ts';
+import { createOcrPool, type OcrPool } from '../processors/ocr/index.ts';
+import { createLetterIngestor, type LetterIngestor } from '../ingest/letters/index.ts';
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'noncases', 'audit_log'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
 
 export interface App {
   readonly server: ServerInfo;
   readonly store: CaseStore;
   readonly audit: AuditLog;
+  readonly identity: IdentityStore;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
-  readonly topics: { mailRaw: string; deadLetter: string };
-  readonly components: { ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper };
+  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string };
+  readonly components: {
+    ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
+    letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor;
+  };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
   stop(boundMs?: number): Promise<void>;
@@ -67,15 +79,23 @@ export async function createApp(o: AppOptions): Promise<App> {
   await audit.ensureIndexes();
   const store = createCaseStore(conn, { cipher, hasher, audit, ...(o.clock ? { clock: o.clock } : {}) });
   await store.ensureIndexes();
+  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, ...(o.clock ? { clock: o.clock } : {}) });
+  await identity.ensureIndexes();
   await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
 
   const bus = createBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
-  const topics = { mailRaw: topicName(config.kafka.topicPrefix, 'mailRaw'), deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter') };
+  const topics = {
+    mailRaw: topicName(config.kafka.topicPrefix, 'mailRaw'),
+    deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter'),
+    letterRaw: topicName(config.kafka.topicPrefix, 'letterRaw'),
+  };
   // Inline bodies are base64 in JSON: 4/3 of the threshold plus the envelope must fit.
   const maxMessageBytes = Math.ceil((config.limits.claimCheckThresholdBytes * 4) / 3) + 64 * 1024;
   await bus.ensureTopics(
     [
       { name: topics.mailRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
+      // Letters carry claim-check references only: the default record size is plenty.
+      { name: topics.letterRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
       // Dead letters hold no content, only references: same short retention all the same.
       { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
     ],
@@ -83,6 +103,15 @@ export async function createApp(o: AppOptions): Promise<App> {
   );
   const claimChecks = createClaimCheckStore(db);
   const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
+
+  let ocrPool: Promise<OcrPool> | null = null;
+  const ocr = (): Promise<OcrPool> => {
+    ocrPool ??= createOcrPool({ langPath: config.ocr.tessdataDir, workers: config.ocr.workers, logger }).catch((err: unknown) => {
+      ocrPool = null; // the next letter tries again
+      throw err;
+    });
+    return ocrPool;
+  };
 
   const components: App['components'] = {};
   if (roles.has('acknowledge')) {
@@ -97,8 +126,28 @@ export async function createApp(o: AppOptions): Promise<App> {
       bus, store, claimChecks, logger, topics,
       groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
       analyse: { ourAddresses: ours },
+      identity,
+      inspector: createAttachmentInspector({ ocr, logger }),
       onCaseCreated: () => components.acknowledger?.kick(),
     });
+  }
+  if (roles.has('letters')) {
+    components.letterProcessor = createLetterProcessor({
+      bus, store, identity, claimChecks, ocr, logger, topics,
+      groupId: `${o.groupId ?? `${config.kafka.topicPrefix}.intake`}.letters`,
+      ourAddresses: ours,
+      partitionsConsumedConcurrently: config.ocr.workers,
+    });
+    const letters = config.letters;
+    if (letters.dropDir) {
+      components.letterIngestor = createLetterIngestor({
+        dropDir: letters.dropDir, bus, claimChecks, topics, logger, pollIntervalMs: letters.pollIntervalMs,
+        upload: letters.upload.token ? { host: letters.upload.host, port: letters.upload.port, token: letters.upload.token } : null,
+        rejectedRetentionMs: config.idDocumentMaxDays * 86_400_000,
+        ...(o.clock ? { clock: o.clock } : {}),
+      });
+      if (!letters.upload.token) logger.warn({ code: 'LETTERS_UPLOAD_DISABLED' }, 'letter upload disabled: no KCC_LETTERS_UPLOAD_TOKEN');
+    }
   }
   if (roles.has('ingest')) {
     components.ingestor = createImapIngestor({
@@ -121,11 +170,13 @@ export async function createApp(o: AppOptions): Promise<App> {
   let claimTimer: NodeJS.Timeout | null = null;
 
   return {
-    server, store, audit, conn, bus, topics, components,
+    server, store, audit, identity, conn, bus, topics, components,
     async start() {
       await components.processor?.start();
+      await components.letterProcessor?.start();
       components.acknowledger?.start();
       await components.ingestor?.start();
+      await components.letterIngestor?.start();
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
@@ -138,7 +189,10 @@ export async function createApp(o: AppOptions): Promise<App> {
       if (claimTimer) clearInterval(claimTimer);
       const work = (async () => {
         await components.ingestor?.stop();
+        await components.letterIngestor?.stop();
         await components.processor?.stop();
+        await components.letterProcessor?.stop();
+        if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();
         await retentionRecorder.flush();

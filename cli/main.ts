@@ -1,7 +1,8 @@
 /**
  * The `kcc` command. One file per subcommand; this file only dispatches.
  *
- *   kcc extract FILE... [--json]        what the pipeline makes of messages (no servers)
+ *   kcc extract FILE... [--json]        what the pipeline makes of messages and scans (no servers)
+ *   kcc extract --letter PAGE... [--json]   the page files of one letter
  *   kcc register [--lang en] [--json]   the processing-register entry M1533
  *   kcc dsar export|erase ...           subject access and erasure
  *   kcc audit verify|export ...         the audit log and the deletion log
@@ -13,7 +14,10 @@ import { extractFiles } from './extract.ts';
 import { main as registerMain } from './register.ts';
 
 const USAGE = `usage:
-  kcc extract FILE... [--json]       parse, extract and classify messages; prints JSON
+  kcc extract FILE... [--json]       parse (or OCR), extract and classify messages and scanned
+                                     letters (.eml .pdf .png .jpg .jpeg .tif .tiff); prints JSON
+  kcc extract --letter PAGE... [--json]
+                                     the page files, in order, as one letter; prints one object
   kcc register [--lang nl|en] [--json] [--details]
                                      print the processing-register entry M1533
   kcc dsar export|erase (--email X | --phone X | --bsn X)... [--actor NAME]
@@ -31,12 +35,12 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   async extract(args) {
     const files = args.filter((a) => !a.startsWith('--'));
-    const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
+    const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--letter');
     if (unknown.length > 0 || files.length === 0) {
       process.stderr.write(unknown.length > 0 ? `kcc extract: unknown option ${unknown[0]}\n` : USAGE);
       return 2;
     }
-    const { output, failed } = await extractFiles(files);
+    const { output, failed } = await extractFiles(files, { letter: args.includes('--letter') });
     process.stdout.write(output);
     return failed > 0 ? 1 : 0;
   },

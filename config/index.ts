@@ -49,6 +49,16 @@ export const DEFAULTS = {
   KCC_OCR_WORKERS: String(Math.max(1, os.availableParallelism())),
   KCC_LOG_LEVEL: 'info',
   KCC_SWEEP_INTERVAL_MS: '60000',
+  // The scanning street's drop folder. Empty: no letter ingestion (the upload writes into it
+  // too), so a test or a developer's run never takes files from a folder it was not given.
+  KCC_LETTERS_DROP_DIR: '',
+  // Two polls with unchanged size and mtime make a file "stable": 2 s each keeps a scanner's
+  // half-written file out and a letter's wait short.
+  KCC_LETTERS_POLL_MS: '2000',
+  // The upload listens on loopback unless told otherwise (a scanning station elsewhere sets
+  // 0.0.0.0 behind TLS termination). Port 0 picks a free port (tests).
+  KCC_LETTERS_UPLOAD_HOST: '127.0.0.1',
+  KCC_LETTERS_UPLOAD_PORT: '10480',
 } as const;
 
 /**
@@ -102,6 +112,12 @@ const schema = z.object({
   KCC_OCR_WORKERS: positiveInt.max(64),
   KCC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   KCC_SWEEP_INTERVAL_MS: positiveInt,
+  KCC_LETTERS_DROP_DIR: z.string(),
+  KCC_LETTERS_POLL_MS: positiveInt.min(50),
+  KCC_LETTERS_UPLOAD_HOST: z.string().min(1),
+  KCC_LETTERS_UPLOAD_PORT: z.coerce.number().int().min(0).max(65535),
+  // A bearer token shorter than 128 bits is guessable; services.sh generates 32 random bytes.
+  KCC_LETTERS_UPLOAD_TOKEN: z.string().min(22, 'must be at least 22 characters (128 bits)').optional(),
 });
 
 type Raw = z.output<typeof schema>;
@@ -129,7 +145,23 @@ export interface Config {
   readonly ocr: { readonly tessdataDir: string; readonly workers: number };
   readonly logLevel: string;
   readonly sweepIntervalMs: number;
+  readonly letters: {
+    /** null: no drop folder and no upload (letter ingestion off). */
+    readonly dropDir: string | null;
+    readonly pollIntervalMs: number;
+    /** HTTP upload; `token` null (no secret configured) disables it. */
+    readonly upload: { readonly host: string; readonly port: number; readonly token: string | null };
+  };
 }
+
+/**
+ * Optional secrets: the feature they guard is off when they are absent (the letter upload
+ * without its token), so a checkout whose services were set up before the secret existed
+ * still starts. Same NAME / NAME_FILE / .local/secrets order as the required ones.
+ */
+const OPTIONAL_SECRET_FILES: Record<string, string> = {
+  KCC_LETTERS_UPLOAD_TOKEN: 'letters-upload-token',
+};
 
 /** Secrets may be given as NAME or as NAME_FILE (a path); the local dev files are the fallback. */
 const SECRET_FILES: Record<string, string> = {
@@ -153,6 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       input[name] = readFileSync(file, 'utf8').trim();
     } catch {
       problems.push(`${name}: not set, and ${name}_FILE (${env[`${name}_FILE`] ? 'given' : 'default .local/secrets/' + devFile}) cannot be read; run \`npm run services:up\` for development secrets`);
+    }
+  }
+  for (const [name, devFile] of Object.entries(OPTIONAL_SECRET_FILES)) {
+    if (input[name] !== undefined) continue;
+    const given = env[`${name}_FILE`];
+    try {
+      input[name] = readFileSync(given ?? path.join(localDir, 'secrets', devFile), 'utf8').trim();
+    } catch {
+      if (given) problems.push(`${name}: ${name}_FILE is given but cannot be read`);
     }
   }
   const parsed = schema.safeParse(input);
@@ -193,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocr: { tessdataDir: c.KCC_TESSDATA_DIR, workers: c.KCC_OCR_WORKERS },
     logLevel: c.KCC_LOG_LEVEL,
     sweepIntervalMs: c.KCC_SWEEP_INTERVAL_MS,
+    letters: {
+      dropDir: c.KCC_LETTERS_DROP_DIR === '' ? null : path.resolve(c.KCC_LETTERS_DROP_DIR),
+      pollIntervalMs: c.KCC_LETTERS_POLL_MS,
+      upload: { host: c.KCC_LETTERS_UPLOAD_HOST, port: c.KCC_LETTERS_UPLOAD_PORT, token: c.KCC_LETTERS_UPLOAD_TOKEN ?? null },
+    },
   });
 }
 
@@ -202,4 +248,18 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+/**
+ * Only the OCR settings, for `kcc extract` on scans: it runs without servers, so it must not
+ * need the secrets loadConfig insists on.
+ */
+export function loadOcrConfig(env: NodeJS.ProcessEnv = process.env): Config['ocr'] {
+  const parsed = z
+    .object({ KCC_TESSDATA_DIR: z.string().min(1), KCC_OCR_WORKERS: positiveInt.max(64) })
+    .safeParse({ KCC_TESSDATA_DIR: env.KCC_TESSDATA_DIR ?? DEFAULTS.KCC_TESSDATA_DIR, KCC_OCR_WORKERS: env.KCC_OCR_WORKERS ?? DEFAULTS.KCC_OCR_WORKERS });
+  if (!parsed.success) {
+    throw new ConfigError('CONFIG_INVALID', `invalid configuration:\n  ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('\n  ')}`);
+  }
+  return Object.freeze({ tessdataDir: parsed.data.KCC_TESSDATA_DIR, workers: parsed.data.KCC_OCR_WORKERS });
 }

@@ -58,6 +58,44 @@ export const RawMailV1 = z.object({
 });
 export type RawMailV1 = z.infer<typeof RawMailV1>;
 
+/**
+ * A scanned letter's origin: how it came in and the file name the ingestor gave or found.
+ * Drop-folder names come from the scanning street ("scan_0012.pdf"); uploads are named by
+ * the ingestor itself, so no name a citizen chose reaches Kafka.
+ */
+export const LetterSourceRef = z.object({
+  kind: z.literal('letter'),
+  via: z.enum(['drop', 'upload']),
+  file: z.string().min(1).max(255),
+});
+export type LetterSourceRef = z.infer<typeof LetterSourceRef>;
+
+/** Page bytes are never a Kafka payload: only claim-check references are allowed here. */
+export const ClaimCheckRef = z.object({ type: z.literal('claim_check'), bucket: z.string().min(1), fileId: z.string().regex(/^[0-9a-f]{24}$/) });
+export type ClaimCheckRef = z.infer<typeof ClaimCheckRef>;
+
+/** One page: a scanned image, or the text of a PDF text layer (also by claim check: it is the letter's content). */
+export const LetterPageV1 = z.object({
+  index: z.number().int().nonnegative(),
+  content: z.enum(['image/png', 'image/jpeg', 'text/plain']),
+  size: z.number().int().nonnegative(),
+  ref: ClaimCheckRef,
+});
+export type LetterPageV1 = z.infer<typeof LetterPageV1>;
+
+export const LetterRawV1 = z.object({
+  schemaVersion: z.literal(1),
+  source: LetterSourceRef,
+  receivedAt: z.iso.datetime(),
+  /** SHA-256 of the file's bytes: the idempotency key of a letter. */
+  sha256: sha256Hex,
+  size: z.number().int().nonnegative(),
+  format: z.enum(['pdf', 'png', 'jpeg', 'tiff']),
+  // 1000 is far above any page limit; the bound keeps a hostile record small to validate.
+  pages: z.array(LetterPageV1).min(1).max(1000),
+});
+export type LetterRawV1 = z.infer<typeof LetterRawV1>;
+
 export const DeadLetterV1 = z.object({
   schemaVersion: z.literal(1),
   sourceTopic: z.string(),
@@ -66,7 +104,7 @@ export const DeadLetterV1 = z.object({
   /** Stable error code (AREA_WHAT) and a reason that holds no personal data. */
   code: z.string(),
   reason: z.string().max(2000),
-  sourceRef: z.union([ImapSourceRef, z.object({ kind: z.literal('unknown') })]),
+  sourceRef: z.union([ImapSourceRef, LetterSourceRef, z.object({ kind: z.literal('unknown') })]),
   sha256: sha256Hex.nullable(),
   at: z.iso.datetime(),
 });

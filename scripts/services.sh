@@ -157,6 +157,7 @@ install_all() {
   secret imap-password 18
   secret encryption-key 32
   secret hmac-key 32
+  secret letters-upload-token 32
 }
 
 # ---------------------------------------------------------------- Kafka

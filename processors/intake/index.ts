@@ -15,6 +15,7 @@ import { errorCode, isRetriable, PipelineError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CaseStore } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions } from '../analyse/index.ts';
+import { emailCopyCollector, type AttachmentInspectorFactory, type IdentityStore } from '../identity/index.ts';
 
 export interface EmailProcessorOptions {
   bus: Bus;
@@ -24,6 +25,9 @@ export interface EmailProcessorOptions {
   topics: { mailRaw: string; deadLetter: string };
   groupId: string;
   analyse?: AnalyseOptions;
+  /** ID copies and signatures among attachments go to the identity store (both needed). */
+  identity?: IdentityStore;
+  inspector?: AttachmentInspectorFactory;
   /** Called after a new case was stored (the acknowledger listens). */
   onCaseCreated?: (caseId: string) => void;
   partitionsConsumedConcurrently?: number;
@@ -66,13 +70,19 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       env = decode(RawMailV1, record.value, 'raw mail');
       const key = dedupeKeyOf(env.messageId, env.sha256);
       if (await o.store.isProcessed(key)) {
+        // A crash between storing the case and linking its ID copies: link them now.
+        if (o.identity && (await o.identity.hasPending(key))) {
+          const c = await o.store.models.Case.findOne({ 'messages.dedupeKey': key }, { _id: 1 }).lean();
+          if (c) await o.identity.linkToCase(key, String(c._id));
+        }
         stats.duplicates += 1;
         await dropBlob(env);
         return;
       }
       const raw = env.body.type === 'inline' ? Buffer.from(env.body.base64, 'base64') : await o.claimChecks.get(env.body.fileId);
       const t0 = performance.now();
-      const a = await analyseEmail(raw, o.analyse);
+      const copies = o.identity && o.inspector ? emailCopyCollector(o.inspector) : null;
+      const a = await analyseEmail(raw, copies ? copies.options(o.analyse) : o.analyse);
       const t1 = performance.now();
       stats.analyseMs += t1 - t0;
       const source = sourceOf(env.source);
@@ -82,6 +92,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
         stats.nonCases += 1;
         log.info({ kind: a.nonCase!.kind }, 'not a case');
       } else {
+        if (copies) await o.identity!.putPending(copies.pending(key, receivedAt));
         const r = await o.store.ingest({
           dedupeKey: key,
           channel: 'email',
@@ -92,7 +103,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
           subject: a.subject,
           text: a.text,
           source,
-          attachments: a.attachments,
+          attachments: copies ? copies.caseAttachments(a.attachments) : a.attachments,
           replyAddress: a.replyAddress,
           citizen: {
             name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
@@ -103,6 +114,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
           classification: a.classification,
           wantsAcknowledgment: true,
         });
+        if (copies) await o.identity!.linkToCase(key, r.caseId);
         if (r.duplicate) stats.duplicates += 1;
         else if (r.threaded) stats.threaded += 1;
         else stats.cases += 1;

@@ -1,0 +1,136 @@
+/**
+ * One letter in, one analysis out: every page is read (text layer or OCR) and inspected for
+ * ID copies and signatures; the remaining pages are the letter, which goes through the same
+ * extraction and classification as e-mail (channel 'letter': the sender block top left, the
+ * "Betreft:" line, the closing). The same function serves the Kafka processor and
+ * `kcc extract`, so what an operator sees on the command line is what the pipeline does.
+ *
+ * ID and signature pages never contribute text: what they say (names, numbers, the MRZ) must
+ * not reach the case text, logs or Kafka (register M1533). Nothing here decides about a
+ * person; the topic only routes.
+ */
+import { classify } from '../classify/index.ts';
+import { extractContact, redactBsn, redactIban, type Citizen } from '../extract/index.ts';
+import { hintsOf, inspectPage, type MrzHints } from '../identity/inspect.ts';
+import type { InspectedKind } from '../identity/inspect.ts';
+import type { OcrPool } from '../ocr/index.ts';
+
+export interface LetterPageInput {
+  /** "page-2" or the page file's name (CLI). */
+  name: string;
+  image?: Buffer;
+  mime?: string;
+  text?: string;
+}
+
+export interface LetterPageResult {
+  index: number;
+  name: string;
+  kind: InspectedKind;
+  documentKind: string | null;
+  detectedBy: 'mrz' | 'keywords' | 'signature' | null;
+  mrzValid: boolean | null;
+  /** OCR confidence 0..100, null for a text layer. */
+  confidence: number | null;
+  rotated: number;
+  /** For the identity store only (personal data). */
+  hints: MrzHints | null;
+}
+
+export interface LetterAnalysis {
+  /** The "Betreft:" / "Subject:" line, BSN and IBAN redacted; '' when there is none. */
+  subject: string;
+  /** The letter pages' text, BSN and IBAN redacted. */
+  text: string;
+  citizen: Citizen;
+  onBehalfOf: string | null;
+  representative: { name: string | null; email: string | null; relation: string | null } | null;
+  classification: { topic: string; language: 'nl' | 'en'; confidence: number; reasons: string[] };
+  pages: LetterPageResult[];
+  /** Lowest OCR confidence over the letter pages (null: no OCR ran); low means check by hand. */
+  minConfidence: number | null;
+}
+
+export interface AnalyseLetterOptions {
+  ocr?: OcrPool | null;
+  /** The KCC's own addresses, postcodes and numbers (never the citizen's). */
+  ourAddresses?: string[];
+  /** Time budget for the whole letter (ms); pages still unread when it is spent fail the letter. */
+  budgetMs?: number;
+  maxPixels?: number;
+}
+
+/** Register M1533 allows no bank details and the BSN only for second line: neither goes into case text. */
+function redact(text: string): string {
+  return redactIban(redactBsn(text));
+}
+
+// "Betreft:", "Onderwerp:", "Inzake:", "Subject:", "Re:", "Regarding:" at the start of a line;
+// OCR sometimes reads the colon as a semicolon or drops it before two spaces.
+const SUBJECT_LINE = /^[ \t]*(?:betreft|onderwerp|inzake|subject|regarding|re)[ \t]*[:;][ \t]*(\S[^\n]{0,300})$/im;
+// A subject is in the first part of a letter; the bound keeps the scan short on long letters.
+const SUBJECT_SCAN_CHARS = 4000;
+
+export function subjectOf(text: string): string {
+  const m = SUBJECT_LINE.exec(text.slice(0, SUBJECT_SCAN_CHARS));
+  return m ? m[1]!.trim() : '';
+}
+
+export async function analyseLetter(pages: readonly LetterPageInput[], options: AnalyseLetterOptions = {}): Promise<LetterAnalysis> {
+  const deadline = options.budgetMs !== undefined ? Date.now() + options.budgetMs : undefined;
+  // Pages in parallel: the pool queues them over its workers, so all cores work on one letter.
+  const inspected = await Promise.all(
+    pages.map((p) =>
+      inspectPage(p, {
+        ocr: options.ocr ?? null,
+        ...(deadline !== undefined ? { deadline } : {}),
+        ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
+      }),
+    ),
+  );
+  const results: LetterPageResult[] = inspected.map((r, i) => ({
+    index: i,
+    name: pages[i]!.name,
+    kind: r.kind,
+    documentKind: r.kind === 'id_document' ? r.id.kind : null,
+    detectedBy: r.kind === 'id_document' ? r.id.by : r.kind === 'signature' ? 'signature' : null,
+    mrzValid: r.kind === 'id_document' ? r.id.mrzValid : null,
+    confidence: r.confidence,
+    rotated: r.rotated,
+    hints: r.kind === 'id_document' ? hintsOf(r.id) : null,
+  }));
+  const letterPages = inspected.filter((r) => r.kind === 'other');
+  const raw = letterPages.map((r) => r.text.trim()).filter(Boolean).join('\n\n');
+  const subject = subjectOf(raw);
+  const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: raw, ourAddresses: options.ourAddresses ?? [] });
+  const classification = classify({ subject, text: raw });
+  const confidences = letterPages.map((r) => r.confidence).filter((c): c is number => c !== null);
+  return {
+    subject: redact(subject),
+    text: redact(raw),
+    citizen: extraction.citizen,
+    onBehalfOf: extraction.onBehalfOf,
+    representative: extraction.representative,
+    classification,
+    pages: results,
+    minConfidence: confidences.length > 0 ? Math.min(...confidences) : null,
+  };
+}
+
+/** The `kcc extract --json` shape (the same keys as for e-mail), one object per letter. */
+export function toLetterExtractJson(file: string, a: LetterAnalysis) {
+  return {
+    file,
+    is_case: true,
+    language: a.classification.language,
+    topic: a.classification.topic,
+    citizen: {
+      name: a.citizen.name, street: a.citizen.street, house_number: a.citizen.house_number,
+      postcode: a.citizen.postcode, city: a.citizen.city, email: a.citizen.email,
+      phones: a.citizen.phones, bsn: a.citizen.bsn,
+    },
+    on_behalf_of: a.onBehalfOf,
+    id_document_attachments: a.pages.filter((p) => p.kind === 'id_document').map((p) => p.name),
+    signature_attachments: a.pages.filter((p) => p.kind === 'signature').map((p) => p.name),
+  };
+}
