@@ -21,6 +21,7 @@ import { detectServer, ensureTtlIndexes, createRetentionSweeper, sweeperModeFor,
 import { durationToMilliseconds, technicalRetentionFor } from '../config/register.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createCaseStore, type CaseStore } from '../processors/cases/index.ts';
+import { createDocLock } from '../lib/doclock.ts';
 import { createAuditLog, createRetentionRecorder, type AuditLog } from '../processors/audit/index.ts';
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
 import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
@@ -77,7 +78,10 @@ export async function createApp(o: AppOptions): Promise<App> {
   const hasher = createKeyedHasher(config.keys.hmac);
   const audit = createAuditLog(conn, o.clock ? { clock: o.clock } : {});
   await audit.ensureIndexes();
-  const store = createCaseStore(conn, { cipher, hasher, audit, ...(o.clock ? { clock: o.clock } : {}) });
+  // FerretDB 1.x does not make single-document updates atomic (measured, lib/doclock.ts):
+  // there, writes to one case go through a lock; MongoDB needs none.
+  const lock = createDocLock(db, { enabled: server.flavour !== 'mongodb' });
+  const store = createCaseStore(conn, { cipher, hasher, audit, lock, ...(o.clock ? { clock: o.clock } : {}) });
   await store.ensureIndexes();
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, ...(o.clock ? { clock: o.clock } : {}) });
   await identity.ensureIndexes();
@@ -116,7 +120,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const components: App['components'] = {};
   if (roles.has('acknowledge')) {
     components.acknowledger = createAcknowledger({
-      models: store.models, smtp: config.smtp, from: config.smtp.from,
+      models: store.models, withCase: store.withCase, smtp: config.smtp, from: config.smtp.from,
       messageIdDomain: (addressOf(config.smtp.from) ?? 'kcc.invalid').split('@')[1]!, logger,
       ...(o.clock ? { clock: o.clock } : {}),
     });

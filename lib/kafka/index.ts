@@ -41,6 +41,32 @@ export interface BusOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  /** Upper bound of one produce batch; below the broker's 1 MiB default max.message.bytes. */
+  maxBatchBytes?: number;
+}
+
+// 900 KiB leaves room under Kafka's default 1 MiB (1048588 bytes) batch limit for headers
+// and record overhead.
+const DEFAULT_MAX_BATCH_BYTES = 900 * 1024;
+
+/** Groups records into consecutive chunks whose value+key+header bytes stay under `limit`. */
+export function chunkBySize(records: readonly OutgoingRecord[], limit: number): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let current: OutgoingRecord[] = [];
+  let size = 0;
+  for (const r of records) {
+    const bytes = Buffer.byteLength(r.key) + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length)
+      + Object.entries(r.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
+    if (current.length > 0 && size + bytes > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(r);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 export interface Producer {
@@ -124,15 +150,22 @@ export function createBus(options: BusOptions): Bus {
       producers.add(p);
       return {
         async send(topic, records) {
-          try {
-            await p.send({
-              topic,
-              acks: -1,
-              compression: CompressionTypes.None,
-              messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-            });
-          } catch (err) {
-            throw new TransientError('KAFKA_SEND_FAILED', `publishing to ${topic} failed`, err);
+          // The broker's max.message.bytes bounds a whole record batch, not one record: split
+          // the records into sends that each stay below the bound (a lone larger record goes
+          // alone, and the topic's own limit decides).
+          for (const chunk of chunkBySize(records, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
+            try {
+              await p.send({
+                topic,
+                acks: -1,
+                compression: CompressionTypes.None,
+                messages: chunk.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+              });
+            } catch (err) {
+              const tooLarge = (err as { type?: string }).type === 'MESSAGE_TOO_LARGE';
+              if (tooLarge) throw new ConfigError('KAFKA_RECORD_TOO_LARGE', `a record for ${topic} exceeds the topic's max.message.bytes; lower the claim-check threshold`);
+              throw new TransientError('KAFKA_SEND_FAILED', `publishing to ${topic} failed`, err);
+            }
           }
         },
         async close() {

@@ -25,6 +25,8 @@ import { sleep } from '../../lib/retry.ts';
 
 export interface AcknowledgerOptions {
   models: CaseModels;
+  /** The case store's write lock (CaseStore.withCase). */
+  withCase: <T>(caseId: string, fn: () => Promise<T>) => Promise<T>;
   smtp: { host: string; port: number; secure: boolean };
   from: string;
   /** Domain part for our Message-IDs. */
@@ -77,14 +79,29 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
 
-  async function claim(): Promise<{ _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[] } | null> {
-    const now = clock();
-    return Case.findOneAndUpdate(
-      { $or: [{ 'ack.status': 'pending', $or: [{ 'ack.leaseUntil': null }, { 'ack.leaseUntil': { $lte: now } }] }, { 'ack.status': 'sending', 'ack.leaseUntil': { $lte: now } }] },
-      { $set: { 'ack.status': 'sending', 'ack.leaseUntil': new Date(now.getTime() + leaseMs) }, $inc: { 'ack.attempts': 1 } },
-      // No projection: FerretDB 1.x answers NotImplemented for findAndModify with `fields`.
-      { returnDocument: 'after', lean: true },
-    ) as never;
+  type Claimed = { _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[]; ack?: { attempts?: number } };
+  const due = (now: Date): Record<string, unknown> => ({ $or: [{ 'ack.status': 'pending', $or: [{ 'ack.leaseUntil': null }, { 'ack.leaseUntil': { $lte: now } }] }, { 'ack.status': 'sending', 'ack.leaseUntil': { $lte: now } }] });
+
+  /**
+   * Claim the oldest due acknowledgment: find a candidate, then, holding the case's write
+   * lock, check it is still due and set the lease. (A single findOneAndUpdate would do on
+   * MongoDB; FerretDB 1.x does not make it atomic, see lib/doclock.ts.)
+   */
+  async function claim(): Promise<Claimed | null> {
+    for (let tries = 0; tries < 5; tries++) {
+      const now = clock();
+      const candidate = await Case.findOne(due(now) as never, { _id: 1 }).lean();
+      if (!candidate) return null;
+      const id = String(candidate._id);
+      const claimed = await o.withCase(id, async () => {
+        const c = (await Case.findOne({ _id: id, ...due(now) } as never).lean()) as Claimed | null;
+        if (!c) return null;
+        await Case.updateOne({ _id: id }, { $set: { 'ack.status': 'sending', 'ack.leaseUntil': new Date(now.getTime() + leaseMs) }, $inc: { 'ack.attempts': 1 } });
+        return { ...c, ack: { attempts: (c.ack?.attempts ?? 0) + 1 } };
+      });
+      if (claimed) return claimed;
+    }
+    return null;
   }
 
   async function sendOne(): Promise<boolean> {
@@ -107,24 +124,24 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       const permanent = typeof code === 'number' && code >= 500;
-      const attempts = ((c as { ack?: { attempts?: number } }).ack?.attempts ?? 1);
+      const attempts = c.ack?.attempts ?? 1;
       if (permanent || attempts >= MAX_ATTEMPTS) {
-        await Case.updateOne({ _id: c._id }, { $set: { 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } });
+        await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $set: { 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } }));
         stats.failed += 1;
         log.warn({ case: c.caseNumber, code }, 'acknowledgment failed permanently');
       } else {
         // Back to pending with the lease as the earliest next attempt.
         const retryAt = new Date(clock().getTime() + Math.min(60_000, 1000 * 2 ** attempts));
-        await Case.updateOne({ _id: c._id, 'ack.status': 'sending' }, { $set: { 'ack.status': 'pending', 'ack.leaseUntil': retryAt, 'ack.lastCode': isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' } });
+        await o.withCase(c._id, () => Case.updateOne({ _id: c._id, 'ack.status': 'sending' }, { $set: { 'ack.status': 'pending', 'ack.leaseUntil': retryAt, 'ack.lastCode': isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' } }));
         stats.retried += 1;
         log.warn({ case: c.caseNumber, attempts }, 'acknowledgment will be retried');
       }
       return true;
     }
-    await Case.updateOne(
+    await o.withCase(c._id, () => Case.updateOne(
       { _id: c._id },
       { $set: { 'ack.status': 'sent', 'ack.sentAt': clock(), 'ack.messageId': messageId }, $unset: { 'ack.leaseUntil': 1 }, $addToSet: { threadIds: messageId } },
-    );
+    ));
     stats.sent += 1;
     log.info({ case: c.caseNumber, lang }, 'acknowledgment sent');
     return true;

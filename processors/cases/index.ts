@@ -10,10 +10,11 @@ import type { Connection } from 'mongoose';
 import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { TransientError } from '../../lib/errors.ts';
+import type { DocLock } from '../../lib/doclock.ts';
 import { caseModels, type CaseModels, type CaseStatus } from './model.ts';
 import type { AuditLog } from '../audit/index.ts';
 
-export { caseModels, caseSchema, nonCaseSchema, counterSchema, type CaseModels, type CaseDoc } from './model.ts';
+export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, type CaseModels, type CaseDoc } from './model.ts';
 
 export interface SourceRef { kind: string; mailbox?: string; uidValidity?: string; uid?: number }
 
@@ -62,6 +63,8 @@ export interface CaseStore {
   /** The BSN, for the second-line role, only on an escalated case. Every read is audited. */
   readBsnForSecondLine(caseId: string, role: string, actorId?: string): Promise<string | null>;
   ensureIndexes(): Promise<void>;
+  /** Runs `fn` holding this case's write lock (no-op on servers with atomic updates). */
+  withCase<T>(caseId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Case numbers as agents and citizens see them: KCC-2026-000123. */
@@ -74,14 +77,35 @@ export function caseExpiry(from: Date): Date {
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
 
-export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date }): CaseStore {
+export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
   const models = caseModels(conn);
-  const { Case, NonCase, Counter } = models;
+  const { Case, NonCase, CaseNumber } = models;
   const now = deps.clock ?? (() => new Date());
+  // Writes to one case document from several processes go through this lock where the
+  // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
+  const withCase = <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (deps.lock ? deps.lock.withLock(`case:${caseId}`, fn) : fn());
 
-  async function nextCaseNumber(year: number): Promise<string> {
-    const doc = await Counter.findOneAndUpdate({ _id: `case-${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after', lean: true });
-    return `KCC-${year}-${String(doc!.seq).padStart(6, '0')}`;
+  /**
+   * The next free number of the year: read the highest issued, insert the next; a
+   * concurrent writer that took it makes the insert fail, and we read again. Correct on
+   * any server with a unique _id, which is why it is not a `$inc` counter (FerretDB 1.x
+   * hands out the same `$inc` value to concurrent callers).
+   */
+  async function nextCaseNumber(year: number, at: Date): Promise<string> {
+    const prefix = `KCC-${year}-`;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const last = await CaseNumber.findOne({ _id: { $gte: prefix, $lt: `KCC-${year}.` } }, { _id: 1 }).sort({ _id: -1 }).lean();
+      const next = (last ? Number(String(last._id).slice(prefix.length)) : 0) + 1;
+      const number = `${prefix}${String(next).padStart(6, '0')}`;
+      try {
+        await CaseNumber.create({ _id: number, at });
+        return number;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
+      }
+    }
+    throw new TransientError('CASE_NUMBER_CONTENDED', 'no case number could be allocated after 50 attempts');
   }
 
   async function findThread(m: IntakeMessage): Promise<{ _id: string } | null> {
@@ -147,7 +171,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       const thread = await findThread(m);
       if (thread) {
         const lookup = lookupOf(m);
-        const res = await Case.updateOne(
+        const res = await withCase(thread._id, () => Case.updateOne(
           { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
           {
             $push: { messages: messageEntry(m) },
@@ -156,7 +180,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
             $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status: 'open' satisfies CaseStatus },
             $unset: { closedAt: 1 },
           },
-        );
+        ));
         const c = await Case.findById(thread._id, { caseNumber: 1 }).lean();
         return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
       }
@@ -164,7 +188,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       const existing = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
       if (existing) return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
 
-      const caseNumber = await nextCaseNumber(at.getUTCFullYear());
+      const caseNumber = await nextCaseNumber(at.getUTCFullYear(), at);
       const doc = {
         _id: m.dedupeKey,
         caseNumber,
@@ -198,17 +222,19 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     },
 
     async escalate(caseId, at, actor = SYSTEM_ACTOR) {
-      const res = await Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } });
+      const res = await withCase(caseId, () => Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } }));
       if (res.modifiedCount > 0) await deps.audit?.record({ actor, action: 'escalation', caseId, at });
     },
 
     async close(caseId, at, actor = SYSTEM_ACTOR) {
-      const c = await Case.findById(caseId, { escalatedAt: 1, bsnSealed: 1 }).lean();
-      if (!c) return;
-      // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
-      const dropBsn = !c.escalatedAt && !!c.bsnSealed;
-      const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
-      await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
+      const dropBsn = await withCase(caseId, async () => {
+        const c = await Case.findById(caseId, { escalatedAt: 1, bsnSealed: 1 }).lean();
+        if (!c) return false;
+        // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
+        const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
+        await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
+        return !c.escalatedAt && !!c.bsnSealed;
+      });
       if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
     },
 
@@ -220,8 +246,10 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       return deps.cipher.decryptString(c.bsnSealed as never, `cases/${caseId}/bsn`);
     },
 
+    withCase,
+
     async ensureIndexes() {
-      await Promise.all([Case.init(), NonCase.init(), Counter.init()]);
+      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init()]);
     },
   };
 }

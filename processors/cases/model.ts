@@ -24,6 +24,8 @@ function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions):
 export const CASE_STATUSES = ['open', 'escalated', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
+export const ATTACHMENT_INSPECTION = ['pending', 'done'] as const;
+export type AttachmentInspection = (typeof ATTACHMENT_INSPECTION)[number];
 
 const EncryptedValueSchema = pdSchema(
   {
@@ -44,6 +46,12 @@ const AttachmentSchema = pdSchema(
     sha256: { type: String, pd: false },
     /** What the pipeline saw in it; the bytes themselves are not kept on the case. */
     kind: { type: String, enum: ['id_document', 'signature', 'other'], pd: false },
+    /**
+     * E-mail attachments that may be an ID copy are inspected after the case is stored
+     * (processors/attachments): 'pending' until then, 'done' after. Absent when nothing
+     * needed looking at (text, icons) or for letters (inspected before the case).
+     */
+    inspection: { type: String, enum: ATTACHMENT_INSPECTION, pd: false },
   },
   { _id: false },
 );
@@ -158,10 +166,14 @@ export const nonCaseSchema = pdSchema(
   { collection: 'noncases', versionKey: false, strict: 'throw' },
 );
 
-/** Case-number sequences, one document per year. */
-export const counterSchema = pdSchema(
-  { _id: { type: String, pd: false }, seq: { type: Number, required: true, pd: false } },
-  { collection: 'counters', versionKey: false },
+/**
+ * Issued case numbers, one tiny document each (`_id` = 'KCC-2026-000123'), never reused.
+ * A number is taken by inserting it: the unique `_id` is the one write every MongoDB-wire
+ * server makes atomic (see lib/doclock.ts for what FerretDB 1.x does not). No personal data.
+ */
+export const caseNumberSchema = pdSchema(
+  { _id: { type: String, pd: false }, at: { type: Date, pd: false } },
+  { collection: 'case_numbers', versionKey: false },
 );
 
 export interface SealedValue { v: number; kid: string; iv: string; tag: string; ct: string }
@@ -170,7 +182,12 @@ export interface CaseMessage {
   dedupeKey: string; messageId?: string; channel: 'email' | 'letter'; receivedAt: Date;
   subject: string; text: string; writtenByRepresentative: boolean;
   source?: { kind?: string; mailbox?: string; uidValidity?: string; uid?: number };
-  attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; kind: 'id_document' | 'signature' | 'other' }>;
+  attachments: CaseAttachment[];
+}
+
+export interface CaseAttachment {
+  filename: string; contentType: string; size: number; sha256: string; kind: 'id_document' | 'signature' | 'other';
+  inspection?: AttachmentInspection;
 }
 
 export interface CaseDoc {
@@ -201,12 +218,12 @@ export interface NonCaseDoc {
   expiresAt: Date;
 }
 
-export interface CounterDoc { _id: string; seq: number }
+export interface CaseNumberDoc { _id: string; at: Date }
 
 export interface CaseModels {
   Case: Model<CaseDoc>;
   NonCase: Model<NonCaseDoc>;
-  Counter: Model<CounterDoc>;
+  CaseNumber: Model<CaseNumberDoc>;
 }
 
 /** The models on one connection, registered once (a connection keeps its own registry). */
@@ -215,7 +232,7 @@ export function caseModels(conn: Connection): CaseModels {
   return {
     Case: conn.models.Case ? (conn.models.Case as unknown as Model<CaseDoc>) : conn.model<CaseDoc>('Case', caseSchema),
     NonCase: conn.models.NonCase ? (conn.models.NonCase as unknown as Model<NonCaseDoc>) : conn.model<NonCaseDoc>('NonCase', nonCaseSchema),
-    Counter: conn.models.Counter ? (conn.models.Counter as unknown as Model<CounterDoc>) : conn.model<CounterDoc>('Counter', counterSchema),
+    CaseNumber: conn.models.CaseNumber ? (conn.models.CaseNumber as unknown as Model<CaseNumberDoc>) : conn.model<CaseNumberDoc>('CaseNumber', caseNumberSchema),
   };
 }
 

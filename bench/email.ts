@@ -1,0 +1,195 @@
+/**
+ * `npm run bench -- email`: messages of a realistic mix from the intake mailbox to stored
+ * cases, through the real local servers, with the pipeline running as its own process
+ * (`app/main.ts`), as in production.
+ *
+ *  1. floor: mailparser's simpleParser alone over the same messages (one core), and our
+ *     whole analysis (parse + normalise + extract + classify) alone, in the same run;
+ *  2. throughput: N messages put in the mailbox, then the pipeline started; messages/s from
+ *     its ready signal to the last stored case;
+ *  3. latency: with the pipeline running, messages appended at a steady 50/s; arrival
+ *     (APPEND) to stored case, p50/p95.
+ * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20).
+ */
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import sharp from 'sharp';
+import { PDFDocument } from 'pdf-lib';
+import { REPO_ROOT } from '../config/index.ts';
+import { analyseEmail } from '../processors/analyse/index.ts';
+import { createTestPipeline } from '../test/support/pipeline.ts';
+import { imapAs } from '../test/support/env.ts';
+
+const N = Number(process.env.BENCH_MESSAGES ?? 5000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
+const LATENCY_RATE = 50;
+
+const TOPICS = [
+  ['Activeringscode niet ontvangen', 'Ik heb drie weken geleden een DigiD aangevraagd, maar de brief met de activeringscode is nooit aangekomen. Kunt u een nieuwe sturen?'],
+  ['DigiD wachtwoord vergeten', 'Ik ben mijn wachtwoord vergeten en mijn account lijkt geblokkeerd na te veel pogingen. Hoe herstel ik dit?'],
+  ['Berichtenbox meldingen', 'Ik ontvang geen e-mail meer als er een nieuw bericht in mijn Berichtenbox staat. Mijn e-mailadres klopt wel.'],
+  ['DigiD app werkt niet', 'The DigiD app keeps crashing when I try the ID check with my passport. I reinstalled it twice already.'],
+  ['Machtiging intrekken', 'Ik wil de machtiging die ik mijn zoon via DigiD Machtigen heb gegeven intrekken. Hoe doe ik dat?'],
+  ['eHerkenning niveau', 'Our company is registered abroad. Which eHerkenning level do we need for the tax portal, and how do we apply?'],
+  ['Klacht over wachttijd', 'Ik heb gisteren 45 minuten in de wacht gestaan bij uw helpdesk. Dat vind ik onacceptabel en ik wil een klacht indienen.'],
+  ['Inzageverzoek AVG', 'Op grond van de AVG verzoek ik om inzage in alle persoonsgegevens die Logius over mij verwerkt.'],
+] as const;
+
+function pick<T>(arr: readonly T[], i: number): T { return arr[i % arr.length]!; }
+
+async function makePdf(): Promise<Buffer> {
+  // A scanned-looking attachment of about 200 kB: one noisy image page.
+  const png = await sharp({ create: { width: 360, height: 360, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+  const doc = await PDFDocument.create();
+  const img = await doc.embedPng(png);
+  const page = doc.addPage([595, 842]);
+  page.drawImage(img, { x: 50, y: 300, width: 360, height: 360 });
+  return Buffer.from(await doc.save());
+}
+
+async function compose(i: number, pdf: Buffer, messageId: string): Promise<Buffer> {
+  const [subject, question] = pick(TOPICS, i);
+  const english = /^(The|Our) /.test(question);
+  const name = `Bench Burger ${i}`;
+  const sig = english
+    ? `Kind regards,\n${name}\nKerkstraat ${1 + (i % 120)}\n${1000 + (i % 8999)} AB Utrecht\n+31 6 ${String(20000000 + i).slice(-8)}`
+    : `Met vriendelijke groet,\n${name}\nKerkstraat ${1 + (i % 120)}\n${1000 + (i % 8999)} AB Utrecht\nTel: 06-${String(20000000 + i).slice(-8)}`;
+  const quoted = i % 4 === 0 ? `\n\nOp 3 nov. 2026 om 10:12 schreef KCC Logius <intake@kcc.test>:\n> Geachte heer/mevrouw,\n> Wij hebben uw vraag ontvangen.\n> Met vriendelijke groet, KCC` : '';
+  const text = `Geachte heer/mevrouw,\n\n${question}\n\n${sig}${quoted}`;
+  const html = i % 3 === 0 ? `<html><body><p>${question}</p><p>${sig.replace(/\n/g, '<br>')}</p></body></html>` : undefined;
+  const mail = new MailComposer({
+    from: { name, address: `bench${i}@citizens.test` },
+    to: 'intake@kcc.test',
+    subject,
+    text,
+    ...(html ? { html } : {}),
+    messageId: `<${messageId}>`,
+    ...(i % 10 === 0 ? { attachments: [{ filename: `scan-${i}.pdf`, content: pdf, contentType: 'application/pdf' }] } : {}),
+  });
+  return mail.compile().build();
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch { return NaN; }
+}
+
+function servicePeakRss(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of ['kafka', 'ferretdb', 'dovecot']) {
+    try {
+      const pid = Number(readFileSync(path.join(REPO_ROOT, '.local', 'run', `${name}.pid`), 'utf8').trim());
+      out[name] = Math.round(peakRssMb(pid));
+    } catch { /* not ours */ }
+  }
+  return out;
+}
+
+async function appendAll(user: string, raws: Buffer[]): Promise<void> {
+  const client = await imapAs(user);
+  try { for (const r of raws) await client.append('INBOX', r); } finally { await client.logout(); }
+}
+
+export async function run(): Promise<object> {
+  console.log(`email benchmark: ${N} messages (10 % with a ~200 kB PDF), latency phase ${LATENCY_SECONDS} s at ${LATENCY_RATE}/s`);
+  const pdf = await makePdf();
+  const raws: Buffer[] = [];
+  for (let i = 0; i < N; i++) raws.push(await compose(i, pdf, `bench-${i}-${randomBytes(4).toString('hex')}@citizens.test`));
+  const mb = raws.reduce((s, r) => s + r.length, 0) / 1024 / 1024;
+  console.log(`generated ${N} messages, ${mb.toFixed(1)} MiB (pdf ${(pdf.length / 1024).toFixed(0)} kB)`);
+
+  // 1. Floors, same messages, same run.
+  let t = performance.now();
+  for (const r of raws) await simpleParser(r);
+  const floorS = (performance.now() - t) / 1000;
+  t = performance.now();
+  for (const r of raws) await analyseEmail(r);
+  const analyseS = (performance.now() - t) / 1000;
+  const floorPerS = N / floorS;
+  console.log(`floor: simpleParser alone ${floorPerS.toFixed(0)} msg/s; parse+extract+classify ${(N / analyseS).toFixed(0)} msg/s`);
+
+  // 2. Throughput, mailbox to stored case, the pipeline in its own process.
+  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn' });
+  let child: ReturnType<typeof fork> | null = null;
+  try {
+    t = performance.now();
+    await appendAll(p.intakeUser, raws);
+    console.log(`appended to the intake mailbox in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
+    child = fork(path.join(REPO_ROOT, 'app/main.ts'), ['--group', `${p.config.kafka.topicPrefix}.intake`], {
+      env: { ...p.env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child!.once('message', () => resolve());
+      child!.once('exit', (code) => reject(new Error(`pipeline exited with ${code} before ready`)));
+    });
+    const t0 = performance.now();
+    const db = await p.db();
+    const stored = async () => (await db.collection('cases').countDocuments()) + (await db.collection('noncases').countDocuments());
+    let done = 0;
+    while ((done = await stored()) < N) {
+      if (performance.now() - t0 > 30 * 60_000) throw new Error(`only ${done} of ${N} stored after 30 minutes`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const e2eS = (performance.now() - t0) / 1000;
+    const e2ePerS = N / e2eS;
+    console.log(`end to end: ${N} stored in ${e2eS.toFixed(1)} s = ${e2ePerS.toFixed(0)} msg/s (ratio to floor ${(e2ePerS / floorPerS).toFixed(2)})`);
+
+    // 3. Latency at a steady 50 messages/s, arrival (APPEND) to stored case.
+    const sent = new Map<string, number>();
+    const client = await imapAs(p.intakeUser);
+    const total = LATENCY_SECONDS * LATENCY_RATE;
+    const start = Date.now();
+    try {
+      for (let i = 0; i < total; i++) {
+        const due = start + (i * 1000) / LATENCY_RATE;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const id = `lat-${i}-${randomBytes(4).toString('hex')}@citizens.test`;
+        const raw = await compose(N + i, pdf, id);
+        sent.set(id, Date.now());
+        await client.append('INBOX', raw);
+      }
+    } finally { await client.logout(); }
+    while ((await stored()) < N + total) await new Promise((r) => setTimeout(r, 200));
+    const latencies: number[] = [];
+    for await (const c of db.collection('cases').find({ 'messages.messageId': { $in: [...sent.keys()] } }, { projection: { createdAt: 1, 'messages.messageId': 1 } })) {
+      const at = sent.get(c.messages[0].messageId as string);
+      if (at !== undefined) latencies.push((c.createdAt as Date).getTime() - at);
+    }
+    latencies.sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    console.log(`latency at ${LATENCY_RATE}/s over ${latencies.length} messages: p50 ${p50} ms, p95 ${p95} ms`);
+
+    const appRss = peakRssMb(child.pid!);
+    const services = servicePeakRss();
+    console.log(`peak RSS: pipeline process ${appRss.toFixed(0)} MiB; services ${JSON.stringify(services)}`);
+    const result = {
+      bench: 'email', messages: N, mix: '10% with ~200 kB PDF, 33% HTML, 25% quoted replies, NL/EN',
+      e2e_per_s: Number(e2ePerS.toFixed(1)), floor_per_s: Number(floorPerS.toFixed(1)),
+      analyse_per_s: Number((N / analyseS).toFixed(1)), ratio: Number((e2ePerS / floorPerS).toFixed(3)),
+      latency_rate_per_s: LATENCY_RATE, latency_messages: latencies.length,
+      p50_latency_ms: p50, p95_latency_ms: p95,
+      peak_rss_mb: Math.round(appRss), services_peak_rss_mb: services,
+    };
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    await p.cleanup();
+  }
+}
