@@ -80,7 +80,10 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   let loop: Promise<void> | null = null;
 
   type Claimed = { _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[]; ack?: { attempts?: number } };
-  const due = (now: Date): Record<string, unknown> => ({ $or: [{ 'ack.status': 'pending', $or: [{ 'ack.leaseUntil': null }, { 'ack.leaseUntil': { $lte: now } }] }, { 'ack.status': 'sending', 'ack.leaseUntil': { $lte: now } }] });
+  // Candidates by the top-level `ackDue` flag (an equality FerretDB answers without scanning
+  // every case); the full condition is checked on the candidate, under the lock.
+  const isDue = (c: Claimed & { ack?: { status?: string; leaseUntil?: Date | null } }, now: Date) =>
+    (c.ack?.status === 'pending' || c.ack?.status === 'sending') && (!c.ack?.leaseUntil || c.ack.leaseUntil.getTime() <= now.getTime());
 
   /**
    * Claim the oldest due acknowledgment: find a candidate, then, holding the case's write
@@ -90,12 +93,13 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   async function claim(): Promise<Claimed | null> {
     for (let tries = 0; tries < 5; tries++) {
       const now = clock();
-      const candidate = await Case.findOne(due(now) as never, { _id: 1 }).lean();
+      const candidates = (await Case.find({ ackDue: true }, { _id: 1, ack: 1 }).limit(50).lean()) as unknown as Array<Claimed & { ack?: { status?: string; leaseUntil?: Date | null } }>;
+      const candidate = candidates.find((c) => isDue(c, now));
       if (!candidate) return null;
       const id = String(candidate._id);
       const claimed = await o.withCase(id, async () => {
-        const c = (await Case.findOne({ _id: id, ...due(now) } as never).lean()) as Claimed | null;
-        if (!c) return null;
+        const c = (await Case.findById(id).lean()) as (Claimed & { ack?: { status?: string; leaseUntil?: Date | null } }) | null;
+        if (!c || !isDue(c, now)) return null;
         await Case.updateOne({ _id: id }, { $set: { 'ack.status': 'sending', 'ack.leaseUntil': new Date(now.getTime() + leaseMs) }, $inc: { 'ack.attempts': 1 } });
         return { ...c, ack: { attempts: (c.ack?.attempts ?? 0) + 1 } };
       });
@@ -126,7 +130,7 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
       const permanent = typeof code === 'number' && code >= 500;
       const attempts = c.ack?.attempts ?? 1;
       if (permanent || attempts >= MAX_ATTEMPTS) {
-        await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $set: { 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } }));
+        await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $set: { ackDue: false, 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } }));
         stats.failed += 1;
         log.warn({ case: c.caseNumber, code }, 'acknowledgment failed permanently');
       } else {
@@ -140,8 +144,11 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     }
     await o.withCase(c._id, () => Case.updateOne(
       { _id: c._id },
-      { $set: { 'ack.status': 'sent', 'ack.sentAt': clock(), 'ack.messageId': messageId }, $unset: { 'ack.leaseUntil': 1 }, $addToSet: { threadIds: messageId } },
+      { $set: { ackDue: false, 'ack.status': 'sent', 'ack.sentAt': clock(), 'ack.messageId': messageId }, $unset: { 'ack.leaseUntil': 1 }, $addToSet: { threadIds: messageId } },
     ));
+    // A reply to the acknowledgment threads onto the case.
+    const expiresAt = ((await Case.findById(c._id, { expiresAt: 1 }).lean()) as { expiresAt?: Date } | null)?.expiresAt;
+    if (expiresAt) await o.models.ThreadKey.updateOne({ _id: messageId }, { $set: { caseId: c._id, expiresAt } }, { upsert: true });
     stats.sent += 1;
     log.info({ case: c.caseNumber, lang }, 'acknowledgment sent');
     return true;

@@ -79,7 +79,7 @@ const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recogni
 
 export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
   const models = caseModels(conn);
-  const { Case, NonCase, CaseNumber } = models;
+  const { Case, NonCase, CaseNumber, MessageKey, ThreadKey } = models;
   const now = deps.clock ?? (() => new Date());
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
@@ -108,18 +108,33 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     throw new TransientError('CASE_NUMBER_CONTENDED', 'no case number could be allocated after 50 attempts');
   }
 
+  // How many of a reply's References are tried (the nearest ones: clients append).
+  const MAX_THREAD_REFS = 20;
+
   async function findThread(m: IntakeMessage): Promise<{ _id: string } | null> {
     const byNumber = CASE_NUMBER_PATTERN.exec(m.subject);
     if (byNumber) {
       const found = await Case.findOne({ caseNumber: byNumber[0] }, { _id: 1 }).lean();
       if (found) return { _id: String(found._id) };
     }
-    const ids = [m.inReplyTo, ...m.references].filter((x): x is string => !!x);
-    if (ids.length > 0) {
-      const found = await Case.findOne({ threadIds: { $in: ids } }, { _id: 1 }).lean();
-      if (found) return { _id: String(found._id) };
+    const ids = [m.inReplyTo, ...m.references.slice(-MAX_THREAD_REFS).reverse()].filter((x): x is string => !!x);
+    for (const id of new Set(ids)) {
+      const key = await ThreadKey.findById(id, { caseId: 1 }).lean();
+      if (key) return { _id: key.caseId };
     }
     return null;
+  }
+
+  /** Keys for the `_id`-only hot paths, written after the case write (idempotent upserts). */
+  async function writeKeys(caseId: string, m: IntakeMessage, expiresAt: Date): Promise<void> {
+    await MessageKey.updateOne({ _id: m.dedupeKey }, { $set: { caseId, expiresAt } }, { upsert: true });
+    if (m.messageId) await ThreadKey.updateOne({ _id: m.messageId }, { $set: { caseId, expiresAt } }, { upsert: true });
+  }
+
+  /** The keys live as long as their case. */
+  async function touchKeys(caseId: string, expiresAt: Date): Promise<void> {
+    await MessageKey.updateMany({ caseId }, { $set: { expiresAt } });
+    await ThreadKey.updateMany({ caseId }, { $set: { expiresAt } });
   }
 
   function lookupOf(m: IntakeMessage) {
@@ -150,11 +165,10 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     models,
 
     async isProcessed(key) {
-      const [c, n] = await Promise.all([
-        Case.exists({ 'messages.dedupeKey': key }),
-        NonCase.exists({ _id: key }),
-      ]);
-      return !!c || !!n;
+      // `_id` look-ups only (see message_keys). The case's own `_id` covers a crash between
+      // writing a new case and writing its key.
+      const [k, n, c] = await Promise.all([MessageKey.exists({ _id: key }), NonCase.exists({ _id: key }), Case.exists({ _id: key })]);
+      return !!k || !!n || !!c;
     },
 
     async recordNonCase(key, kind, reason, receivedAt, source) {
@@ -181,12 +195,17 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
             $unset: { closedAt: 1 },
           },
         ));
-        const c = await Case.findById(thread._id, { caseNumber: 1 }).lean();
+        const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
+        await writeKeys(thread._id, m, c!.expiresAt);
+        if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);
         return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
       }
 
-      const existing = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
-      if (existing) return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
+      const existing = await Case.findById(m.dedupeKey, { caseNumber: 1, expiresAt: 1 }).lean();
+      if (existing) {
+        await writeKeys(m.dedupeKey, m, existing.expiresAt);
+        return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
+      }
 
       const caseNumber = await nextCaseNumber(at.getUTCFullYear(), at);
       const doc = {
@@ -202,6 +221,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
         bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
         threadIds: threadIdsOf(m),
         messages: [messageEntry(m)],
+        ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
         ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
         createdAt: at,
         lastActivityAt: at,
@@ -209,6 +229,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       };
       try {
         await Case.create(doc);
+        await writeKeys(m.dedupeKey, m, doc.expiresAt);
         return { caseId: m.dedupeKey, caseNumber, created: true, threaded: false, duplicate: false };
       } catch (err) {
         if ((err as { code?: number }).code === 11000) {
@@ -233,6 +254,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
         // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
         const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
         await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
+        await touchKeys(caseId, caseExpiry(at));
         return !c.escalatedAt && !!c.bsnSealed;
       });
       if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
@@ -249,7 +271,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     withCase,
 
     async ensureIndexes() {
-      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init()]);
+      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init()]);
     },
   };
 }

@@ -126,6 +126,8 @@ export const caseSchema = pdSchema(
     /** Message-IDs of this case's mails (incoming and our acknowledgment), for threading. */
     threadIds: { type: [String], pd: 'message_content' },
     messages: { type: [MessageSchema], pd: 'message_content' },
+    /** True while an acknowledgment is pending or being sent: a top-level flag the claim can query cheaply. */
+    ackDue: { type: Boolean, pd: false },
     ack: {
       status: { type: String, enum: ACK_STATUSES, pd: false },
       messageId: { type: String, pd: false },
@@ -167,6 +169,34 @@ export const nonCaseSchema = pdSchema(
 );
 
 /**
+ * Look-up keys kept beside the case so that the hot paths query `_id` only. MongoDB would
+ * use the multikey indexes on `messages.dedupeKey` and `threadIds`; FerretDB 1.x (SQLite)
+ * answers a query on a nested or array field by scanning every case (measured: ~55 µs per
+ * document, so a second per message at 20,000 cases). Both expire with their case.
+ */
+export const messageKeySchema = pdSchema(
+  {
+    /** The dedupe key of a message already stored on a case. */
+    _id: { type: String, pd: false },
+    caseId: { type: String, required: true, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'message_keys', versionKey: false },
+);
+
+export const threadKeySchema = pdSchema(
+  {
+    /** A Message-ID of one of the case's mails (theirs or our acknowledgment). */
+    _id: { type: String, pd: 'message_content' },
+    caseId: { type: String, required: true, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'thread_keys', versionKey: false },
+);
+messageKeySchema.index({ caseId: 1 });
+threadKeySchema.index({ caseId: 1 });
+
+/**
  * Issued case numbers, one tiny document each (`_id` = 'KCC-2026-000123'), never reused.
  * A number is taken by inserting it: the unique `_id` is the one write every MongoDB-wire
  * server makes atomic (see lib/doclock.ts for what FerretDB 1.x does not). No personal data.
@@ -204,6 +234,7 @@ export interface CaseDoc {
   idDocuments: Array<{ kind: string; documentId: string }>;
   threadIds: string[];
   messages: CaseMessage[];
+  ackDue?: boolean;
   ack: { status: (typeof ACK_STATUSES)[number]; messageId?: string; leaseUntil?: Date; attempts: number; sentAt?: Date; lastCode?: string };
   createdAt: Date;
   lastActivityAt: Date;
@@ -219,11 +250,14 @@ export interface NonCaseDoc {
 }
 
 export interface CaseNumberDoc { _id: string; at: Date }
+export interface CaseKeyDoc { _id: string; caseId: string; expiresAt: Date }
 
 export interface CaseModels {
   Case: Model<CaseDoc>;
   NonCase: Model<NonCaseDoc>;
   CaseNumber: Model<CaseNumberDoc>;
+  MessageKey: Model<CaseKeyDoc>;
+  ThreadKey: Model<CaseKeyDoc>;
 }
 
 /** The models on one connection, registered once (a connection keeps its own registry). */
@@ -233,6 +267,8 @@ export function caseModels(conn: Connection): CaseModels {
     Case: conn.models.Case ? (conn.models.Case as unknown as Model<CaseDoc>) : conn.model<CaseDoc>('Case', caseSchema),
     NonCase: conn.models.NonCase ? (conn.models.NonCase as unknown as Model<NonCaseDoc>) : conn.model<NonCaseDoc>('NonCase', nonCaseSchema),
     CaseNumber: conn.models.CaseNumber ? (conn.models.CaseNumber as unknown as Model<CaseNumberDoc>) : conn.model<CaseNumberDoc>('CaseNumber', caseNumberSchema),
+    MessageKey: conn.models.MessageKey ? (conn.models.MessageKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('MessageKey', messageKeySchema),
+    ThreadKey: conn.models.ThreadKey ? (conn.models.ThreadKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('ThreadKey', threadKeySchema),
   };
 }
 
