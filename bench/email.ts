@@ -11,7 +11,7 @@
  *     (APPEND) to stored case, p50/p95.
  * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20).
  */
-import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ import { REPO_ROOT } from '../config/index.ts';
 import { analyseEmail } from '../processors/analyse/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
+import { appendAtRate, latencies, peakRssMb, percentile, startAppProcess, stopAppProcess } from './support.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
@@ -73,17 +74,6 @@ async function compose(i: number, pdf: Buffer, messageId: string): Promise<Buffe
   return mail.compile().build();
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function peakRssMb(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch { return NaN; }
-}
 
 function servicePeakRss(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -121,18 +111,12 @@ export async function run(): Promise<object> {
 
   // 2. Throughput, mailbox to stored case, the pipeline in its own process.
   const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn' });
-  let child: ReturnType<typeof fork> | null = null;
+  let child: ChildProcess | null = null;
   try {
     t = performance.now();
     await appendAll(p.intakeUser, raws);
     console.log(`appended to the intake mailbox in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
-    child = fork(path.join(REPO_ROOT, 'app/main.ts'), ['--group', `${p.config.kafka.topicPrefix}.intake`], {
-      env: { ...p.env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child!.once('message', () => resolve());
-      child!.once('exit', (code) => reject(new Error(`pipeline exited with ${code} before ready`)));
-    });
+    child = await startAppProcess(p);
     const t0 = performance.now();
     const db = await p.db();
     const stored = async () => (await db.collection('cases').countDocuments()) + (await db.collection('noncases').countDocuments());
@@ -146,31 +130,11 @@ export async function run(): Promise<object> {
     console.log(`end to end: ${N} stored in ${e2eS.toFixed(1)} s = ${e2ePerS.toFixed(0)} msg/s (ratio to floor ${(e2ePerS / floorPerS).toFixed(2)})`);
 
     // 3. Latency at a steady 50 messages/s, arrival (APPEND) to stored case.
-    const sent = new Map<string, number>();
-    const client = await imapAs(p.intakeUser);
-    const total = LATENCY_SECONDS * LATENCY_RATE;
-    const start = Date.now();
-    try {
-      for (let i = 0; i < total; i++) {
-        const due = start + (i * 1000) / LATENCY_RATE;
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const id = `lat-${i}-${randomBytes(4).toString('hex')}@citizens.test`;
-        const raw = await compose(N + i, pdf, id);
-        sent.set(id, Date.now());
-        await client.append('INBOX', raw);
-      }
-    } finally { await client.logout(); }
-    while ((await stored()) < N + total) await new Promise((r) => setTimeout(r, 200));
-    const latencies: number[] = [];
-    for await (const c of db.collection('cases').find({ 'messages.messageId': { $in: [...sent.keys()] } }, { projection: { createdAt: 1, 'messages.messageId': 1 } })) {
-      const at = sent.get(c.messages[0].messageId as string);
-      if (at !== undefined) latencies.push((c.createdAt as Date).getTime() - at);
-    }
-    latencies.sort((a, b) => a - b);
-    const p50 = percentile(latencies, 50);
-    const p95 = percentile(latencies, 95);
-    console.log(`latency at ${LATENCY_RATE}/s over ${latencies.length} messages: p50 ${p50} ms, p95 ${p95} ms`);
+    const sent = await appendAtRate(p.intakeUser, LATENCY_RATE, (i, id) => compose(N + i, pdf, id), { max: LATENCY_SECONDS * LATENCY_RATE });
+    const lat = await latencies(db, sent);
+    const p50 = percentile(lat, 50);
+    const p95 = percentile(lat, 95);
+    console.log(`latency at ${LATENCY_RATE}/s over ${lat.length} messages: p50 ${p50} ms, p95 ${p95} ms`);
 
     const appRss = peakRssMb(child.pid!);
     const services = servicePeakRss();
@@ -179,17 +143,14 @@ export async function run(): Promise<object> {
       bench: 'email', messages: N, mix: '10% with ~200 kB PDF, 33% HTML, 25% quoted replies, NL/EN',
       e2e_per_s: Number(e2ePerS.toFixed(1)), floor_per_s: Number(floorPerS.toFixed(1)),
       analyse_per_s: Number((N / analyseS).toFixed(1)), ratio: Number((e2ePerS / floorPerS).toFixed(3)),
-      latency_rate_per_s: LATENCY_RATE, latency_messages: latencies.length,
+      latency_rate_per_s: LATENCY_RATE, latency_messages: lat.length,
       p50_latency_ms: p50, p95_latency_ms: p95,
       peak_rss_mb: Math.round(appRss), services_peak_rss_mb: services,
     };
     console.log(JSON.stringify(result));
     return result;
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
+    await stopAppProcess(child);
     await p.cleanup();
   }
 }

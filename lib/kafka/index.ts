@@ -8,7 +8,7 @@
  * that message resolved. Handlers must therefore be idempotent (the stages derive their
  * write keys from Message-ID and content hashes).
  */
-import { Kafka, logLevel, type Admin, type Consumer as KConsumer, type Producer as KProducer, type IHeaders, CompressionTypes } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KConsumer, type Producer as KProducer, type IHeaders, CompressionTypes } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import { ConfigError, TransientError } from '../errors.ts';
 
@@ -145,7 +145,8 @@ export function createBus(options: BusOptions): Bus {
     async producer() {
       // Idempotent producer: the broker drops duplicates of a retried batch, so a retry
       // after a lost acknowledgement does not write the record twice.
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // The default (murmur2, Java-compatible) partitioner, named so kafkajs does not warn.
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await p.connect();
       producers.add(p);
       return {
