@@ -6,10 +6,11 @@
  * Roles let one process run everything (`npm start`) or one stage per process (production,
  * and the kill -9 tests): `ingest` (IMAP → Kafka), `process` (Kafka → cases),
  * `acknowledge` (cases → SMTP), `retention` (sweeper or checker), `letters` (drop folder and
- * upload → Kafka when KCC_LETTERS_DROP_DIR is set; letters topic → OCR → cases).
+ * upload → Kafka when KCC_LETTERS_DROP_DIR is set; letters topic → OCR → cases), `inspect`
+ * (e-mail attachments queued by `process` → OCR → ID copies to the identity store).
  *
  * One OCR pool per process, created on first need and shared by the letter processor and
- * the e-mail attachment inspector (a process that never sees a scan never starts one).
+ * the attachment inspector (a process that never sees a scan never starts one).
  */
 import mongoose from 'mongoose';
 import type { Config } from '../config/index.ts';
@@ -26,18 +27,19 @@ import { createAuditLog, createRetentionRecorder, type AuditLog } from '../proce
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
 import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
 import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
-import { createIdentityStore, createAttachmentInspector, type IdentityStore } from '../processors/identity/index.ts';
+import { createIdentityStore, type IdentityStore } from '../processors/identity/index.ts';
+import { createAttachmentInspector, type AttachmentInspector } from '../processors/attachments/index.ts';
 import { createLetterProcessor, type LetterProcessor } from '../processors/letters/index.ts';
 import { createOcrPool, type OcrPool } from '../processors/ocr/index.ts';
 import { createLetterIngestor, type LetterIngestor } from '../ingest/letters/index.ts';
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
 
 export interface App {
   readonly server: ServerInfo;
@@ -46,10 +48,10 @@ export interface App {
   readonly identity: IdentityStore;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
-  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string };
+  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string };
   readonly components: {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
-    letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor;
+    letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -92,6 +94,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     mailRaw: topicName(config.kafka.topicPrefix, 'mailRaw'),
     deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter'),
     letterRaw: topicName(config.kafka.topicPrefix, 'letterRaw'),
+    attachmentCheck: topicName(config.kafka.topicPrefix, 'attachmentCheck'),
   };
   // Inline bodies are base64 in JSON: 4/3 of the threshold plus the envelope must fit.
   const maxMessageBytes = Math.ceil((config.limits.claimCheckThresholdBytes * 4) / 3) + 64 * 1024;
@@ -100,6 +103,8 @@ export async function createApp(o: AppOptions): Promise<App> {
       { name: topics.mailRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
       // Letters carry claim-check references only: the default record size is plenty.
       { name: topics.letterRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
+      // Attachment checks: claim-check references and file names (personal data): short retention.
+      { name: topics.attachmentCheck, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
       // Dead letters hold no content, only references: same short retention all the same.
       { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
     ],
@@ -130,9 +135,15 @@ export async function createApp(o: AppOptions): Promise<App> {
       bus, store, claimChecks, logger, topics,
       groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
       analyse: { ourAddresses: ours },
-      identity,
-      inspector: createAttachmentInspector({ ocr, logger }),
+      ...(o.clock ? { clock: o.clock } : {}),
       onCaseCreated: () => components.acknowledger?.kick(),
+    });
+  }
+  if (roles.has('inspect')) {
+    components.attachmentInspector = createAttachmentInspector({
+      bus, store, identity, claimChecks, ocr, logger, topics,
+      groupId: `${o.groupId ?? `${config.kafka.topicPrefix}.intake`}.attachments`,
+      partitionsConsumedConcurrently: config.ocr.workers,
     });
   }
   if (roles.has('letters')) {
@@ -178,6 +189,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     async start() {
       await components.processor?.start();
       await components.letterProcessor?.start();
+      await components.attachmentInspector?.start();
       components.acknowledger?.start();
       await components.ingestor?.start();
       await components.letterIngestor?.start();
@@ -196,6 +208,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.letterIngestor?.stop();
         await components.processor?.stop();
         await components.letterProcessor?.stop();
+        await components.attachmentInspector?.stop();
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();

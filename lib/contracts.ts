@@ -17,6 +17,11 @@ export const TOPIC_BASES = {
   letterRaw: { base: 'letters.raw', version: 1 },
   /** Messages that could not be processed: a reason and a source reference, no content. */
   deadLetter: { base: 'deadletter', version: 1 },
+  /**
+   * E-mail attachments waiting for ID-copy inspection (OCR), after their case was stored.
+   * File names can name the citizen and the bytes are by claim check only: short retention.
+   */
+  attachmentCheck: { base: 'attachments.check', version: 1 },
 } as const;
 
 export type TopicKey = keyof typeof TOPIC_BASES;
@@ -95,6 +100,28 @@ export const LetterRawV1 = z.object({
   pages: z.array(LetterPageV1).min(1).max(1000),
 });
 export type LetterRawV1 = z.infer<typeof LetterRawV1>;
+
+/**
+ * One e-mail attachment to inspect for an ID copy or a signature, published by the e-mail
+ * processor once the case is stored. The bytes are never in the record, only a claim check;
+ * the inspector deletes the blob when done (or the claim-check sweeper after its term).
+ */
+export const AttachmentCheckV1 = z.object({
+  schemaVersion: z.literal(1),
+  /** The case the message was stored in (its own, or the thread it joined). */
+  caseId: z.string().min(1).max(200),
+  /** The message's dedupe key: finds the message within the case, keys the identity documents. */
+  dedupeKey: sha256Hex,
+  /** Position of the attachment in the message's attachment list, 0-based. */
+  attachmentIndex: z.number().int().nonnegative().max(10_000),
+  filename: z.string().max(1000),
+  contentType: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  sha256: sha256Hex,
+  body: ClaimCheckRef,
+  receivedAt: z.iso.datetime(),
+});
+export type AttachmentCheckV1 = z.infer<typeof AttachmentCheckV1>;
 
 export const DeadLetterV1 = z.object({
   schemaVersion: z.literal(1),

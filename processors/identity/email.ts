@@ -38,23 +38,34 @@ export function emailCopyCollector(factory: AttachmentInspectorFactory): EmailCo
       };
     },
     pending(messageKey, receivedAt) {
-      return flagged.map((f) => ({
-        messageKey,
-        channel: 'email' as const,
-        part: f.part,
-        label: f.filename || `attachment ${f.part}`,
-        category: f.verdict.kind === 'signature' ? ('signature' as const) : ('id_document' as const),
-        documentKind: f.verdict.documentKind,
-        detectedBy: f.verdict.detectedBy ?? 'signature',
-        mrzValid: f.verdict.mrzValid,
-        content: f.content,
-        contentType: f.contentType || 'application/octet-stream',
-        hints: f.verdict.hints,
-        receivedAt,
-      }));
+      return flagged.map((f) => pendingDocumentOf(f.verdict, { messageKey, part: f.part, filename: f.filename, contentType: f.contentType, content: f.content, receivedAt }));
     },
     caseAttachments(attachments) {
       return attachments.map((x) => (x.kind === 'other' ? x : { ...x, sha256: '' }));
     },
+  };
+}
+
+/**
+ * A flagged e-mail attachment as a document for `IdentityStore.putPending`. `part` is the
+ * attachment's 1-based position in the message: with the message key, the document's id.
+ */
+export function pendingDocumentOf(
+  verdict: AttachmentVerdict,
+  a: { messageKey: string; part: number; filename: string; contentType: string; content: Buffer; receivedAt: Date },
+): PendingDocument {
+  return {
+    messageKey: a.messageKey,
+    channel: 'email',
+    part: a.part,
+    label: a.filename || `attachment ${a.part}`,
+    category: verdict.kind === 'signature' ? 'signature' : 'id_document',
+    documentKind: verdict.documentKind,
+    detectedBy: verdict.detectedBy ?? 'signature',
+    mrzValid: verdict.mrzValid,
+    content: a.content,
+    contentType: a.contentType || 'application/octet-stream',
+    hints: verdict.hints,
+    receivedAt: a.receivedAt,
   };
 }

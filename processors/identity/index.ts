@@ -53,8 +53,8 @@ export {
   type VerificationOutcome,
   type VerificationMethod,
 } from './model.ts';
-export { inspectPage, createAttachmentInspector, hintsOf, type PageInspection, type AttachmentVerdict, type MrzHints } from './inspect.ts';
-export { emailCopyCollector, type AttachmentInspectorFactory, type EmailCopyCollector } from './email.ts';
+export { inspectPage, createAttachmentInspector, isInspectionCandidate, hintsOf, type PageInspection, type AttachmentVerdict, type MrzHints } from './inspect.ts';
+export { emailCopyCollector, pendingDocumentOf, type AttachmentInspectorFactory, type EmailCopyCollector } from './email.ts';
 
 export interface PendingDocument {
   /** Dedupe key of the letter or e-mail. */

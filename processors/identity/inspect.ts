@@ -122,6 +122,25 @@ const MIN_SHORT_SIDE_PX = 60;
 const DEFAULT_PAGES_PER_ATTACHMENT = 4;
 const DEFAULT_PAGES_PER_MESSAGE = 12;
 
+/**
+ * The cheap half of the inspector, for the e-mail processor: could this attachment be an ID
+ * copy or a signature at all? Magic bytes (PDF, PNG, JPEG, TIFF: GIFs, Office files and
+ * text are not), and for images the pixel size from the header (icons and logos are not).
+ * No OCR and no page split: a PDF is a candidate whatever it holds.
+ */
+export async function isInspectionCandidate(a: { content: Buffer }): Promise<boolean> {
+  const format = sniff(a.content);
+  if (!format) return false;
+  if (format === 'pdf') return true;
+  const meta = await sharp(a.content, { limitInputPixels: false }).metadata().catch(() => null);
+  if (!meta) return false;
+  return !tooSmall(meta.width ?? 0, meta.height ?? 0);
+}
+
+function tooSmall(w: number, h: number): boolean {
+  return Math.max(w, h) < MIN_LONG_SIDE_PX || Math.min(w, h) < MIN_SHORT_SIDE_PX;
+}
+
 const SKIP = (skipped: string): AttachmentVerdict => ({ kind: 'other', documentKind: null, detectedBy: null, mrzValid: null, hints: null, skipped });
 
 /**
@@ -152,7 +171,7 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions) {
             const meta = await sharp(page.image, { limitInputPixels: false }).metadata().catch(() => null);
             const w = meta?.width ?? 0;
             const h = meta?.height ?? 0;
-            if (Math.max(w, h) < MIN_LONG_SIDE_PX || Math.min(w, h) < MIN_SHORT_SIDE_PX) continue;
+            if (tooSmall(w, h)) continue;
             if (budget <= 0) {
               o.logger?.warn({ code: 'INSPECT_BUDGET' }, 'attachment pages left uninspected: page budget of the message spent');
               return SKIP('budget');

@@ -1,7 +1,14 @@
 /**
  * The e-mail processor: a member of a consumer group on the raw-mail topic. For each record:
  * validate the contract → skip if this dedupe key was handled → fetch the bytes (inline or
- * claim check) → analyse → store the case (or the non-case) → drop the claim-check blob.
+ * claim check) → analyse → store the case (or the non-case) → queue the attachments that may
+ * be ID copies for inspection → drop the claim-check blob.
+ *
+ * No OCR here (paperless-ngx: cheap work first, expensive work in its own stage): OCR costs
+ * 1–2 s a page, and doing it inline cut throughput from ~800 to 5 messages/s. Attachments
+ * that could be an ID copy (isInspectionCandidate: PDFs and images larger than an icon) go
+ * on the case as kind 'other' with `inspection: 'pending'`, their bytes to the claim-check
+ * store and an AttachmentCheckV1 to processors/attachments, all before the handler returns.
  *
  * Offsets are committed only after the handler returned (lib/kafka), and every write is
  * idempotent (processors/cases), so a crash at any point loses nothing and duplicates
@@ -9,25 +16,30 @@
  * continues; a failing dependency makes the record come back later.
  */
 import type { Bus, ConsumerHandle, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
-import { decode, encode, dedupeKeyOf, DeadLetterV1, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
+import { AttachmentCheckV1, decode, encode, dedupeKeyOf, sha256Of, DeadLetterV1, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import { errorCode, isRetriable, PipelineError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CaseStore } from '../cases/index.ts';
-import { analyseEmail, type AnalyseOptions } from '../analyse/index.ts';
-import { emailCopyCollector, type AttachmentInspectorFactory, type IdentityStore } from '../identity/index.ts';
+import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
+import { isInspectionCandidate } from '../identity/index.ts';
+import type { CaseAttachment } from '../cases/model.ts';
+import { addDuration, technicalRetentionFor } from '../../config/register.ts';
 
 export interface EmailProcessorOptions {
   bus: Bus;
   store: CaseStore;
   claimChecks: ClaimCheckStore;
   logger: Logger;
-  topics: { mailRaw: string; deadLetter: string };
+  topics: { mailRaw: string; deadLetter: string; attachmentCheck: string };
   groupId: string;
   analyse?: AnalyseOptions;
-  /** ID copies and signatures among attachments go to the identity store (both needed). */
-  identity?: IdentityStore;
-  inspector?: AttachmentInspectorFactory;
+  /**
+   * Queue attachments that may be ID copies for processors/attachments (default true).
+   * Off, every attachment is stored as 'other' and nothing is inspected.
+   */
+  inspectAttachments?: boolean;
+  clock?: () => Date;
   /** Called after a new case was stored (the acknowledger listens). */
   onCaseCreated?: (caseId: string) => void;
   partitionsConsumedConcurrently?: number;
@@ -36,15 +48,18 @@ export interface EmailProcessorOptions {
 export interface EmailProcessor {
   start(): Promise<void>;
   stop(): Promise<void>;
-  readonly stats: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; analyseMs: number; storeMs: number };
+  readonly stats: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; attachmentsQueued: number; analyseMs: number; storeMs: number };
 }
 
 export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   const log = o.logger.child({ stage: 'intake' });
   // Cumulative milliseconds per step, for the benchmark's time-per-stage figures.
-  const stats = { cases: 0, threaded: 0, nonCases: 0, duplicates: 0, deadLettered: 0, analyseMs: 0, storeMs: 0 };
+  const stats = { cases: 0, threaded: 0, nonCases: 0, duplicates: 0, deadLettered: 0, attachmentsQueued: 0, analyseMs: 0, storeMs: 0 };
+  const inspect = o.inspectAttachments ?? true;
+  const clock = o.clock ?? (() => new Date());
   let consumer: ConsumerHandle | null = null;
-  let dlq: Producer | null = null;
+  // One producer for the dead-letter and the attachment-check topics.
+  let producer: Producer | null = null;
 
   async function deadLetter(record: IncomingRecord, env: RawMailV1 | null, err: unknown): Promise<void> {
     const reason = err instanceof PipelineError ? err.message : 'unexpected error while processing (see logs by offset)';
@@ -59,7 +74,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       sha256: env?.sha256 ?? null,
       at: new Date().toISOString(),
     };
-    await dlq!.send(o.topics.deadLetter, [{ key: env?.sha256 ?? `${record.partition}:${record.offset}`, value: encode(DeadLetterV1, entry) }]);
+    await producer!.send(o.topics.deadLetter, [{ key: env?.sha256 ?? `${record.partition}:${record.offset}`, value: encode(DeadLetterV1, entry) }]);
     stats.deadLettered += 1;
     log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, 'message dead-lettered');
   }
@@ -70,19 +85,17 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       env = decode(RawMailV1, record.value, 'raw mail');
       const key = dedupeKeyOf(env.messageId, env.sha256);
       if (await o.store.isProcessed(key)) {
-        // A crash between storing the case and linking its ID copies: link them now.
-        if (o.identity && (await o.identity.hasPending(key))) {
-          const c = await o.store.models.Case.findOne({ 'messages.dedupeKey': key }, { _id: 1 }).lean();
-          if (c) await o.identity.linkToCase(key, String(c._id));
-        }
+        // A crash between storing the case and queueing its attachments: queue them now
+        // (a second check of an attachment already inspected is skipped by the inspector).
+        if (inspect) await requeuePending(env, key);
         stats.duplicates += 1;
         await dropBlob(env);
         return;
       }
-      const raw = env.body.type === 'inline' ? Buffer.from(env.body.base64, 'base64') : await o.claimChecks.get(env.body.fileId);
+      const raw = await rawOf(env);
       const t0 = performance.now();
-      const copies = o.identity && o.inspector ? emailCopyCollector(o.inspector) : null;
-      const a = await analyseEmail(raw, copies ? copies.options(o.analyse) : o.analyse);
+      const candidates = inspect ? candidateCollector() : null;
+      const a = await analyseEmail(raw, candidates ? { ...o.analyse, inspectAttachment: candidates.hook } : o.analyse);
       const t1 = performance.now();
       stats.analyseMs += t1 - t0;
       const source = sourceOf(env.source);
@@ -92,7 +105,8 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
         stats.nonCases += 1;
         log.info({ kind: a.nonCase!.kind }, 'not a case');
       } else {
-        if (copies) await o.identity!.putPending(copies.pending(key, receivedAt));
+        const queued = candidates?.found ?? [];
+        const attachments: CaseAttachment[] = a.attachments.map((x, i) => (queued.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
         const r = await o.store.ingest({
           dedupeKey: key,
           channel: 'email',
@@ -103,7 +117,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
           subject: a.subject,
           text: a.text,
           source,
-          attachments: copies ? copies.caseAttachments(a.attachments) : a.attachments,
+          attachments,
           replyAddress: a.replyAddress,
           citizen: {
             name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
@@ -114,11 +128,11 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
           classification: a.classification,
           wantsAcknowledgment: true,
         });
-        if (copies) await o.identity!.linkToCase(key, r.caseId);
+        await queueChecks(r.caseId, key, env.receivedAt, queued);
         if (r.duplicate) stats.duplicates += 1;
         else if (r.threaded) stats.threaded += 1;
         else stats.cases += 1;
-        log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic }, 'case stored');
+        log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, queued: queued.length }, 'case stored');
         if (r.created) o.onCaseCreated?.(r.caseId);
       }
       stats.storeMs += performance.now() - t1;
@@ -133,6 +147,52 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     }
   }
 
+  async function rawOf(env: RawMailV1): Promise<Buffer> {
+    return env.body.type === 'inline' ? Buffer.from(env.body.base64, 'base64') : o.claimChecks.get(env.body.fileId);
+  }
+
+  /** Bytes to the claim-check store, a reference to Kafka; the inspector deletes the blob. */
+  async function queueChecks(caseId: string, dedupeKey: string, receivedAt: string, found: readonly Candidate[]): Promise<void> {
+    if (found.length === 0) return;
+    const expiresAt = addDuration(clock(), technicalRetentionFor('claim_check_blob'));
+    const records = [];
+    for (const c of found) {
+      const fileId = await o.claimChecks.put(c.content, expiresAt);
+      const check: AttachmentCheckV1 = {
+        schemaVersion: 1, caseId, dedupeKey, attachmentIndex: c.index, filename: c.filename, contentType: c.contentType,
+        size: c.content.length, sha256: c.sha256, body: { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId }, receivedAt,
+      };
+      // Keyed by attachment: a duplicate check lands on the same partition, after the first.
+      records.push({ key: `${dedupeKey}:${c.index}`, value: encode(AttachmentCheckV1, check) });
+    }
+    await producer!.send(o.topics.attachmentCheck, records);
+    stats.attachmentsQueued += records.length;
+  }
+
+  /** Redelivery of a stored message: re-queue the attachments still marked pending. */
+  async function requeuePending(env: RawMailV1, key: string): Promise<void> {
+    // `_id` look-ups only (FerretDB 1.x scans every case for a nested field): the message's
+    // key names its case; a case opened by this message has the key as its own id.
+    const k = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
+    const c = await o.store.models.Case.findById(k?.caseId ?? key, { _id: 1, 'messages.dedupeKey': 1, 'messages.attachments.inspection': 1 })
+      .lean<{ _id: string; messages: Array<{ dedupeKey: string; attachments?: Array<Pick<CaseAttachment, 'inspection'>> }> }>();
+    const m = c?.messages.find((x) => x.dedupeKey === key);
+    const pending = new Set((m?.attachments ?? []).flatMap((x, i) => (x.inspection === 'pending' ? [i] : [])));
+    if (!c || pending.size === 0) return;
+    let raw: Buffer;
+    try {
+      raw = await rawOf(env);
+    } catch (err) {
+      // Blob gone: this message was fully handled before (the blob goes last).
+      if ((err as { code?: string }).code === 'CLAIMCHECK_MISSING') return;
+      throw err;
+    }
+    const candidates = candidateCollector();
+    await analyseEmail(raw, { ...o.analyse, inspectAttachment: candidates.hook });
+    await queueChecks(String(c._id), key, env.receivedAt, candidates.found.filter((x) => pending.has(x.index)));
+    log.info({ queued: pending.size }, 'pending attachments queued again after redelivery');
+  }
+
   async function dropBlob(env: RawMailV1): Promise<void> {
     // Minimisation: once the case holds what it needs, the raw bytes go at once, not in days.
     if (env.body.type === 'claim_check') await o.claimChecks.delete(env.body.fileId);
@@ -141,7 +201,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   return {
     stats,
     async start() {
-      dlq = await o.bus.producer();
+      producer = await o.bus.producer();
       consumer = await o.bus.consume(
         { groupId: o.groupId, topics: [o.topics.mailRaw], partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2 },
         handle,
@@ -150,13 +210,33 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     },
     async stop() {
       await consumer?.stop();
-      await dlq?.close();
+      await producer?.close();
       consumer = null;
-      dlq = null;
+      producer = null;
     },
   };
 }
 
 function sourceOf(s: ImapSourceRef) {
   return { kind: s.kind, mailbox: s.mailbox, uidValidity: s.uidValidity, uid: s.uid };
+}
+
+interface Candidate { index: number; filename: string; contentType: string; sha256: string; content: Buffer }
+
+/**
+ * analyseEmail's attachment hook used as a sieve: it sees every attachment in order (with
+ * its bytes, which the analysis does not return) and keeps the ones worth inspecting.
+ * Everything is 'other' until processors/attachments says otherwise.
+ */
+function candidateCollector(): { hook: AttachmentInspector; found: Candidate[] } {
+  const found: Candidate[] = [];
+  let index = 0;
+  const hook: AttachmentInspector = async (a) => {
+    const i = index++;
+    if (await isInspectionCandidate(a)) {
+      found.push({ index: i, filename: a.filename, contentType: a.contentType, sha256: sha256Of(a.content), content: a.content });
+    }
+    return { kind: 'other' };
+  };
+  return { hook, found };
 }

@@ -94,7 +94,8 @@ describe('letters: scanned letters and ID copies end to end', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kcc-it-ocr-'));
     p = await createTestPipeline({ KCC_LETTERS_DROP_DIR: dir, KCC_LETTERS_POLL_MS: '200', KCC_LETTERS_UPLOAD_PORT: '0', KCC_LETTERS_UPLOAD_TOKEN: TOKEN });
-    const app = await p.start(['ingest', 'process', 'letters']);
+    // 'inspect': the e-mail's attachments are inspected for ID copies after its case is stored.
+    const app = await p.start(['ingest', 'process', 'letters', 'inspect']);
 
     // A: a Dutch letter, skewed, grainy, JPEG.
     const a = await renderLetter({ language: 'nl', letterSeed: 1, rotateDeg: 0.7, grain: 12, speckle: 0.0005, jpegQuality: 70, seed: 11 });
@@ -138,6 +139,8 @@ describe('letters: scanned letters and ID copies end to end', function () {
 
     const db = await p.db();
     await eventually(async () => ((await db.collection('cases').countDocuments()) === 6 ? true : undefined), 240_000, 'five letter cases and one e-mail case');
+    // The e-mail's attachments are inspected after its case exists (processors/attachments).
+    await eventually(async () => ((await db.collection('cases').countDocuments({ 'messages.attachments.inspection': 'pending' })) === 0 ? true : undefined), 120_000, 'e-mail attachments inspected');
     await eventually(async () => ((await db.collection('claimchecks.files').countDocuments()) === 0 ? true : undefined), 30_000, 'page blobs dropped');
   });
   after(async () => {

@@ -12,7 +12,9 @@ import {
   emailCopyCollector,
   identityModels,
   inspectPage,
+  isInspectionCandidate,
   nameHint,
+  pendingDocumentOf,
   type AttachmentVerdict,
 } from '../../../processors/identity/index.ts';
 import type { OcrPool } from '../../../processors/ocr/index.ts';
@@ -114,6 +116,33 @@ describe('identity: inspecting pages and attachments without OCR', () => {
     ];
     expect(verdicts.map((v) => v.kind)).to.deep.equal(['other', 'other', 'other', 'other', 'other', 'other']);
     expect(verdicts.map((v) => v.skipped)).to.deep.equal([null, null, 'not_a_document', 'unreadable', 'unreadable', null]);
+  });
+
+  it('queues for inspection only PDFs and images larger than an icon, judged by bytes and header, not by the declared type', async () => {
+    const icon = await sharp({ create: { width: 48, height: 48, channels: 3, background: '#336699' } }).png().toBuffer();
+    const banner = await sharp({ create: { width: 600, height: 40, channels: 3, background: '#336699' } }).png().toBuffer();
+    const photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#eeeeee' } }).jpeg().toBuffer();
+    const screenshot = await sharp({ create: { width: 1280, height: 800, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const inputs: Array<[string, Buffer]> = [
+      ['icon', icon],
+      ['banner', banner],
+      ['gif', Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1')],
+      ['text', Buffer.from('Geachte heer/mevrouw, hierbij mijn vraag.')],
+      ['damaged png', Buffer.concat([screenshot.subarray(0, 8), Buffer.alloc(64)])],
+      ['photo', photo],
+      ['screenshot', screenshot],
+      ['pdf', Buffer.from(await textPdf([['Factuur 2025-00417']]))],
+    ];
+    const got: Record<string, boolean> = {};
+    for (const [name, content] of inputs) got[name] = await isInspectionCandidate({ content });
+    expect(got).to.deep.equal({ icon: false, banner: false, gif: false, text: false, 'damaged png': false, photo: true, screenshot: true, pdf: true });
+  });
+
+  it('turns a verdict on an attachment into an identity document keyed by message and 1-based position', () => {
+    const at = new Date('2026-01-02T03:04:05Z');
+    const verdict: AttachmentVerdict = { kind: 'signature', documentKind: null, detectedBy: 'signature', mrzValid: null, hints: null, skipped: null };
+    const d = pendingDocumentOf(verdict, { messageKey: 'k', part: 3, filename: '', contentType: '', content: Buffer.from('x'), receivedAt: at });
+    expect(d).to.deep.include({ messageKey: 'k', channel: 'email', part: 3, label: 'attachment 3', category: 'signature', contentType: 'application/octet-stream', receivedAt: at });
   });
 
   it('degrades to "not inspected" when the OCR pool cannot start (the mail still becomes a case)', async () => {
