@@ -49,18 +49,28 @@ export async function appendAtRate(user: string, rate: number, compose: (i: numb
   return sent;
 }
 
-/** Waits until every sent message is a case, then returns sorted latencies (createdAt − append). */
-export async function latencies(db: mongoose.Connection, sent: Map<string, number>, timeoutMs = 300_000): Promise<number[]> {
+/**
+ * Waits until every sent message is a case, then returns sorted latencies (createdAt −
+ * append). Looks cases up through `thread_keys` (by `_id`): a query on `messages.messageId`
+ * would make FerretDB scan every case on each poll and slow down what is being measured.
+ */
+export async function latencies(db: mongoose.Connection, sent: Map<string, number>, timeoutMs = 600_000): Promise<number[]> {
   const ids = [...sent.keys()];
   const deadline = Date.now() + timeoutMs;
-  while ((await db.collection('cases').countDocuments({ 'messages.messageId': { $in: ids } })) < ids.length) {
-    if (Date.now() > deadline) throw new Error('messages did not all become cases in time');
-    await new Promise((r) => setTimeout(r, 200));
+  const keys = db.collection<{ _id: string; caseId: string }>('thread_keys');
+  let found: Array<{ _id: string; caseId: string }> = [];
+  while ((found = await keys.find({ _id: { $in: ids } }).toArray()).length < ids.length) {
+    if (Date.now() > deadline) throw new Error(`only ${found.length} of ${ids.length} messages became cases in time`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const created = new Map<string, Date>();
+  for await (const c of db.collection<{ _id: string; createdAt: Date }>('cases').find({ _id: { $in: found.map((k) => k.caseId) } }, { projection: { createdAt: 1 } })) {
+    created.set(c._id, c.createdAt);
   }
   const out: number[] = [];
-  for await (const c of db.collection('cases').find({ 'messages.messageId': { $in: ids } }, { projection: { createdAt: 1, 'messages.messageId': 1 } })) {
-    const at = sent.get(c.messages[0].messageId as string);
-    if (at !== undefined) out.push((c.createdAt as Date).getTime() - at);
+  for (const k of found) {
+    const at = created.get(k.caseId);
+    if (at) out.push(at.getTime() - sent.get(k._id)!);
   }
   return out.sort((a, b) => a - b);
 }

@@ -58,6 +58,7 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
   const stopController = new AbortController();
   const loops: Promise<void>[] = [];
   const clients = new Set<ImapFlow>();
+  const wakers = new Set<() => void>();
   let producer: Producer | null = null;
   let readyResolve!: () => void;
   const ready = new Promise<void>((r) => { readyResolve = r; });
@@ -182,12 +183,17 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
             // sleep until the server announces new mail, the poll timer fires, the
             // connection closes, or we are stopped. The next command ends the IDLE.
             void client.idle().catch(() => undefined);
-            await Promise.race([
-              new Promise<void>((r) => { wake = r; }),
-              sleep(o.pollIntervalMs ?? DEFAULT_POLL_MS, stopController.signal),
-              closed,
-            ]);
-            wake = null;
+            // One timer per wait, cleared however the wait ends (no listener piles up on the
+            // long-lived stop signal); stop() and a closed connection wake it too.
+            let mine: (() => void) | null = null;
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(() => { wake = null; resolve(); }, o.pollIntervalMs ?? DEFAULT_POLL_MS);
+              mine = () => { clearTimeout(timer); wake = null; resolve(); };
+              wake = mine;
+              wakers.add(mine);
+              void closed.then(() => mine?.());
+            });
+            if (mine) wakers.delete(mine);
           }
           if (!client.usable || stopController.signal.aborted) break;
         }
@@ -217,6 +223,7 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
     },
     async stop() {
       stopController.abort();
+      for (const w of wakers) w();
       for (const c of clients) c.close();
       await Promise.allSettled(loops);
       await producer?.close();
