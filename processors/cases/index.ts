@@ -91,17 +91,28 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
    * any server with a unique _id, which is why it is not a `$inc` counter (FerretDB 1.x
    * hands out the same `$inc` value to concurrent callers).
    */
+  // The last number this process issued per year: the next insert is tried without reading
+  // (on FerretDB a range-and-sort read scans the collection); a clash means another process
+  // issued numbers meanwhile, and only then is the highest read back.
+  const lastIssued = new Map<number, number>();
+
   async function nextCaseNumber(year: number, at: Date): Promise<string> {
     const prefix = `KCC-${year}-`;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const last = await CaseNumber.findOne({ _id: { $gte: prefix, $lt: `KCC-${year}.` } }, { _id: 1 }).sort({ _id: -1 }).lean();
-      const next = (last ? Number(String(last._id).slice(prefix.length)) : 0) + 1;
+      let base = lastIssued.get(year);
+      if (base === undefined) {
+        const last = await CaseNumber.findOne({ _id: { $gte: prefix, $lt: `KCC-${year}.` } }, { _id: 1 }).sort({ _id: -1 }).lean();
+        base = last ? Number(String(last._id).slice(prefix.length)) : 0;
+      }
+      const next = base + 1;
       const number = `${prefix}${String(next).padStart(6, '0')}`;
       try {
         await CaseNumber.create({ _id: number, at });
+        lastIssued.set(year, next);
         return number;
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
+        lastIssued.delete(year);
         await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
       }
     }
@@ -165,10 +176,10 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     models,
 
     async isProcessed(key) {
-      // `_id` look-ups only (see message_keys). The case's own `_id` covers a crash between
-      // writing a new case and writing its key.
-      const [k, n, c] = await Promise.all([MessageKey.exists({ _id: key }), NonCase.exists({ _id: key }), Case.exists({ _id: key })]);
-      return !!k || !!n || !!c;
+      // `_id` look-ups on the small key collections only (see message_keys). A crash between
+      // writing a new case and its key is caught by ingest(), which finds the case by `_id`.
+      const [k, n] = await Promise.all([MessageKey.exists({ _id: key }), NonCase.exists({ _id: key })]);
+      return !!k || !!n;
     },
 
     async recordNonCase(key, kind, reason, receivedAt, source) {
