@@ -14,10 +14,11 @@
  * or duplicated check is harmless; one that finds the attachment 'done' costs no OCR.
  * Bad input goes to the dead-letter topic; a failing dependency makes the record come back.
  */
-import type { Bus, ConsumerHandle, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
-import { AttachmentCheckV1, decode, encode, sha256Of, DeadLetterV1 } from '../../lib/contracts.ts';
+import type { Bus } from '../../lib/kafka/index.ts';
+import { createConsumerStage } from '../../lib/kafka/stage.ts';
+import { AttachmentCheckV1, sha256Of } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
-import { errorCode, InputError, isRetriable, PipelineError } from '../../lib/errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CaseStore } from '../cases/index.ts';
 import { createAttachmentInspector as createPageInspector, pendingDocumentOf, type AttachmentInspectorFactory, type IdentityStore } from '../identity/index.ts';
@@ -51,28 +52,6 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
   const { Case } = o.store.models;
   // One attachment per "message" of the page budget: each check is inspected on its own.
   const inspector = o.inspector ?? createPageInspector({ ocr: o.ocr, logger: log });
-  let consumer: ConsumerHandle | null = null;
-  let dlq: Producer | null = null;
-
-  async function deadLetter(record: IncomingRecord, env: AttachmentCheckV1 | null, err: unknown): Promise<void> {
-    const reason = err instanceof PipelineError ? err.message : 'unexpected error while inspecting (see logs by offset)';
-    const entry: DeadLetterV1 = {
-      schemaVersion: 1,
-      sourceTopic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code: errorCode(err),
-      reason,
-      sourceRef: { kind: 'unknown' },
-      // Not the attachment's hash: a fingerprint of a possible ID copy must not outlive it.
-      sha256: null,
-      at: new Date().toISOString(),
-    };
-    const key = env ? `${env.dedupeKey}:${env.attachmentIndex}` : `${record.partition}:${record.offset}`;
-    await dlq!.send(o.topics.deadLetter, [{ key, value: encode(DeadLetterV1, entry) }]);
-    stats.deadLettered += 1;
-    log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, 'attachment check dead-lettered');
-  }
 
   async function skip(env: AttachmentCheckV1, why: string): Promise<void> {
     stats.skipped += 1;
@@ -80,88 +59,75 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
     await o.claimChecks.delete(env.body.fileId);
   }
 
-  async function handle(record: IncomingRecord): Promise<void> {
-    let env: AttachmentCheckV1 | null = null;
+  async function handle(env: AttachmentCheckV1): Promise<void> {
+    const c = await Case.findById(env.caseId, { 'messages.dedupeKey': 1, 'messages.attachments': 1 }).lean();
+    // Deleted (subject-access erasure, retention) since it was queued: nothing to inspect for.
+    if (!c) return skip(env, 'case_gone');
+    const mi = c.messages.findIndex((m) => m.dedupeKey === env!.dedupeKey);
+    const att = mi >= 0 ? c.messages[mi]!.attachments[env.attachmentIndex] : undefined;
+    if (!att) throw new InputError('ATTACHMENT_CHECK_NO_TARGET', 'the case has no such message or attachment');
+    if (att.inspection === 'done') return skip(env, 'already_done');
+
+    let content: Buffer;
     try {
-      env = decode(AttachmentCheckV1, record.value, 'attachment check');
-      const c = await Case.findById(env.caseId, { 'messages.dedupeKey': 1, 'messages.attachments': 1 }).lean();
-      // Deleted (subject-access erasure, retention) since it was queued: nothing to inspect for.
-      if (!c) return skip(env, 'case_gone');
-      const mi = c.messages.findIndex((m) => m.dedupeKey === env!.dedupeKey);
-      const att = mi >= 0 ? c.messages[mi]!.attachments[env.attachmentIndex] : undefined;
-      if (!att) throw new InputError('ATTACHMENT_CHECK_NO_TARGET', 'the case has no such message or attachment');
-      if (att.inspection === 'done') return skip(env, 'already_done');
-
-      let content: Buffer;
-      try {
-        content = await o.claimChecks.get(env.body.fileId);
-      } catch (err) {
-        if (err instanceof InputError && err.code === 'CLAIMCHECK_MISSING') {
-          // Consumed by an earlier delivery of this check, or past its term: nothing to read.
-          stats.skipped += 1;
-          log.warn({ code: err.code, index: env.attachmentIndex }, 'attachment bytes gone; check skipped');
-          return;
-        }
-        throw err;
-      }
-      if (sha256Of(content) !== env.sha256) throw new InputError('ATTACHMENT_CHECK_HASH_MISMATCH', 'the claim-check blob does not match the attachment hash');
-
-      const t0 = performance.now();
-      const verdict = await inspector.forMessage()({ filename: env.filename, contentType: env.contentType, content });
-      stats.inspectMs += performance.now() - t0;
-      stats.inspected += 1;
-
-      const path = `messages.${mi}.attachments.${env.attachmentIndex}`;
-      const set: Record<string, unknown> = { [`${path}.kind`]: verdict.kind, [`${path}.inspection`]: 'done' };
-      if (verdict.kind !== 'other') {
-        // The copy first, sealed, then (below) its listing on the case; a crash in between is
-        // repaired by the redelivery (insert-once, link what is unlinked).
-        await o.identity.putPending([
-          pendingDocumentOf(verdict, {
-            messageKey: env.dedupeKey, part: env.attachmentIndex + 1, filename: env.filename, contentType: env.contentType,
-            content, receivedAt: new Date(env.receivedAt),
-          }),
-        ]);
-        // No hash of a copy on the case: a fingerprint would outlive the copy.
-        set[`${path}.sha256`] = '';
-        stats.flagged += 1;
-      }
-      const e = env;
-      // Under the case's write lock (FerretDB 1.x updates are not atomic; a no-op on MongoDB):
-      // the e-mail processor may be threading a reply onto this case at the same moment.
-      await o.store.withCase(e.caseId, async () => {
-        if (verdict.kind !== 'other') await o.identity.linkToCase(e.dedupeKey, e.caseId);
-        // Through the driver, guarded by the message's key: the index path points at this message.
-        await Case.collection.updateOne({ _id: e.caseId as never, [`messages.${mi}.dedupeKey`]: e.dedupeKey }, { $set: set });
-      });
-      log.info({ kind: verdict.kind, skipped: verdict.skipped, index: env.attachmentIndex }, 'attachment inspected');
-      // Minimisation: the bytes go as soon as the verdict is stored.
-      await o.claimChecks.delete(env.body.fileId);
+      content = await o.claimChecks.get(env.body.fileId);
     } catch (err) {
-      if (isRetriable(err)) {
-        log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the check will come back');
-        throw err;
+      if (err instanceof InputError && err.code === 'CLAIMCHECK_MISSING') {
+        // Consumed by an earlier delivery of this check, or past its term: nothing to read.
+        stats.skipped += 1;
+        log.warn({ code: err.code, index: env.attachmentIndex }, 'attachment bytes gone; check skipped');
+        return;
       }
-      if (!(err instanceof PipelineError)) log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, offset: record.offset }, 'unexpected error');
-      await deadLetter(record, env, err);
+      throw err;
     }
+    if (sha256Of(content) !== env.sha256) throw new InputError('ATTACHMENT_CHECK_HASH_MISMATCH', 'the claim-check blob does not match the attachment hash');
+
+    const t0 = performance.now();
+    const verdict = await inspector.forMessage()({ filename: env.filename, contentType: env.contentType, content });
+    stats.inspectMs += performance.now() - t0;
+    stats.inspected += 1;
+
+    const path = `messages.${mi}.attachments.${env.attachmentIndex}`;
+    const set: Record<string, unknown> = { [`${path}.kind`]: verdict.kind, [`${path}.inspection`]: 'done' };
+    if (verdict.kind !== 'other') {
+      // The copy first, sealed, then (below) its listing on the case; a crash in between is
+      // repaired by the redelivery (insert-once, link what is unlinked).
+      await o.identity.putPending([
+        pendingDocumentOf(verdict, {
+          messageKey: env.dedupeKey, part: env.attachmentIndex + 1, filename: env.filename, contentType: env.contentType,
+          content, receivedAt: new Date(env.receivedAt),
+        }),
+      ]);
+      // No hash of a copy on the case: a fingerprint would outlive the copy.
+      set[`${path}.sha256`] = '';
+      stats.flagged += 1;
+    }
+    const e = env;
+    // Under the case's write lock (FerretDB 1.x updates are not atomic; a no-op on MongoDB):
+    // the e-mail processor may be threading a reply onto this case at the same moment.
+    await o.store.withCase(e.caseId, async () => {
+      if (verdict.kind !== 'other') await o.identity.linkToCase(e.dedupeKey, e.caseId);
+      // Through the driver, guarded by the message's key: the index path points at this message.
+      await Case.collection.updateOne({ _id: e.caseId as never, [`messages.${mi}.dedupeKey`]: e.dedupeKey }, { $set: set });
+    });
+    log.info({ kind: verdict.kind, skipped: verdict.skipped, index: env.attachmentIndex }, 'attachment inspected');
+    // Minimisation: the bytes go as soon as the verdict is stored.
+    await o.claimChecks.delete(env.body.fileId);
   }
+
+  const stage = createConsumerStage<AttachmentCheckV1>({
+    bus: o.bus, log, groupId: o.groupId, topic: o.topics.attachmentCheck, deadLetterTopic: o.topics.deadLetter,
+    schema: AttachmentCheckV1, what: 'attachment check',
+    partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+    handle,
+    // Not the attachment's hash: a fingerprint of a possible ID copy must not outlive it.
+    deadLetterOf: (env, record) => ({ sourceRef: { kind: 'unknown' }, sha256: null, key: env ? `${env.dedupeKey}:${env.attachmentIndex}` : `${record.partition}:${record.offset}` }),
+    onDeadLettered: () => { stats.deadLettered += 1; },
+  });
 
   return {
     stats,
-    async start() {
-      dlq = await o.bus.producer();
-      consumer = await o.bus.consume(
-        { groupId: o.groupId, topics: [o.topics.attachmentCheck], partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1 },
-        handle,
-      );
-      log.info({ topic: o.topics.attachmentCheck, group: o.groupId }, 'attachment inspector ready');
-    },
-    async stop() {
-      await consumer?.stop();
-      await dlq?.close();
-      consumer = null;
-      dlq = null;
-    },
+    start: () => stage.start(),
+    stop: () => stage.stop(),
   };
 }

@@ -15,10 +15,10 @@
  * nothing. Bad input goes to the dead-letter topic with a code and a reason and processing
  * continues; a failing dependency makes the record come back later.
  */
-import type { Bus, ConsumerHandle, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
-import { AttachmentCheckV1, decode, encode, dedupeKeyOf, sha256Of, DeadLetterV1, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
+import type { Bus, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
+import { createConsumerStage } from '../../lib/kafka/stage.ts';
+import { AttachmentCheckV1, encode, dedupeKeyOf, sha256Of, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
-import { errorCode, isRetriable, PipelineError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CaseStore } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
@@ -57,94 +57,65 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   const stats = { cases: 0, threaded: 0, nonCases: 0, duplicates: 0, deadLettered: 0, attachmentsQueued: 0, analyseMs: 0, storeMs: 0 };
   const inspect = o.inspectAttachments ?? true;
   const clock = o.clock ?? (() => new Date());
-  let consumer: ConsumerHandle | null = null;
-  // One producer for the dead-letter and the attachment-check topics.
+  // The stage's producer (lib/kafka/stage.ts): dead letters and attachment checks share it.
   let producer: Producer | null = null;
 
-  async function deadLetter(record: IncomingRecord, env: RawMailV1 | null, err: unknown): Promise<void> {
-    const reason = err instanceof PipelineError ? err.message : 'unexpected error while processing (see logs by offset)';
-    const entry: DeadLetterV1 = {
-      schemaVersion: 1,
-      sourceTopic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code: errorCode(err),
-      reason,
-      sourceRef: env?.source ?? { kind: 'unknown' },
-      sha256: env?.sha256 ?? null,
-      at: new Date().toISOString(),
-    };
-    await producer!.send(o.topics.deadLetter, [{ key: env?.sha256 ?? `${record.partition}:${record.offset}`, value: encode(DeadLetterV1, entry) }]);
-    stats.deadLettered += 1;
-    log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, 'message dead-lettered');
-  }
-
-  async function handle(record: IncomingRecord): Promise<void> {
-    let env: RawMailV1 | null = null;
-    try {
-      env = decode(RawMailV1, record.value, 'raw mail');
-      const key = dedupeKeyOf(env.messageId, env.sha256);
-      if (await o.store.isProcessed(key)) {
-        // A crash between storing the case and queueing its attachments: queue them now
-        // (a second check of an attachment already inspected is skipped by the inspector).
-        if (inspect) await requeuePending(env, key);
-        stats.duplicates += 1;
-        await dropBlob(env);
-        return;
-      }
-      const raw = await rawOf(env);
-      const t0 = performance.now();
-      const candidates = inspect ? candidateCollector() : null;
-      const a = await analyseEmail(raw, candidates ? { ...o.analyse, inspectAttachment: candidates.hook } : o.analyse);
-      const t1 = performance.now();
-      stats.analyseMs += t1 - t0;
-      const source = sourceOf(env.source);
-      const receivedAt = new Date(env.receivedAt);
-      if (!a.isCase) {
-        await o.store.recordNonCase(key, a.nonCase!.kind, a.nonCase!.reason, receivedAt, source);
-        stats.nonCases += 1;
-        log.info({ kind: a.nonCase!.kind }, 'not a case');
-      } else {
-        const queued = candidates?.found ?? [];
-        const attachments: CaseAttachment[] = a.attachments.map((x, i) => (queued.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
-        const r = await o.store.ingest({
-          dedupeKey: key,
-          channel: 'email',
-          messageId: a.messageId,
-          inReplyTo: a.inReplyTo,
-          references: a.references,
-          receivedAt,
-          subject: a.subject,
-          text: a.text,
-          source,
-          attachments,
-          replyAddress: a.replyAddress,
-          citizen: {
-            name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-            city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-          },
-          bsn: a.citizen.bsn,
-          representative: a.representative,
-          classification: a.classification,
-          wantsAcknowledgment: true,
-        });
-        await queueChecks(r.caseId, key, env.receivedAt, queued);
-        if (r.duplicate) stats.duplicates += 1;
-        else if (r.threaded) stats.threaded += 1;
-        else stats.cases += 1;
-        log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, queued: queued.length }, 'case stored');
-        if (r.created) o.onCaseCreated?.(r.caseId);
-      }
-      stats.storeMs += performance.now() - t1;
+  async function handle(env: RawMailV1, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
+    producer = stageProducer;
+    const key = dedupeKeyOf(env.messageId, env.sha256);
+    if (await o.store.isProcessed(key)) {
+      // A crash between storing the case and queueing its attachments: queue them now
+      // (a second check of an attachment already inspected is skipped by the inspector).
+      if (inspect) await requeuePending(env, key);
+      stats.duplicates += 1;
       await dropBlob(env);
-    } catch (err) {
-      if (isRetriable(err)) {
-        log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the record will come back');
-        throw err;
-      }
-      if (!(err instanceof PipelineError)) log.error({ err: { name: (err as Error).name, stack: (err as Error).stack } , offset: record.offset }, 'unexpected error');
-      await deadLetter(record, env, err);
+      return;
     }
+    const raw = await rawOf(env);
+    const t0 = performance.now();
+    const candidates = inspect ? candidateCollector() : null;
+    const a = await analyseEmail(raw, candidates ? { ...o.analyse, inspectAttachment: candidates.hook } : o.analyse);
+    const t1 = performance.now();
+    stats.analyseMs += t1 - t0;
+    const source = sourceOf(env.source);
+    const receivedAt = new Date(env.receivedAt);
+    if (!a.isCase) {
+      await o.store.recordNonCase(key, a.nonCase!.kind, a.nonCase!.reason, receivedAt, source);
+      stats.nonCases += 1;
+      log.info({ kind: a.nonCase!.kind }, 'not a case');
+    } else {
+      const queued = candidates?.found ?? [];
+      const attachments: CaseAttachment[] = a.attachments.map((x, i) => (queued.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
+      const r = await o.store.ingest({
+        dedupeKey: key,
+        channel: 'email',
+        messageId: a.messageId,
+        inReplyTo: a.inReplyTo,
+        references: a.references,
+        receivedAt,
+        subject: a.subject,
+        text: a.text,
+        source,
+        attachments,
+        replyAddress: a.replyAddress,
+        citizen: {
+          name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
+          city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
+        },
+        bsn: a.citizen.bsn,
+        representative: a.representative,
+        classification: a.classification,
+        wantsAcknowledgment: true,
+      });
+      await queueChecks(r.caseId, key, env.receivedAt, queued);
+      if (r.duplicate) stats.duplicates += 1;
+      else if (r.threaded) stats.threaded += 1;
+      else stats.cases += 1;
+      log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, queued: queued.length }, 'case stored');
+      if (r.created) o.onCaseCreated?.(r.caseId);
+    }
+    stats.storeMs += performance.now() - t1;
+    await dropBlob(env);
   }
 
   async function rawOf(env: RawMailV1): Promise<Buffer> {
@@ -198,20 +169,20 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     if (env.body.type === 'claim_check') await o.claimChecks.delete(env.body.fileId);
   }
 
+  const stage = createConsumerStage<RawMailV1>({
+    bus: o.bus, log, groupId: o.groupId, topic: o.topics.mailRaw, deadLetterTopic: o.topics.deadLetter,
+    schema: RawMailV1, what: 'raw mail',
+    partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2,
+    handle,
+    deadLetterOf: (env, record) => ({ sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}` }),
+    onDeadLettered: () => { stats.deadLettered += 1; },
+  });
+
   return {
     stats,
-    async start() {
-      producer = await o.bus.producer();
-      consumer = await o.bus.consume(
-        { groupId: o.groupId, topics: [o.topics.mailRaw], partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2 },
-        handle,
-      );
-      log.info({ topic: o.topics.mailRaw, group: o.groupId }, 'e-mail processor ready');
-    },
+    start: () => stage.start(),
     async stop() {
-      await consumer?.stop();
-      await producer?.close();
-      consumer = null;
+      await stage.stop();
       producer = null;
     },
   };

@@ -15,10 +15,11 @@
  * read in time, a missing blob, a record that breaks the contract) goes to the dead-letter
  * topic with a code and a reason; a failing dependency makes the record come back.
  */
-import type { Bus, ConsumerHandle, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
-import { decode, encode, dedupeKeyOf, DeadLetterV1, LetterRawV1 } from '../../lib/contracts.ts';
+import type { Bus } from '../../lib/kafka/index.ts';
+import { createConsumerStage } from '../../lib/kafka/stage.ts';
+import { dedupeKeyOf, LetterRawV1 } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
-import { errorCode, isRetriable, PipelineError, TransientError } from '../../lib/errors.ts';
+import { errorCode, TransientError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CaseStore } from '../cases/index.ts';
 import type { IdentityStore, PendingDocument } from '../identity/index.ts';
@@ -64,25 +65,6 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
   const log = o.logger.child({ stage: 'letters' });
   const stats = { cases: 0, threaded: 0, duplicates: 0, deadLettered: 0, idDocuments: 0, pages: 0 };
   const budgetMs = o.letterBudgetMs ?? DEFAULT_LETTER_BUDGET_MS;
-  let consumer: ConsumerHandle | null = null;
-  let dlq: Producer | null = null;
-
-  async function deadLetter(record: IncomingRecord, env: LetterRawV1 | null, err: unknown): Promise<void> {
-    const entry: DeadLetterV1 = {
-      schemaVersion: 1,
-      sourceTopic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      code: errorCode(err),
-      reason: err instanceof PipelineError ? err.message : 'unexpected error while processing (see logs by offset)',
-      sourceRef: env?.source ?? { kind: 'unknown' },
-      sha256: env?.sha256 ?? null,
-      at: new Date().toISOString(),
-    };
-    await dlq!.send(o.topics.deadLetter, [{ key: env?.sha256 ?? `${record.partition}:${record.offset}`, value: encode(DeadLetterV1, entry) }]);
-    stats.deadLettered += 1;
-    log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, 'letter dead-lettered');
-  }
 
   /**
    * The pool is started on the first letter that needs it (an e-mail-only process never pays
@@ -103,114 +85,97 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
     for (const p of env.pages) await o.claimChecks.delete(p.ref.fileId);
   }
 
-  async function handle(record: IncomingRecord): Promise<void> {
-    let env: LetterRawV1 | null = null;
-    try {
-      env = decode(LetterRawV1, record.value, 'raw letter');
-      const key = dedupeKeyOf(null, env.sha256);
-      if (await o.store.isProcessed(key)) {
-        // A crash between storing the case and linking its copies: link them now.
-        if (await o.identity.hasPending(key)) {
-          const c = await o.store.models.Case.findOne({ 'messages.dedupeKey': key }, { _id: 1 }).lean();
-          if (c) await o.identity.linkToCase(key, String(c._id));
-        }
-        stats.duplicates += 1;
-        await dropBlobs(env);
-        return;
+  async function handle(env: LetterRawV1): Promise<void> {
+    const key = dedupeKeyOf(null, env.sha256);
+    if (await o.store.isProcessed(key)) {
+      // A crash between storing the case and linking its copies: link them now.
+      if (await o.identity.hasPending(key)) {
+        const c = await o.store.models.Case.findOne({ 'messages.dedupeKey': key }, { _id: 1 }).lean();
+        if (c) await o.identity.linkToCase(key, String(c._id));
       }
-      const pages: LetterPageInput[] = [];
-      for (const p of [...env.pages].sort((a, b) => a.index - b.index)) {
-        const bytes = await o.claimChecks.get(p.ref.fileId);
-        const name = `page-${p.index + 1}`;
-        pages.push(p.content === 'text/plain' ? { name, text: bytes.toString('utf8') } : { name, image: bytes, mime: p.content });
-      }
-      const needsOcr = pages.some((p) => p.image);
-      const a = await analyseLetter(pages, { ocr: needsOcr ? await pool() : null, ourAddresses: o.ourAddresses ?? [], budgetMs });
-      stats.pages += pages.length;
-      const receivedAt = new Date(env.receivedAt);
-
-      const copies: PendingDocument[] = [];
-      for (const r of a.pages) {
-        if (r.kind === 'other') continue;
-        const page = pages[r.index]!;
-        copies.push({
-          messageKey: key, channel: 'letter', part: r.index + 1, label: `page ${r.index + 1}`,
-          category: r.kind, documentKind: r.documentKind, detectedBy: r.detectedBy ?? 'signature', mrzValid: r.mrzValid,
-          content: page.image ?? Buffer.from(page.text ?? '', 'utf8'), contentType: page.image ? (page.mime ?? 'image/png') : 'text/plain',
-          hints: r.hints, receivedAt,
-        });
-      }
-      await o.identity.putPending(copies);
-
-      const r = await o.store.ingest({
-        dedupeKey: key,
-        channel: 'letter',
-        messageId: null,
-        inReplyTo: null,
-        references: [],
-        receivedAt,
-        subject: a.subject,
-        text: a.text,
-        source: { kind: 'letter', mailbox: env.source.via },
-        // Pages by number and kind; no hash of an ID page (a fingerprint of the copy would outlive it).
-        attachments: a.pages.map((p) => ({
-          filename: p.name,
-          contentType: env!.pages[p.index]?.content ?? 'application/octet-stream',
-          size: env!.pages[p.index]?.size ?? 0,
-          sha256: '',
-          kind: p.kind,
-        })),
-        replyAddress: null,
-        citizen: {
-          name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-          city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-        },
-        bsn: a.citizen.bsn,
-        representative: a.representative,
-        classification: a.classification,
-        wantsAcknowledgment: false,
-      });
-      await o.identity.linkToCase(key, r.caseId);
-      stats.idDocuments += copies.length;
-      if (r.duplicate) stats.duplicates += 1;
-      else if (r.threaded) stats.threaded += 1;
-      else stats.cases += 1;
-      log.info(
-        { case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, pages: pages.length, idDocuments: copies.length, minConfidence: a.minConfidence },
-        'letter case stored',
-      );
-      if (r.created) o.onCaseCreated?.(r.caseId);
+      stats.duplicates += 1;
       await dropBlobs(env);
-    } catch (err) {
-      if (isRetriable(err)) {
-        log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the letter will come back');
-        throw err;
-      }
-      if (!(err instanceof PipelineError)) log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, offset: record.offset }, 'unexpected error');
-      await deadLetter(record, env, err);
+      return;
     }
+    const pages: LetterPageInput[] = [];
+    for (const p of [...env.pages].sort((a, b) => a.index - b.index)) {
+      const bytes = await o.claimChecks.get(p.ref.fileId);
+      const name = `page-${p.index + 1}`;
+      pages.push(p.content === 'text/plain' ? { name, text: bytes.toString('utf8') } : { name, image: bytes, mime: p.content });
+    }
+    const needsOcr = pages.some((p) => p.image);
+    const a = await analyseLetter(pages, { ocr: needsOcr ? await pool() : null, ourAddresses: o.ourAddresses ?? [], budgetMs });
+    stats.pages += pages.length;
+    const receivedAt = new Date(env.receivedAt);
+
+    const copies: PendingDocument[] = [];
+    for (const r of a.pages) {
+      if (r.kind === 'other') continue;
+      const page = pages[r.index]!;
+      copies.push({
+        messageKey: key, channel: 'letter', part: r.index + 1, label: `page ${r.index + 1}`,
+        category: r.kind, documentKind: r.documentKind, detectedBy: r.detectedBy ?? 'signature', mrzValid: r.mrzValid,
+        content: page.image ?? Buffer.from(page.text ?? '', 'utf8'), contentType: page.image ? (page.mime ?? 'image/png') : 'text/plain',
+        hints: r.hints, receivedAt,
+      });
+    }
+    await o.identity.putPending(copies);
+
+    const r = await o.store.ingest({
+      dedupeKey: key,
+      channel: 'letter',
+      messageId: null,
+      inReplyTo: null,
+      references: [],
+      receivedAt,
+      subject: a.subject,
+      text: a.text,
+      source: { kind: 'letter', mailbox: env.source.via },
+      // Pages by number and kind; no hash of an ID page (a fingerprint of the copy would outlive it).
+      attachments: a.pages.map((p) => ({
+        filename: p.name,
+        contentType: env!.pages[p.index]?.content ?? 'application/octet-stream',
+        size: env!.pages[p.index]?.size ?? 0,
+        sha256: '',
+        kind: p.kind,
+      })),
+      replyAddress: null,
+      citizen: {
+        name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
+        city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
+      },
+      bsn: a.citizen.bsn,
+      representative: a.representative,
+      classification: a.classification,
+      wantsAcknowledgment: false,
+    });
+    await o.identity.linkToCase(key, r.caseId);
+    stats.idDocuments += copies.length;
+    if (r.duplicate) stats.duplicates += 1;
+    else if (r.threaded) stats.threaded += 1;
+    else stats.cases += 1;
+    log.info(
+      { case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, pages: pages.length, idDocuments: copies.length, minConfidence: a.minConfidence },
+      'letter case stored',
+    );
+    if (r.created) o.onCaseCreated?.(r.caseId);
+    await dropBlobs(env);
   }
+
+  const stage = createConsumerStage<LetterRawV1>({
+    bus: o.bus, log, groupId: o.groupId, topic: o.topics.letterRaw, deadLetterTopic: o.topics.deadLetter,
+    schema: LetterRawV1, what: 'raw letter',
+    partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+    // A member busy with a long letter must not be taken for dead.
+    sessionTimeoutMs: budgetMs + SESSION_MARGIN_MS,
+    handle,
+    deadLetterOf: (env, record) => ({ sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}` }),
+    onDeadLettered: () => { stats.deadLettered += 1; },
+  });
 
   return {
     stats,
-    async start() {
-      dlq = await o.bus.producer();
-      consumer = await o.bus.consume(
-        {
-          groupId: o.groupId,
-          topics: [o.topics.letterRaw],
-          partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-          sessionTimeoutMs: budgetMs + SESSION_MARGIN_MS,
-        },
-        handle,
-      );
-      log.info({ topic: o.topics.letterRaw, group: o.groupId }, 'letter processor ready');
-    },
-    async stop() {
-      await consumer?.stop();
-      await dlq?.close();
-      consumer = null;
-      dlq = null;
-    },
+    start: () => stage.start(),
+    stop: () => stage.stop(),
   };
 }

@@ -1,0 +1,99 @@
+/**
+ * The skeleton every consuming stage shares: decode the record against its contract, run
+ * the stage's work, and decide what a failure means —
+ *  - retriable (a server away): rethrow, so the offset stays and the record comes back;
+ *  - not retriable (bad input, or a bug): a dead-letter record with the code, a reason
+ *    without personal data and a source reference, then carry on with the next record.
+ * One place for this policy, so the stages only say what is theirs: the contract, the work,
+ * and what the dead letter may name.
+ */
+import type { z } from 'zod';
+import type { Bus, ConsumerHandle, IncomingRecord, Producer } from './index.ts';
+import { decode, encode, DeadLetterV1 } from '../contracts.ts';
+import { errorCode, isRetriable, PipelineError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+export interface ConsumerStageOptions<T> {
+  bus: Bus;
+  /** Already namespaced for the stage. */
+  log: Logger;
+  groupId: string;
+  topic: string;
+  deadLetterTopic: string;
+  /** The record's contract, and its name for error messages. */
+  schema: z.ZodType<T>;
+  what: string;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  /** The work for one decoded record; may use the stage's producer. */
+  handle(env: T, record: IncomingRecord, producer: Producer): Promise<void>;
+  /** What the dead letter may say of the source (no content): reference, hash, record key. */
+  deadLetterOf(env: T | null, record: IncomingRecord): { sourceRef: DeadLetterV1['sourceRef']; sha256: string | null; key: string };
+  onDeadLettered?(): void;
+}
+
+export interface ConsumerStage {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStage {
+  let consumer: ConsumerHandle | null = null;
+  let producer: Producer | null = null;
+
+  async function deadLetter(record: IncomingRecord, env: T | null, err: unknown): Promise<void> {
+    const about = o.deadLetterOf(env, record);
+    const entry: DeadLetterV1 = {
+      schemaVersion: 1,
+      sourceTopic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      code: errorCode(err),
+      reason: err instanceof PipelineError ? err.message : 'unexpected error while processing (see logs by offset)',
+      sourceRef: about.sourceRef,
+      sha256: about.sha256,
+      at: new Date().toISOString(),
+    };
+    await producer!.send(o.deadLetterTopic, [{ key: about.key, value: encode(DeadLetterV1, entry) }]);
+    o.onDeadLettered?.();
+    o.log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, `${o.what} dead-lettered`);
+  }
+
+  async function run(record: IncomingRecord): Promise<void> {
+    let env: T | null = null;
+    try {
+      env = decode(o.schema, record.value, o.what);
+      await o.handle(env, record, producer!);
+    } catch (err) {
+      if (isRetriable(err)) {
+        o.log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the record will come back');
+        throw err;
+      }
+      if (!(err instanceof PipelineError)) {
+        o.log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, offset: record.offset }, 'unexpected error');
+      }
+      await deadLetter(record, env, err);
+    }
+  }
+
+  return {
+    async start() {
+      producer = await o.bus.producer();
+      consumer = await o.bus.consume(
+        {
+          groupId: o.groupId, topics: [o.topic],
+          partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+          ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
+        },
+        run,
+      );
+      o.log.info({ topic: o.topic, group: o.groupId }, `${o.what} consumer ready`);
+    },
+    async stop() {
+      await consumer?.stop();
+      await producer?.close();
+      consumer = null;
+      producer = null;
+    },
+  };
+}
