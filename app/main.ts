@@ -1,5 +1,5 @@
 /**
- * `npm start`: run the pipeline. Roles from `--roles ingest,process,acknowledge,retention`
+ * `npm start`: run the pipeline. Roles from `--roles ingest,process,inspect,acknowledge,letters,retention`
  * (default: all). SIGINT/SIGTERM drain in-flight work and exit within a bound.
  */
 import { parseArgs } from 'node:util';
