@@ -92,6 +92,14 @@ function guessLanguage(parsed: ParsedEmail): 'nl' | 'en' {
   return classify({ subject: parsed.subject, text: parsed.text }).language;
 }
 
+/** The citizen as `kcc extract --json` prints it (e-mail and letters alike). */
+export function citizenJson(c: Citizen) {
+  return {
+    name: c.name, street: c.street, house_number: c.house_number, postcode: c.postcode,
+    city: c.city, email: c.email, phones: c.phones, bsn: c.bsn,
+  };
+}
+
 /** The `kcc extract --json` shape (issue #3), one object per file. */
 export function toExtractJson(file: string, a: EmailAnalysis) {
   return {
@@ -99,11 +107,7 @@ export function toExtractJson(file: string, a: EmailAnalysis) {
     is_case: a.isCase,
     language: a.classification.language,
     topic: a.classification.topic,
-    citizen: {
-      name: a.citizen.name, street: a.citizen.street, house_number: a.citizen.house_number,
-      postcode: a.citizen.postcode, city: a.citizen.city, email: a.citizen.email,
-      phones: a.citizen.phones, bsn: a.citizen.bsn,
-    },
+    citizen: citizenJson(a.citizen),
     on_behalf_of: a.onBehalfOf,
     id_document_attachments: a.attachments.filter((x) => x.kind === 'id_document').map((x) => x.filename),
     signature_attachments: a.attachments.filter((x) => x.kind === 'signature').map((x) => x.filename),

@@ -19,12 +19,8 @@
  * Types are declared explicitly and schemas go through `pdSchema` (see
  * processors/cases/model.ts: mongoose's inference over schema literals exhausts the checker).
  */
-import { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
-import '../../lib/pd-schema.ts';
-
-function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
-  return new Schema(definition as never, options as never);
-}
+import type { Connection, Model } from 'mongoose';
+import { pdSchema } from '../../lib/pd-schema.ts';
 
 export const AUDIT_COLLECTION = 'audit_log';
 export const DELETION_LOG_COLLECTION = 'deletion_log';

@@ -8,18 +8,8 @@
  * lib/retention.ts at start, not here: one owner for their exact options. A TTL
  * index deletes on MongoDB; the retention sweeper does it where the server has none.
  */
-import mongoose, { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
-import '../../lib/pd-schema.ts';
-
-/**
- * Schemas are declared through this helper so that TypeScript does not infer a type from
- * each definition: mongoose 9's inference over definitions this size exhausts the checker
- * (measured: >4 GB heap, no result in 5 minutes). The documents' types are declared
- * explicitly below; the `pd` categories are checked at run time by lib/pd-schema.ts.
- */
-function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
-  return new Schema(definition as never, options as never);
-}
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { pdSchema } from '../../lib/pd-schema.ts';
 
 export const CASE_STATUSES = ['open', 'escalated', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];

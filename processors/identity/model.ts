@@ -16,12 +16,8 @@
  * Schemas go through `pdSchema` with explicit document types (processors/cases/model.ts:
  * mongoose's inference over schema literals exhausts the checker).
  */
-import { Schema, type Connection, type Model, type SchemaOptions } from 'mongoose';
-import '../../lib/pd-schema.ts';
-
-function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
-  return new Schema(definition as never, options as never);
-}
+import type { Connection, Model } from 'mongoose';
+import { pdSchema } from '../../lib/pd-schema.ts';
 
 export const IDENTITY_COLLECTION = 'identity_documents';
 export const VERIFICATION_COLLECTION = 'verification_records';

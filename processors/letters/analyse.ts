@@ -10,6 +10,7 @@
  * person; the topic only routes.
  */
 import { classify } from '../classify/index.ts';
+import { citizenJson } from '../analyse/index.ts';
 import { extractContact, redactBsn, redactIban, type Citizen } from '../extract/index.ts';
 import { hintsOf, inspectPage, type MrzHints } from '../identity/inspect.ts';
 import type { InspectedKind } from '../identity/inspect.ts';
@@ -124,11 +125,7 @@ export function toLetterExtractJson(file: string, a: LetterAnalysis) {
     is_case: true,
     language: a.classification.language,
     topic: a.classification.topic,
-    citizen: {
-      name: a.citizen.name, street: a.citizen.street, house_number: a.citizen.house_number,
-      postcode: a.citizen.postcode, city: a.citizen.city, email: a.citizen.email,
-      phones: a.citizen.phones, bsn: a.citizen.bsn,
-    },
+    citizen: citizenJson(a.citizen),
     on_behalf_of: a.onBehalfOf,
     id_document_attachments: a.pages.filter((p) => p.kind === 'id_document').map((p) => p.name),
     signature_attachments: a.pages.filter((p) => p.kind === 'signature').map((p) => p.name),
