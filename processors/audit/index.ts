@@ -34,6 +34,7 @@ import {
   type AuditAction,
   type AuditModels,
   type CollectionCount,
+  type AuditEntryDoc,
   type DeletionEntryDoc,
   type DeletionKind,
 } from './model.ts';
@@ -82,16 +83,8 @@ export interface AuditInput {
   at?: Date;
 }
 
-export interface AuditEntry {
-  id: string;
-  at: Date;
-  actor: Actor;
-  action: AuditAction;
-  caseId?: string;
-  counts?: CollectionCount[];
-  subjectHashes?: string[];
-  expiresAt: Date;
-}
+/** An audit entry as callers see it: the stored document with its id as a string. */
+export type AuditEntry = Omit<AuditEntryDoc, '_id'> & { id: string };
 
 export interface DeletionInput {
   kind: DeletionKind;

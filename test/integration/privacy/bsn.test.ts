@@ -16,6 +16,7 @@ import { analyseEmail } from '../../../processors/analyse/index.ts';
 import { createCaseStore, type CaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
 import { isValidBsn } from '../../../processors/extract/index.ts';
 import { mongoUrlFor, uniqueName } from '../../support/env.ts';
+import { scanDatabase } from '../../support/scan.ts';
 
 /** A fictitious, elfproef-valid BSN that differs from `others`. */
 function fictitiousBsn(...others: string[]): string {
@@ -25,19 +26,6 @@ function fictitiousBsn(...others: string[]): string {
   }
 }
 
-/** Every document of every collection as Extended JSON, and which of `needles` occur in it. */
-async function scanDatabase(db: mongoose.mongo.Db, needles: string[]): Promise<Array<{ collection: string; needle: string }>> {
-  const hits: Array<{ collection: string; needle: string }> = [];
-  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  expect(collections.length, 'the scan sees collections').to.be.greaterThan(0);
-  for (const { name } of collections) {
-    for await (const doc of db.collection(name).find({})) {
-      const text = mongoose.mongo.BSON.EJSON.stringify(doc, { relaxed: false }).toLowerCase();
-      for (const n of needles) if (text.includes(n.toLowerCase())) hits.push({ collection: name, needle: n });
-    }
-  }
-  return hits;
-}
 
 function rawMail(o: { messageId: string; bsn: string; from: string; name: string }): Buffer {
   const [a, b, c] = [o.bsn.slice(0, 3), o.bsn.slice(3, 6), o.bsn.slice(6)];

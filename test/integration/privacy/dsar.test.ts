@@ -16,6 +16,7 @@ import { createCaseStore, type CaseStore, type IntakeMessage } from '../../../pr
 import { eraseSubject, exportSubject, type SubjectExport } from '../../../processors/dsar/index.ts';
 import { isValidBsn } from '../../../processors/extract/index.ts';
 import { config, mongoUrlFor, uniqueName } from '../../support/env.ts';
+import { scanDatabase } from '../../support/scan.ts';
 
 function fictitiousBsn(): string {
   for (;;) {
@@ -24,18 +25,6 @@ function fictitiousBsn(): string {
   }
 }
 
-async function scanDatabase(db: mongoose.mongo.Db, needles: string[]): Promise<Array<{ collection: string; needle: string }>> {
-  const hits: Array<{ collection: string; needle: string }> = [];
-  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  expect(collections.length, 'the scan sees collections').to.be.greaterThan(0);
-  for (const { name } of collections) {
-    for await (const doc of db.collection(name).find({})) {
-      const text = mongoose.mongo.BSON.EJSON.stringify(doc, { relaxed: false }).toLowerCase();
-      for (const n of needles) if (text.includes(n.toLowerCase())) hits.push({ collection: name, needle: n });
-    }
-  }
-  return hits;
-}
 
 let seq = 0;
 function message(o: Partial<Omit<IntakeMessage, 'citizen'>> & { citizen: Partial<IntakeMessage['citizen']> }): IntakeMessage {
