@@ -137,6 +137,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       analyse: { ourAddresses: ours },
       ...(o.clock ? { clock: o.clock } : {}),
       onCaseCreated: () => components.acknowledger?.kick(),
+      partitionsConsumedConcurrently: config.intakeConcurrency,
     });
   }
   if (roles.has('inspect')) {

@@ -50,29 +50,50 @@ export async function appendAtRate(user: string, rate: number, compose: (i: numb
 }
 
 /**
- * Waits until every sent message is a case, then returns sorted latencies (createdAt −
- * append). Looks cases up through `thread_keys` (by `_id`): a query on `messages.messageId`
- * would make FerretDB scan every case on each poll and slow down what is being measured.
+ * Waits until a document with each of `ids` exists in `collection`, walking the ids in
+ * order with one `_id` look-up at a time. Deliberately not `{_id: {$in: ids}}` nor a count:
+ * FerretDB 1.x pushes neither down, so each poll would read the whole collection and slow
+ * the pipeline being measured; an `_id` equality is served by an index.
+ */
+export async function waitForIds(db: mongoose.Connection, collection: string | string[], ids: readonly string[], timeoutMs: number): Promise<void> {
+  const cols = (Array.isArray(collection) ? collection : [collection]).map((c) => db.collection<{ _id: string }>(c));
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < ids.length;) {
+    let found = false;
+    for (const c of cols) if (await c.findOne({ _id: ids[i]! }, { projection: { _id: 1 } })) { found = true; break; }
+    if (found) { i += 1; continue; }
+    if (Date.now() > deadline) throw new Error(`only ${i} of ${ids.length} stored within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Waits until every message (by Message-ID, without brackets) is a case; returns each one's
+ * case `createdAt` (ms), in the order given. Cases are found through `thread_keys`
+ * (Message-ID → case), by `_id`.
+ */
+export async function caseCreatedTimes(db: mongoose.Connection, messageIds: readonly string[], timeoutMs: number): Promise<number[]> {
+  await waitForIds(db, 'thread_keys', messageIds, timeoutMs);
+  const keys = db.collection<{ _id: string; caseId: string }>('thread_keys');
+  const cases = db.collection<{ _id: string; createdAt: Date }>('cases');
+  const out: number[] = [];
+  for (const id of messageIds) {
+    const k = await keys.findOne({ _id: id });
+    const c = k ? await cases.findOne({ _id: k.caseId }, { projection: { createdAt: 1 } }) : null;
+    if (!c) throw new Error(`message ${id} has a thread key but no case`);
+    out.push(c.createdAt.getTime());
+  }
+  return out;
+}
+
+/**
+ * Sorted latencies (case createdAt − append time): the processor stamps createdAt, so how
+ * often we poll does not change the figure.
  */
 export async function latencies(db: mongoose.Connection, sent: Map<string, number>, timeoutMs = 600_000): Promise<number[]> {
   const ids = [...sent.keys()];
-  const deadline = Date.now() + timeoutMs;
-  const keys = db.collection<{ _id: string; caseId: string }>('thread_keys');
-  let found: Array<{ _id: string; caseId: string }> = [];
-  while ((found = await keys.find({ _id: { $in: ids } }).toArray()).length < ids.length) {
-    if (Date.now() > deadline) throw new Error(`only ${found.length} of ${ids.length} messages became cases in time`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const created = new Map<string, Date>();
-  for await (const c of db.collection<{ _id: string; createdAt: Date }>('cases').find({ _id: { $in: found.map((k) => k.caseId) } }, { projection: { createdAt: 1 } })) {
-    created.set(c._id, c.createdAt);
-  }
-  const out: number[] = [];
-  for (const k of found) {
-    const at = created.get(k.caseId);
-    if (at) out.push(at.getTime() - sent.get(k._id)!);
-  }
-  return out.sort((a, b) => a - b);
+  const created = await caseCreatedTimes(db, ids, timeoutMs);
+  return ids.map((id, i) => created[i]! - sent.get(id)!).sort((a, b) => a - b);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -25,6 +25,10 @@ export const DEFAULTS = {
   // Topic names carry a version so that a contract change gets a new topic, not a mix.
   KCC_TOPIC_PREFIX: 'kcc',
   KCC_TOPIC_PARTITIONS: '6',
+  // Partitions of the raw-mail topic one processor works on at once. A message spends most
+  // of its time waiting for the database, not on the CPU: one partition at a time left the
+  // process idle between round trips.
+  KCC_INTAKE_CONCURRENCY: '6',
   // Register M1533: Kafka is a buffer, not a store. 3 days covers a long weekend outage.
   KCC_TOPIC_RETENTION_MS: String(3 * 24 * 3600 * 1000),
   // Upper bound we accept on any topic we use: a topic kept longer is refused at start.
@@ -89,6 +93,7 @@ const schema = z.object({
   KCC_KAFKA_CLIENT_ID: z.string().min(1),
   KCC_TOPIC_PREFIX: z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'must be lower-case letters, digits, . _ -'),
   KCC_TOPIC_PARTITIONS: positiveInt.max(1000),
+  KCC_INTAKE_CONCURRENCY: positiveInt.max(100),
   KCC_TOPIC_RETENTION_MS: positiveInt,
   KCC_TOPIC_MAX_RETENTION_MS: positiveInt,
   KCC_MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
@@ -143,6 +148,7 @@ export interface Config {
   readonly keys: { readonly encryption: Buffer; readonly hmac: Buffer };
   readonly idDocumentMaxDays: number;
   readonly ocr: { readonly tessdataDir: string; readonly workers: number };
+  readonly intakeConcurrency: number;
   readonly logLevel: string;
   readonly sweepIntervalMs: number;
   readonly letters: {
@@ -232,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keys: { encryption: c.KCC_ENCRYPTION_KEY, hmac: c.KCC_HMAC_KEY },
     idDocumentMaxDays: c.KCC_ID_DOCUMENT_MAX_DAYS,
     ocr: { tessdataDir: c.KCC_TESSDATA_DIR, workers: c.KCC_OCR_WORKERS },
+    intakeConcurrency: c.KCC_INTAKE_CONCURRENCY,
     logLevel: c.KCC_LOG_LEVEL,
     sweepIntervalMs: c.KCC_SWEEP_INTERVAL_MS,
     letters: {

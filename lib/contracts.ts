@@ -175,15 +175,30 @@ export function sha256Of(bytes: Buffer): string {
 // header block we should scan for an id.
 const MAX_HEADER_SCAN = 256 * 1024;
 
+/** The unfolded header lines of a raw message, without a full parse. */
+function rawHeaderLines(raw: Buffer): string[] {
+  const head = raw.subarray(0, MAX_HEADER_SCAN).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  return (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
+}
+
+/** Message ids (`<…>`) in the first header called `name`, in order. */
+function rawIdsOf(lines: readonly string[], name: string): string[] {
+  const re = new RegExp(`^${name}\\s*:`, 'i');
+  for (const line of lines) {
+    if (line.length > 64 * 1024 || !re.test(line)) continue;
+    const value = line.slice(line.indexOf(':') + 1);
+    return [...value.matchAll(/<([^<>\s]{1,995})>/g)].map((m) => m[1]!);
+  }
+  return [];
+}
+
 /**
  * The Message-ID from the raw header block, without a full parse (the ingestor needs it for
  * the dedupe key before anything parses the message). Unfolds continuation lines.
  */
 export function messageIdFromRaw(raw: Buffer): string | null {
-  const head = raw.subarray(0, MAX_HEADER_SCAN).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const block = (end >= 0 ? head.slice(0, end) : head).replace(/\r?\n[ \t]+/g, ' ');
-  for (const line of block.split(/\r?\n/)) {
+  for (const line of rawHeaderLines(raw)) {
     if (line.length > 1000 || !/^message-id\s*:/i.test(line)) continue;
     const value = line.slice(line.indexOf(':') + 1).trim();
     const bracketed = /<([^<>\s]{1,995})>/.exec(value);
@@ -191,4 +206,17 @@ export function messageIdFromRaw(raw: Buffer): string | null {
     return id.length > 0 && id.length <= 998 ? id : null;
   }
   return null;
+}
+
+/**
+ * The Kafka key that keeps a conversation on one partition, so that one processor handles
+ * its messages in order and a reply cannot race its own first message into a second case:
+ * the thread's root, i.e. the first id of References (RFC 5322 §3.6.4: the parent's
+ * References followed by the parent's id, so the root comes first), else In-Reply-To, else
+ * the message's own id. A reply that carries neither header (a new mail quoting a case
+ * number) cannot be placed and keeps its own key.
+ */
+export function threadKeyFromRaw(raw: Buffer): string | null {
+  const lines = rawHeaderLines(raw);
+  return rawIdsOf(lines, 'references')[0] ?? rawIdsOf(lines, 'in-reply-to')[0] ?? messageIdFromRaw(raw);
 }

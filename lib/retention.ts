@@ -298,8 +298,12 @@ export function createRetentionSweeper(options: SweeperOptions): RetentionSweepe
     for (;;) {
       const batch = await col.find({ expiresAt: { $lte: now } }, { projection: { _id: 1 }, limit: batchSize }).toArray();
       if (batch.length === 0) break;
-      // expiresAt repeated: a document whose term was extended since the find survives.
-      const res = await col.deleteMany({ _id: { $in: batch.map((d) => d._id) }, expiresAt: { $lte: now } });
+      // One delete command with a statement per document, each by `_id` equality rather than
+      // one `_id: {$in}`: FerretDB 1.x pushes only equality down, so an `$in` made it read the
+      // whole collection per batch (measured 4.6 s per 500 at 50,000 documents, against 0.3 s);
+      // on MongoDB both use the _id index. expiresAt is repeated: a document whose term was
+      // extended since the find survives.
+      const res = await col.bulkWrite(batch.map((d) => ({ deleteOne: { filter: { _id: d._id, expiresAt: { $lte: now } } } })), { ordered: false });
       deleted += res.deletedCount;
       // Fewer than a batch: nothing was left. None deleted: someone else (a TTL monitor, a
       // second sweeper) took them; stop rather than spin, the next run sees what remains.

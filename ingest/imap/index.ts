@@ -14,7 +14,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Bus, OutgoingRecord, Producer } from '../../lib/kafka/index.ts';
-import { DeadLetterV1, encode, messageIdFromRaw, RawMailV1, sha256Of } from '../../lib/contracts.ts';
+import { DeadLetterV1, encode, messageIdFromRaw, RawMailV1, sha256Of, threadKeyFromRaw } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import { addDuration, technicalRetentionFor } from '../../config/register.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -85,7 +85,8 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
         size: item.source.length,
         body,
       };
-      records.push({ key: sha256, value: encode(RawMailV1, env), headers: { 'kcc-schema': 'mail.raw/1' } });
+      // Keyed by conversation (see threadKeyFromRaw); a message without ids by its bytes.
+      records.push({ key: threadKeyFromRaw(item.source) ?? sha256, value: encode(RawMailV1, env), headers: { 'kcc-schema': 'mail.raw/1' } });
     }
     await producer!.send(o.topics.mailRaw, records);
     stats.published += records.length;

@@ -63,15 +63,20 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   async function handle(env: RawMailV1, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
     producer = stageProducer;
     const key = dedupeKeyOf(env.messageId, env.sha256);
-    if (await o.store.isProcessed(key)) {
-      // A crash between storing the case and queueing its attachments: queue them now
-      // (a second check of an attachment already inspected is skipped by the inspector).
-      if (inspect) await requeuePending(env, key);
-      stats.duplicates += 1;
-      await dropBlob(env);
-      return;
+    // No "seen before?" look-up first: every write below is idempotent by this key, and a
+    // redelivery is rare, so it pays for a second analysis (about a millisecond) while every
+    // first delivery saves two database round trips.
+    let raw: Buffer;
+    try {
+      raw = await rawOf(env);
+    } catch (err) {
+      // Claim-check blob gone: it is deleted last, so this message was fully handled before.
+      if ((err as { code?: string }).code === 'CLAIMCHECK_MISSING' && (await o.store.isProcessed(key))) {
+        stats.duplicates += 1;
+        return;
+      }
+      throw err;
     }
-    const raw = await rawOf(env);
     const t0 = performance.now();
     const candidates = inspect ? candidateCollector() : null;
     const a = await analyseEmail(raw, candidates ? { ...o.analyse, inspectAttachment: candidates.hook } : o.analyse);
@@ -80,9 +85,11 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     const source = sourceOf(env.source);
     const receivedAt = new Date(env.receivedAt);
     if (!a.isCase) {
-      await o.store.recordNonCase(key, a.nonCase!.kind, a.nonCase!.reason, receivedAt, source);
-      stats.nonCases += 1;
-      log.info({ kind: a.nonCase!.kind }, 'not a case');
+      const created = await o.store.recordNonCase(key, a.nonCase!.kind, a.nonCase!.reason, receivedAt, source);
+      if (created) {
+        stats.nonCases += 1;
+        log.info({ kind: a.nonCase!.kind }, 'not a case');
+      } else stats.duplicates += 1;
     } else {
       const queued = candidates?.found ?? [];
       const attachments: CaseAttachment[] = a.attachments.map((x, i) => (queued.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
@@ -107,11 +114,17 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
         classification: a.classification,
         wantsAcknowledgment: true,
       });
-      await queueChecks(r.caseId, key, env.receivedAt, queued);
-      if (r.duplicate) stats.duplicates += 1;
-      else if (r.threaded) stats.threaded += 1;
+      // A redelivery (a crash between storing the case and queueing its attachments, say)
+      // queues again only what is still pending on the stored message; a second check of
+      // an attachment already inspected is skipped by the inspector anyway.
+      const toQueue = r.duplicate && queued.length > 0 ? await stillPending(r.caseId, key, queued) : queued;
+      await queueChecks(r.caseId, key, env.receivedAt, toQueue);
+      if (r.duplicate) {
+        stats.duplicates += 1;
+        if (toQueue.length > 0) log.info({ queued: toQueue.length }, 'pending attachments queued again after redelivery');
+      } else if (r.threaded) stats.threaded += 1;
       else stats.cases += 1;
-      log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, topic: a.classification.topic, queued: queued.length }, 'case stored');
+      log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, duplicate: r.duplicate, topic: a.classification.topic, queued: toQueue.length }, 'case stored');
       if (r.created) o.onCaseCreated?.(r.caseId);
     }
     stats.storeMs += performance.now() - t1;
@@ -140,28 +153,14 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     stats.attachmentsQueued += records.length;
   }
 
-  /** Redelivery of a stored message: re-queue the attachments still marked pending. */
-  async function requeuePending(env: RawMailV1, key: string): Promise<void> {
-    // `_id` look-ups only (FerretDB 1.x scans every case for a nested field): the message's
-    // key names its case; a case opened by this message has the key as its own id.
-    const k = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
-    const c = await o.store.models.Case.findById(k?.caseId ?? key, { _id: 1, 'messages.dedupeKey': 1, 'messages.attachments.inspection': 1 })
+  /** The candidates whose attachment is still marked pending on the stored message. */
+  async function stillPending(caseId: string, key: string, found: readonly Candidate[]): Promise<Candidate[]> {
+    // By `_id` (FerretDB 1.x reads every case for a query on a nested field).
+    const c = await o.store.models.Case.findById(caseId, { _id: 1, 'messages.dedupeKey': 1, 'messages.attachments.inspection': 1 })
       .lean<{ _id: string; messages: Array<{ dedupeKey: string; attachments?: Array<Pick<CaseAttachment, 'inspection'>> }> }>();
     const m = c?.messages.find((x) => x.dedupeKey === key);
     const pending = new Set((m?.attachments ?? []).flatMap((x, i) => (x.inspection === 'pending' ? [i] : [])));
-    if (!c || pending.size === 0) return;
-    let raw: Buffer;
-    try {
-      raw = await rawOf(env);
-    } catch (err) {
-      // Blob gone: this message was fully handled before (the blob goes last).
-      if ((err as { code?: string }).code === 'CLAIMCHECK_MISSING') return;
-      throw err;
-    }
-    const candidates = candidateCollector();
-    await analyseEmail(raw, { ...o.analyse, inspectAttachment: candidates.hook });
-    await queueChecks(String(c._id), key, env.receivedAt, candidates.found.filter((x) => pending.has(x.index)));
-    log.info({ queued: pending.size }, 'pending attachments queued again after redelivery');
+    return found.filter((x) => pending.has(x.index));
   }
 
   async function dropBlob(env: RawMailV1): Promise<void> {
