@@ -19,7 +19,7 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
-import { REPO_ROOT } from '../config/index.ts';
+import { DEFAULTS, REPO_ROOT } from '../config/index.ts';
 import { analyseEmail } from '../processors/analyse/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
@@ -114,7 +114,7 @@ export async function run(): Promise<object> {
   console.log(`floor: simpleParser alone ${floorPerS.toFixed(0)} msg/s; parse+extract+classify ${(N / analyseS).toFixed(0)} msg/s`);
 
   // 2. Throughput, mailbox to stored case, the pipeline in its own process.
-  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn' });
+  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn', KCC_TOPIC_PARTITIONS: DEFAULTS.KCC_TOPIC_PARTITIONS });
   let child: ChildProcess | null = null;
   try {
     t = performance.now();

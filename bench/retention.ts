@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import mongoose from 'mongoose';
+import { DEFAULTS } from '../config/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { citizenMail } from '../test/support/mail.ts';
 import { createRetentionSweeper } from '../lib/retention.ts';
@@ -42,7 +43,7 @@ function expiredCase(i: number, past: Date) {
 
 export async function run(): Promise<object> {
   console.log(`retention benchmark: ${EXPIRED} expired cases; intake at ${RATE} msg/s, idle ${IDLE_SECONDS} s, then while sweeping`);
-  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn', KCC_SWEEP_INTERVAL_MS: String(24 * 3600_000) });
+  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn', KCC_TOPIC_PARTITIONS: DEFAULTS.KCC_TOPIC_PARTITIONS, KCC_SWEEP_INTERVAL_MS: String(24 * 3600_000) });
   let child: ChildProcess | null = null;
   const db = await p.db();
   try {

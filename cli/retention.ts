@@ -41,7 +41,12 @@ export interface RecomputeResult {
   conflicts: number;
   /** Cases with neither closedAt nor lastActivityAt: no term can be computed. Should be 0. */
   skipped: number;
+  /** Look-up keys (message_keys, thread_keys) whose expiresAt was brought in line with their case. */
+  keysUpdated: number;
 }
+
+/** The cases' `_id`-keyed look-up collections (processors/cases/model.ts), each with caseId and expiresAt. */
+const KEY_COLLECTIONS = ['message_keys', 'thread_keys'] as const;
 
 /**
  * Rewrite `expiresAt` of every case to `expiryOf(closedAt ?? lastActivityAt)`, walking `_id`
@@ -56,7 +61,7 @@ export async function recomputeCaseExpiry(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const expiryOf = options.expiryOf ?? caseExpiry;
   const col = db.collection(options.collection ?? 'cases');
-  const result: RecomputeResult = { scanned: 0, updated: 0, unchanged: 0, conflicts: 0, skipped: 0 };
+  const result: RecomputeResult = { scanned: 0, updated: 0, unchanged: 0, conflicts: 0, skipped: 0, keysUpdated: 0 };
   let last: unknown;
   for (;;) {
     const filter = (last === undefined ? {} : { _id: { $gt: last } }) as mongo.Filter<mongo.Document>;
@@ -67,6 +72,7 @@ export async function recomputeCaseExpiry(
     last = batch[batch.length - 1]!._id;
     result.scanned += batch.length;
     const ops: mongo.AnyBulkWriteOperation[] = [];
+    const keyOps: mongo.AnyBulkWriteOperation[] = [];
     for (const d of batch) {
       const from = d.closedAt instanceof Date ? d.closedAt : d.lastActivityAt instanceof Date ? d.lastActivityAt : null;
       if (!from) {
@@ -74,6 +80,11 @@ export async function recomputeCaseExpiry(
         continue;
       }
       const want = expiryOf(from);
+      // The case's look-up keys (message_keys, thread_keys) live exactly as long as the case:
+      // a key left with the old term would either outlive the case or, expiring first, let a
+      // reply after it open a second case. Written for unchanged cases too, which also mends
+      // keys an earlier version of this command left behind; `$ne` makes it idempotent.
+      keyOps.push({ updateMany: { filter: { caseId: d._id, expiresAt: { $ne: want } }, update: { $set: { expiresAt: want } } } });
       const have = d.expiresAt instanceof Date ? d.expiresAt : null;
       if (have && have.getTime() === want.getTime()) {
         result.unchanged += 1;
@@ -87,6 +98,9 @@ export async function recomputeCaseExpiry(
       const res = await col.bulkWrite(ops, { ordered: false });
       result.updated += res.modifiedCount;
       result.conflicts += ops.length - res.matchedCount;
+    }
+    if (keyOps.length > 0 && (options.collection ?? 'cases') === 'cases') {
+      for (const keys of KEY_COLLECTIONS) result.keysUpdated += (await db.collection(keys).bulkWrite(keyOps, { ordered: false })).modifiedCount;
     }
     if (batch.length < batchSize) break;
   }
@@ -144,7 +158,7 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
           actor: cliActor(values.actor, 'operator'),
           counts: { cases: result.updated },
         });
-        io.out(values.json ? `${JSON.stringify(result)}\n` : `cases: ${result.scanned} scanned, ${result.updated} updated, ${result.unchanged} unchanged, ${result.conflicts} changed meanwhile, ${result.skipped} without dates\n`);
+        io.out(values.json ? `${JSON.stringify(result)}\n` : `cases: ${result.scanned} scanned, ${result.updated} updated, ${result.unchanged} unchanged, ${result.conflicts} changed meanwhile, ${result.skipped} without dates; ${result.keysUpdated} look-up keys brought in line\n`);
         return 0;
       });
     }

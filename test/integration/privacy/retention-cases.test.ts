@@ -155,20 +155,36 @@ describe('privacy/retention of cases: sweeper, closure, recompute, report', func
       await store.close(ids[0]!, new Date(ms(T0) + 10 * DAY));
       // As if written under an older, shorter term, and one without any expiresAt.
       await db.collection('cases').updateMany({ _id: { $in: [ids[1], ids[2]] as never[] } }, { $set: { expiresAt: addDuration(T0, 'P12M') } });
+      // Their look-up keys too (what recompute before 2026-11-28 left: keys on the old term).
+      for (const name of ['message_keys', 'thread_keys']) {
+        await db.collection(name).updateMany({ caseId: { $in: [ids[1], ids[2]] } }, { $set: { expiresAt: addDuration(T0, 'P12M') } });
+      }
       await db.collection('cases').updateOne({ _id: ids[3] as never }, { $unset: { expiresAt: 1 } });
     });
 
     it('rewrites expiresAt from (closedAt ?? lastActivityAt) + the register term, in batches', async () => {
       const r = await recomputeCaseExpiry(db, { batchSize: 2 });
-      expect(r).to.deep.equal({ scanned: 5, updated: 3, unchanged: 2, conflicts: 0, skipped: 0 });
+      // Keys: the message key and thread key of each of the two cases whose keys were behind.
+      expect(r).to.deep.equal({ scanned: 5, updated: 3, unchanged: 2, conflicts: 0, skipped: 0, keysUpdated: 4 });
       const docs = await db.collection('cases').find({}).toArray();
       for (const d of docs) expect(ms(d.expiresAt), String(d._id)).to.equal(ms(caseExpiry(d.closedAt ?? d.lastActivityAt)));
+    });
+
+    it('brings the cases\' look-up keys to the same term, so none outlives or predeceases its case', async () => {
+      for (const name of ['message_keys', 'thread_keys']) {
+        const keys = await db.collection<{ caseId: string; expiresAt: Date }>(name).find({ caseId: { $in: ids } }).toArray();
+        expect(keys.length, name).to.equal(5);
+        for (const k of keys) {
+          const c = await db.collection('cases').findOne({ _id: k.caseId as never });
+          expect(ms(k.expiresAt), `${name} of ${k.caseId}`).to.equal(ms(c!.expiresAt));
+        }
+      }
     });
 
     it('changes nothing when run a second time', async () => {
       const before = await db.collection('cases').find({}, { sort: { _id: 1 } }).toArray();
       const r = await recomputeCaseExpiry(db, { batchSize: 2 });
-      expect(r).to.deep.equal({ scanned: 5, updated: 0, unchanged: 5, conflicts: 0, skipped: 0 });
+      expect(r).to.deep.equal({ scanned: 5, updated: 0, unchanged: 5, conflicts: 0, skipped: 0, keysUpdated: 0 });
       expect(await db.collection('cases').find({}, { sort: { _id: 1 } }).toArray()).to.deep.equal(before);
     });
 
