@@ -138,6 +138,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
       onCaseCreated: () => components.acknowledger?.kick(),
       partitionsConsumedConcurrently: config.intakeConcurrency,
+      batchSize: config.intakeBatch,
     });
   }
   if (roles.has('inspect')) {

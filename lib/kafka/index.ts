@@ -8,7 +8,7 @@
  * that message resolved. Handlers must therefore be idempotent (the stages derive their
  * write keys from Message-ID and content hashes).
  */
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KConsumer, type Producer as KProducer, type IHeaders, CompressionTypes } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KConsumer, type Producer as KProducer, type IHeaders, type KafkaMessage, CompressionTypes } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import { ConfigError, TransientError } from '../errors.ts';
 
@@ -94,9 +94,18 @@ export interface ConsumerHandle {
 
 export type Handler = (record: IncomingRecord) => Promise<void>;
 
+/**
+ * Records of one partition, in offset order, as they arrived together. The handler returns
+ * when all of them are handled (their offsets are then committed), or throws, and they come
+ * back from the first one. `heartbeat` keeps a long batch from costing the group membership.
+ */
+export type BatchHandler = (records: IncomingRecord[], heartbeat: () => Promise<void>) => Promise<void>;
+
 export interface Bus {
   producer(): Promise<Producer>;
   consume(options: ConsumerOptions, handler: Handler): Promise<ConsumerHandle>;
+  /** Like consume, with the records of a partition handed over in groups of at most `maxBatch`. */
+  consumeBatches(options: ConsumerOptions & { maxBatch: number }, handler: BatchHandler): Promise<ConsumerHandle>;
   /** Creates missing topics; checks (and fixes) retention of existing ones. */
   ensureTopics(specs: TopicSpec[], maxRetentionMs: number): Promise<void>;
   describeRetention(topic: string): Promise<number | null>;
@@ -105,6 +114,19 @@ export interface Bus {
 }
 
 const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
+
+function incoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(message.headers ?? ({} as IHeaders))) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+  }
+  return {
+    topic, partition, offset: message.offset,
+    key: message.key ? message.key.toString() : null,
+    value: message.value ?? Buffer.alloc(0),
+    headers, timestamp: message.timestamp,
+  };
+}
 
 export function createBus(options: BusOptions): Bus {
   const log = options.logger.child({ component: 'kafka' });
@@ -132,6 +154,30 @@ export function createBus(options: BusOptions): Bus {
       admin = a;
     }
     return admin;
+  }
+
+  /** Connect, subscribe and run one consumer; the crash promise and stop are the same for both modes. */
+  async function consumeWith(opts: ConsumerOptions, run: (c: KConsumer) => Promise<void>): Promise<ConsumerHandle> {
+    const c = kafka.consumer({ groupId: opts.groupId, sessionTimeout: opts.sessionTimeoutMs ?? 30_000, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    consumers.add(c);
+    let rejectCrash!: (err: Error) => void;
+    const crashed = new Promise<Error>((_, reject) => { rejectCrash = reject; });
+    crashed.catch(() => undefined);
+    c.on(c.events.CRASH, (event) => {
+      const e = event.payload.error;
+      log.error({ code: (e as { type?: string }).type, restart: event.payload.restart }, 'consumer crashed');
+      if (!event.payload.restart) rejectCrash(e);
+    });
+    await c.connect();
+    for (const topic of opts.topics) await c.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+    await run(c);
+    return {
+      crashed,
+      async stop() {
+        consumers.delete(c);
+        await c.disconnect();
+      },
+    };
   }
 
   async function describeRetention(topic: string): Promise<number | null> {
@@ -177,43 +223,37 @@ export function createBus(options: BusOptions): Bus {
     },
 
     async consume(opts, handler) {
-      const c = kafka.consumer({ groupId: opts.groupId, sessionTimeout: opts.sessionTimeoutMs ?? 30_000, allowAutoTopicCreation: false, retry: { retries: 10 } });
-      consumers.add(c);
-      let rejectCrash!: (err: Error) => void;
-      const crashed = new Promise<Error>((_, reject) => { rejectCrash = reject; });
-      crashed.catch(() => undefined);
-      c.on(c.events.CRASH, (event) => {
-        const e = event.payload.error;
-        log.error({ code: (e as { type?: string }).type, restart: event.payload.restart }, 'consumer crashed');
-        if (!event.payload.restart) rejectCrash(e);
-      });
-      await c.connect();
-      for (const topic of opts.topics) await c.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
-      await c.run({
+      return consumeWith(opts, async (c) => c.run({
         autoCommit: true,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
         // eachMessage: kafkajs resolves the offset only after the handler resolved, and a
         // throwing handler makes the same message come back (after the retrier's backoff).
         eachMessage: async ({ topic, partition, message }) => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? ({} as IHeaders))) {
-            if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+          await handler(incoming(topic, partition, message));
+        },
+      }));
+    },
+
+    async consumeBatches(opts, handler) {
+      if (!Number.isInteger(opts.maxBatch) || opts.maxBatch < 1) throw new ConfigError('KAFKA_BAD_OPTION', 'maxBatch must be a positive integer');
+      return consumeWith(opts, async (c) => c.run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+        // Offsets are resolved by hand, group by group, and only after the handler returned:
+        // a throw leaves the group unresolved, and kafkajs fetches again from its first record.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
+          const all = batch.messages.map((m) => incoming(batch.topic, batch.partition, m));
+          for (let i = 0; i < all.length; i += opts.maxBatch) {
+            if (!isRunning() || isStale()) return;
+            const group = all.slice(i, i + opts.maxBatch);
+            await handler(group, heartbeat);
+            resolveOffset(group[group.length - 1]!.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
           }
-          await handler({
-            topic, partition, offset: message.offset,
-            key: message.key ? message.key.toString() : null,
-            value: message.value ?? Buffer.alloc(0),
-            headers, timestamp: message.timestamp,
-          });
         },
-      });
-      return {
-        crashed,
-        async stop() {
-          consumers.delete(c);
-          await c.disconnect();
-        },
-      };
+      }));
     },
 
     async ensureTopics(specs, maxRetentionMs) {

@@ -27,6 +27,14 @@ export interface ConsumerStageOptions<T> {
   sessionTimeoutMs?: number;
   /** The work for one decoded record; may use the stage's producer. */
   handle(env: T, record: IncomingRecord, producer: Producer): Promise<void>;
+  /**
+   * Optional: the work for up to `maxBatch` decoded records of one partition at once, for
+   * stages whose cost is round trips that batch well. Returns one outcome per item: null,
+   * or the error that item met (dead-lettered, or, if retriable, the group comes back).
+   * Throwing makes the whole group come back. Every item's work must be idempotent.
+   */
+  handleBatch?(items: Array<{ env: T; record: IncomingRecord }>, producer: Producer): Promise<Array<unknown>>;
+  maxBatch?: number;
   /** What the dead letter may say of the source (no content): reference, hash, record key. */
   deadLetterOf(env: T | null, record: IncomingRecord): { sourceRef: DeadLetterV1['sourceRef']; sha256: string | null; key: string };
   onDeadLettered?(): void;
@@ -59,34 +67,66 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
     o.log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, `${o.what} dead-lettered`);
   }
 
+  /** A failed record: retriable → throw (it comes back); otherwise a dead letter, and on. */
+  async function fail(record: IncomingRecord, env: T | null, err: unknown): Promise<void> {
+    if (isRetriable(err)) {
+      o.log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the record will come back');
+      throw err;
+    }
+    if (!(err instanceof PipelineError)) {
+      o.log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, offset: record.offset }, 'unexpected error');
+    }
+    await deadLetter(record, env, err);
+  }
+
   async function run(record: IncomingRecord): Promise<void> {
     let env: T | null = null;
     try {
       env = decode(o.schema, record.value, o.what);
       await o.handle(env, record, producer!);
     } catch (err) {
-      if (isRetriable(err)) {
-        o.log.warn({ code: errorCode(err), partition: record.partition, offset: record.offset }, 'transient failure; the record will come back');
-        throw err;
+      await fail(record, env, err);
+    }
+  }
+
+  async function runBatch(records: IncomingRecord[]): Promise<void> {
+    const items: Array<{ env: T; record: IncomingRecord }> = [];
+    for (const record of records) {
+      try {
+        items.push({ env: decode(o.schema, record.value, o.what), record });
+      } catch (err) {
+        await fail(record, null, err);
       }
-      if (!(err instanceof PipelineError)) {
-        o.log.error({ err: { name: (err as Error).name, stack: (err as Error).stack }, offset: record.offset }, 'unexpected error');
-      }
-      await deadLetter(record, env, err);
+    }
+    if (items.length === 0) return;
+    let outcomes: unknown[];
+    try {
+      outcomes = await o.handleBatch!(items, producer!);
+    } catch (err) {
+      // Retriable (a server away): the group comes back whole. Anything else: the group
+      // is done again one record at a time, so that one bad record is dead-lettered alone
+      // instead of holding the partition in a loop.
+      if (isRetriable(err)) await fail(items[0]!.record, items[0]!.env, err);
+      o.log.warn({ code: errorCode(err), partition: items[0]!.record.partition, records: items.length }, 'batch failed; handling its records one by one');
+      for (const item of items) await run(item.record);
+      return;
+    }
+    for (let i = 0; i < items.length; i++) {
+      if (outcomes[i] != null) await fail(items[i]!.record, items[i]!.env, outcomes[i]);
     }
   }
 
   return {
     async start() {
       producer = await o.bus.producer();
-      consumer = await o.bus.consume(
-        {
-          groupId: o.groupId, topics: [o.topic],
-          partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-          ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
-        },
-        run,
-      );
+      const options = {
+        groupId: o.groupId, topics: [o.topic],
+        partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+        ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
+      };
+      consumer = o.handleBatch
+        ? await o.bus.consumeBatches({ ...options, maxBatch: o.maxBatch ?? 50 }, runBatch)
+        : await o.bus.consume(options, run);
       o.log.info({ topic: o.topic, group: o.groupId }, `${o.what} consumer ready`);
     },
     async stop() {

@@ -49,6 +49,8 @@ export interface Actor { id: string; role: string }
 const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
 
 export interface IntakeResult { caseId: string; caseNumber: string; created: boolean; threaded: boolean; duplicate: boolean }
+/** ingestNew's answer per message: its result, or the error it met (the others are stored). */
+export type IntakeOutcome = IntakeResult | { error: unknown };
 
 export interface CaseStore {
   readonly models: CaseModels;
@@ -57,6 +59,12 @@ export interface CaseStore {
   /** Idempotent; true when this call recorded it, false when it was recorded before. */
   recordNonCase(dedupeKey: string, kind: string, reason: string, receivedAt: Date, source: SourceRef): Promise<boolean>;
   ingest(message: IntakeMessage): Promise<IntakeResult>;
+  /**
+   * Several messages that each open a case (isFreshCase: no thread to look for), written
+   * together: one insert for their numbers, one for the cases, one per key collection. Same
+   * result per message as ingest(); a message already stored comes back as a duplicate.
+   */
+  ingestNew(messages: readonly IntakeMessage[]): Promise<IntakeOutcome[]>;
   /** Escalate to second-line support (an agent's decision): the sealed BSN stays, readable by that role. Audited. */
   escalate(caseId: string, now: Date, actor?: Actor): Promise<void>;
   /** Close: recomputes the retention term; without escalation the sealed BSN is removed (and the removal logged). */
@@ -136,6 +144,27 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     throw new TransientError('CASE_NUMBER_CONTENDED', 'no case number could be allocated after 50 attempts');
   }
 
+  /**
+   * `count` numbers of one year with one insert: the next ones after the last this process
+   * issued; a number another process took meanwhile is replaced one at a time (nextCaseNumber).
+   */
+  async function nextCaseNumbers(year: number, at: Date, count: number): Promise<string[]> {
+    const prefix = `KCC-${year}-`;
+    if (!lastIssued.has(year)) {
+      const highest = await readHighest(year, prefix);
+      lastIssued.set(year, Math.max(lastIssued.get(year) ?? 0, highest));
+    }
+    const first = lastIssued.get(year)! + 1;
+    lastIssued.set(year, first + count - 1); // taken before the await, as in nextCaseNumber
+    const numbers = Array.from({ length: count }, (_, i) => `${prefix}${String(first + i).padStart(6, '0')}`);
+    const clashed = await insertIgnoringDuplicates(CaseNumber, numbers.map((n) => ({ _id: n, at })));
+    if (clashed.size > 0) {
+      if (lastIssued.get(year) === first + count - 1) lastIssued.delete(year);
+      for (const i of clashed) numbers[i] = await nextCaseNumber(year, at);
+    }
+    return numbers;
+  }
+
   // How many of a reply's References are tried (the nearest ones: clients append).
   const MAX_THREAD_REFS = 20;
 
@@ -191,6 +220,120 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
 
   const threadIdsOf = (m: IntakeMessage) => [m.messageId].filter((x): x is string => !!x);
 
+  async function ingestOne(m: IntakeMessage): Promise<IntakeResult> {
+    const at = now();
+    const thread = await findThread(m);
+    if (thread) {
+      const lookup = lookupOf(m);
+      const res = await withCase(thread._id, () => Case.updateOne(
+        { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
+        {
+          $push: { messages: messageEntry(m) },
+          $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
+          // A reply reopens a closed case: the citizen is waiting again.
+          $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status: 'open' satisfies CaseStatus },
+          $unset: { closedAt: 1 },
+        },
+      ));
+      const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
+      await writeKeys(thread._id, m, c!.expiresAt);
+      if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);
+      return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
+    }
+
+    const existing = await Case.findById(m.dedupeKey, { caseNumber: 1, expiresAt: 1 }).lean();
+    if (existing) {
+      await writeKeys(m.dedupeKey, m, existing.expiresAt);
+      return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
+    }
+
+    const caseNumber = await nextCaseNumber(at.getUTCFullYear(), at);
+    const doc = newCaseDoc(m, caseNumber, at);
+    try {
+      await Case.create(doc);
+      await writeKeys(m.dedupeKey, m, doc.expiresAt);
+      return { caseId: m.dedupeKey, caseNumber, created: true, threaded: false, duplicate: false };
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        // Redelivered while another worker created it: theirs stands (the number we drew is a gap).
+        const c = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
+        if (c) return { caseId: m.dedupeKey, caseNumber: c.caseNumber, created: false, threaded: false, duplicate: true };
+        throw new TransientError('CASE_NUMBER_CLASH', 'case number already taken; retrying draws a new one', err);
+      }
+      throw err;
+    }
+  }
+
+  function newCaseDoc(m: IntakeMessage, caseNumber: string, at: Date) {
+    return {
+      _id: m.dedupeKey,
+      caseNumber,
+      channel: m.channel,
+      status: 'open' as const,
+      classification: m.classification,
+      citizen: m.citizen,
+      representative: m.representative ?? undefined,
+      replyAddress: m.replyAddress ?? undefined,
+      lookup: lookupOf(m),
+      bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
+      threadIds: threadIdsOf(m),
+      messages: [messageEntry(m)],
+      ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
+      ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
+      createdAt: at,
+      lastActivityAt: at,
+      expiresAt: caseExpiry(at),
+    };
+  }
+
+  async function ingestNew(ms: readonly IntakeMessage[]): Promise<IntakeOutcome[]> {
+    const out: Array<IntakeOutcome | null> = ms.map(() => null);
+    const at = now();
+    // Only what the schema accepts goes into the shared insert (an unordered insertMany
+    // would skip an invalid document without a word); the rest takes the one-by-one path
+    // below, which says what is wrong with it.
+    const docs = ms.map((m) => newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at));
+    const fresh: number[] = [];
+    for (const [i, m] of ms.entries()) {
+      if (!isFreshCase(m)) continue;
+      try {
+        await new Case(docs[i]).validate();
+        fresh.push(i);
+      } catch { /* the one-by-one path reports it */ }
+    }
+    if (fresh.length > 0) {
+      const numbers = await nextCaseNumbers(at.getUTCFullYear(), at, fresh.length);
+      fresh.forEach((i, k) => { docs[i]!.caseNumber = numbers[k]!; });
+      // A refusal is a message stored before (a redelivery): the one-by-one path below
+      // reports it as a duplicate, and the number drawn for it stays unused (a gap).
+      const refused = await insertIgnoringDuplicates(Case, fresh.map((i) => docs[i]!));
+      const created = fresh.filter((_, k) => !refused.has(k));
+      const expiresAt = caseExpiry(at);
+      await Promise.all([
+        insertIgnoringDuplicates(MessageKey, created.map((i) => ({ _id: ms[i]!.dedupeKey, caseId: ms[i]!.dedupeKey, expiresAt }))),
+        (async () => {
+          const withId = created.filter((i) => !!ms[i]!.messageId);
+          const taken = await insertIgnoringDuplicates(ThreadKey, withId.map((i) => ({ _id: ms[i]!.messageId!, caseId: ms[i]!.dedupeKey, expiresAt })));
+          // A Message-ID seen before on another message: the newest case takes it, as in writeKeys.
+          for (const k of taken) {
+            const i = withId[k]!;
+            await ThreadKey.updateOne({ _id: ms[i]!.messageId! }, { $set: { caseId: ms[i]!.dedupeKey, expiresAt } }, { upsert: true });
+          }
+        })(),
+      ]);
+      for (const i of created) out[i] = { caseId: ms[i]!.dedupeKey, caseNumber: docs[i]!.caseNumber, created: true, threaded: false, duplicate: false };
+    }
+    for (let i = 0; i < ms.length; i++) {
+      if (out[i]) continue;
+      try {
+        out[i] = await ingestOne(ms[i]!);
+      } catch (error) {
+        out[i] = { error };
+      }
+    }
+    return out as IntakeOutcome[];
+  }
+
   return {
     models,
 
@@ -211,67 +354,8 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       return res.upsertedCount > 0;
     },
 
-    async ingest(m) {
-      const at = now();
-      const thread = await findThread(m);
-      if (thread) {
-        const lookup = lookupOf(m);
-        const res = await withCase(thread._id, () => Case.updateOne(
-          { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
-          {
-            $push: { messages: messageEntry(m) },
-            $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
-            // A reply reopens a closed case: the citizen is waiting again.
-            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status: 'open' satisfies CaseStatus },
-            $unset: { closedAt: 1 },
-          },
-        ));
-        const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
-        await writeKeys(thread._id, m, c!.expiresAt);
-        if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);
-        return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
-      }
-
-      const existing = await Case.findById(m.dedupeKey, { caseNumber: 1, expiresAt: 1 }).lean();
-      if (existing) {
-        await writeKeys(m.dedupeKey, m, existing.expiresAt);
-        return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
-      }
-
-      const caseNumber = await nextCaseNumber(at.getUTCFullYear(), at);
-      const doc = {
-        _id: m.dedupeKey,
-        caseNumber,
-        channel: m.channel,
-        status: 'open' as const,
-        classification: m.classification,
-        citizen: m.citizen,
-        representative: m.representative ?? undefined,
-        replyAddress: m.replyAddress ?? undefined,
-        lookup: lookupOf(m),
-        bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
-        threadIds: threadIdsOf(m),
-        messages: [messageEntry(m)],
-        ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
-        ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
-        createdAt: at,
-        lastActivityAt: at,
-        expiresAt: caseExpiry(at),
-      };
-      try {
-        await Case.create(doc);
-        await writeKeys(m.dedupeKey, m, doc.expiresAt);
-        return { caseId: m.dedupeKey, caseNumber, created: true, threaded: false, duplicate: false };
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000) {
-          // Redelivered while another worker created it: theirs stands (the number we drew is a gap).
-          const c = await Case.findById(m.dedupeKey, { caseNumber: 1 }).lean();
-          if (c) return { caseId: m.dedupeKey, caseNumber: c.caseNumber, created: false, threaded: false, duplicate: true };
-          throw new TransientError('CASE_NUMBER_CLASH', 'case number already taken; retrying draws a new one', err);
-        }
-        throw err;
-      }
-    },
+    ingest: ingestOne,
+    ingestNew,
 
     async escalate(caseId, at, actor = SYSTEM_ACTOR) {
       const res = await withCase(caseId, () => Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } }));
@@ -305,4 +389,26 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init()]);
     },
   };
+}
+
+/** A message that opens a case without looking for one: no case number, no In-Reply-To, no References. */
+export function isFreshCase(m: Pick<IntakeMessage, 'subject' | 'inReplyTo' | 'references'>): boolean {
+  return !CASE_NUMBER_PATTERN.test(m.subject) && !m.inReplyTo && m.references.length === 0;
+}
+
+/**
+ * insertMany, unordered: returns the indexes refused as duplicates (code 11000); any other
+ * failure is thrown. (FerretDB 1.24 reports per-document write errors as MongoDB does: checked.)
+ */
+async function insertIgnoringDuplicates(model: { insertMany(docs: object[], options: { ordered: false }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
+  const dup = new Set<number>();
+  if (docs.length === 0) return dup;
+  try {
+    await model.insertMany(docs, { ordered: false });
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: Array<{ index: number; code: number }> }).writeErrors;
+    if (!writeErrors || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw err;
+    for (const e of writeErrors) dup.add(e.index);
+  }
+  return dup;
 }

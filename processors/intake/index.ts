@@ -20,7 +20,7 @@ import { createConsumerStage } from '../../lib/kafka/stage.ts';
 import { AttachmentCheckV1, encode, dedupeKeyOf, sha256Of, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { CaseStore } from '../cases/index.ts';
+import type { CaseStore, IntakeMessage, IntakeResult } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
 import { isInspectionCandidate } from '../identity/index.ts';
 import type { CaseAttachment } from '../cases/model.ts';
@@ -43,6 +43,8 @@ export interface EmailProcessorOptions {
   /** Called after a new case was stored (the acknowledger listens). */
   onCaseCreated?: (caseId: string) => void;
   partitionsConsumedConcurrently?: number;
+  /** Records of a partition handled together (1: one at a time). */
+  batchSize?: number;
 }
 
 export interface EmailProcessor {
@@ -60,10 +62,21 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   // The stage's producer (lib/kafka/stage.ts): dead letters and attachment checks share it.
   let producer: Producer | null = null;
 
-  async function handle(env: RawMailV1, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
-    producer = stageProducer;
+  /** A message read and analysed, not yet stored. */
+  interface Prepared {
+    env: RawMailV1;
+    key: string;
+    analysis: Awaited<ReturnType<typeof analyseEmail>>;
+    /** Attachments that may be ID copies, with their bytes. */
+    candidates: Candidate[];
+    /** Set when it is a case. */
+    message: IntakeMessage | null;
+  }
+
+  /** Bytes → analysis; null when the message was fully handled before (its blob is gone). */
+  async function prepare(env: RawMailV1): Promise<Prepared | null> {
     const key = dedupeKeyOf(env.messageId, env.sha256);
-    // No "seen before?" look-up first: every write below is idempotent by this key, and a
+    // No "seen before?" look-up first: every write is idempotent by this key, and a
     // redelivery is rare, so it pays for a second analysis (about a millisecond) while every
     // first delivery saves two database round trips.
     let raw: Buffer;
@@ -73,62 +86,117 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       // Claim-check blob gone: it is deleted last, so this message was fully handled before.
       if ((err as { code?: string }).code === 'CLAIMCHECK_MISSING' && (await o.store.isProcessed(key))) {
         stats.duplicates += 1;
-        return;
+        return null;
       }
       throw err;
     }
     const t0 = performance.now();
-    const candidates = inspect ? candidateCollector() : null;
-    const a = await analyseEmail(raw, candidates ? { ...o.analyse, inspectAttachment: candidates.hook } : o.analyse);
-    const t1 = performance.now();
-    stats.analyseMs += t1 - t0;
-    const source = sourceOf(env.source);
-    const receivedAt = new Date(env.receivedAt);
-    if (!a.isCase) {
-      const created = await o.store.recordNonCase(key, a.nonCase!.kind, a.nonCase!.reason, receivedAt, source);
-      if (created) {
-        stats.nonCases += 1;
-        log.info({ kind: a.nonCase!.kind }, 'not a case');
-      } else stats.duplicates += 1;
-    } else {
-      const queued = candidates?.found ?? [];
-      const attachments: CaseAttachment[] = a.attachments.map((x, i) => (queued.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
-      const r = await o.store.ingest({
-        dedupeKey: key,
-        channel: 'email',
-        messageId: a.messageId,
-        inReplyTo: a.inReplyTo,
-        references: a.references,
-        receivedAt,
-        subject: a.subject,
-        text: a.text,
-        source,
-        attachments,
-        replyAddress: a.replyAddress,
-        citizen: {
-          name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-          city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-        },
-        bsn: a.citizen.bsn,
-        representative: a.representative,
-        classification: a.classification,
-        wantsAcknowledgment: true,
-      });
-      // A redelivery (a crash between storing the case and queueing its attachments, say)
-      // queues again only what is still pending on the stored message; a second check of
-      // an attachment already inspected is skipped by the inspector anyway.
-      const toQueue = r.duplicate && queued.length > 0 ? await stillPending(r.caseId, key, queued) : queued;
-      await queueChecks(r.caseId, key, env.receivedAt, toQueue);
-      if (r.duplicate) {
-        stats.duplicates += 1;
-        if (toQueue.length > 0) log.info({ queued: toQueue.length }, 'pending attachments queued again after redelivery');
-      } else if (r.threaded) stats.threaded += 1;
-      else stats.cases += 1;
-      log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, duplicate: r.duplicate, topic: a.classification.topic, queued: toQueue.length }, 'case stored');
-      if (r.created) o.onCaseCreated?.(r.caseId);
+    const collector = inspect ? candidateCollector() : null;
+    const a = await analyseEmail(raw, collector ? { ...o.analyse, inspectAttachment: collector.hook } : o.analyse);
+    stats.analyseMs += performance.now() - t0;
+    const candidates = collector?.found ?? [];
+    if (!a.isCase) return { env, key, analysis: a, candidates, message: null };
+    const attachments: CaseAttachment[] = a.attachments.map((x, i) => (candidates.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
+    const message: IntakeMessage = {
+      dedupeKey: key,
+      channel: 'email',
+      messageId: a.messageId,
+      inReplyTo: a.inReplyTo,
+      references: a.references,
+      receivedAt: new Date(env.receivedAt),
+      subject: a.subject,
+      text: a.text,
+      source: sourceOf(env.source),
+      attachments,
+      replyAddress: a.replyAddress,
+      citizen: {
+        name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
+        city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
+      },
+      bsn: a.citizen.bsn,
+      representative: a.representative,
+      classification: a.classification,
+      wantsAcknowledgment: true,
+    };
+    return { env, key, analysis: a, candidates, message };
+  }
+
+  async function storeNonCase(p: Prepared): Promise<void> {
+    const t0 = performance.now();
+    const nonCase = p.analysis.nonCase!;
+    const created = await o.store.recordNonCase(p.key, nonCase.kind, nonCase.reason, new Date(p.env.receivedAt), sourceOf(p.env.source));
+    if (created) {
+      stats.nonCases += 1;
+      log.info({ kind: nonCase.kind }, 'not a case');
+    } else stats.duplicates += 1;
+    stats.storeMs += performance.now() - t0;
+    await dropBlob(p.env);
+  }
+
+  /** After the case write: queue the attachment checks, count, tell the acknowledger, drop the blob. */
+  async function finish(p: Prepared, r: IntakeResult): Promise<void> {
+    // A redelivery (a crash between storing the case and queueing its attachments, say)
+    // queues again only what is still pending on the stored message; a second check of
+    // an attachment already inspected is skipped by the inspector anyway.
+    const toQueue = r.duplicate && p.candidates.length > 0 ? await stillPending(r.caseId, p.key, p.candidates) : p.candidates;
+    await queueChecks(r.caseId, p.key, p.env.receivedAt, toQueue);
+    if (r.duplicate) {
+      stats.duplicates += 1;
+      if (toQueue.length > 0) log.info({ queued: toQueue.length }, 'pending attachments queued again after redelivery');
+    } else if (r.threaded) stats.threaded += 1;
+    else stats.cases += 1;
+    log.info({ case: r.caseNumber, created: r.created, threaded: r.threaded, duplicate: r.duplicate, topic: p.analysis.classification.topic, queued: toQueue.length }, 'case stored');
+    if (r.created) o.onCaseCreated?.(r.caseId);
+    await dropBlob(p.env);
+  }
+
+  async function handle(env: RawMailV1, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
+    producer = stageProducer;
+    const p = await prepare(env);
+    if (!p) return;
+    if (!p.message) return storeNonCase(p);
+    const t0 = performance.now();
+    const r = await o.store.ingest(p.message);
+    stats.storeMs += performance.now() - t0;
+    await finish(p, r);
+  }
+
+  /**
+   * Up to maxBatch records of one partition: analysed one after the other, then the new
+   * cases among them stored together (store.ingestNew: one insert each for their numbers,
+   * cases and keys), which is where the time went one message at a time. Replies and
+   * anything ingestNew cannot take go through ingest() as before, in the same call.
+   */
+  async function handleBatch(items: Array<{ env: RawMailV1 }>, stageProducer: Producer): Promise<unknown[]> {
+    producer = stageProducer;
+    const outcomes: unknown[] = items.map(() => null);
+    const prepared: Array<Prepared | null> = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        prepared.push(await prepare(items[i]!.env));
+      } catch (err) {
+        prepared.push(null);
+        outcomes[i] = err;
+      }
     }
-    stats.storeMs += performance.now() - t1;
-    await dropBlob(env);
+    const cases: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const p = prepared[i];
+      if (!p) continue;
+      if (p.message) { cases.push(i); continue; }
+      try { await storeNonCase(p); } catch (err) { outcomes[i] = err; }
+    }
+    if (cases.length === 0) return outcomes;
+    const t0 = performance.now();
+    const results = await o.store.ingestNew(cases.map((i) => prepared[i]!.message!));
+    stats.storeMs += performance.now() - t0;
+    for (let k = 0; k < cases.length; k++) {
+      const i = cases[k]!;
+      const r = results[k]!;
+      if ('error' in r) { outcomes[i] = r.error; continue; }
+      try { await finish(prepared[i]!, r); } catch (err) { outcomes[i] = err; }
+    }
+    return outcomes;
   }
 
   async function rawOf(env: RawMailV1): Promise<Buffer> {
@@ -173,6 +241,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     schema: RawMailV1, what: 'raw mail',
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2,
     handle,
+    ...(o.batchSize && o.batchSize > 1 ? { handleBatch, maxBatch: o.batchSize } : {}),
     deadLetterOf: (env, record) => ({ sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}` }),
     onDeadLettered: () => { stats.deadLettered += 1; },
   });

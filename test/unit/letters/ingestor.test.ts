@@ -58,6 +58,9 @@ function memoryBus(): Bus & { sent: OutgoingRecord[]; failNext: number } {
     async consume(): Promise<never> {
       throw new Error('not used');
     },
+    async consumeBatches(): Promise<never> {
+      throw new Error('not used');
+    },
     async ensureTopics() {},
     async describeRetention() {
       return null;
