@@ -1,12 +1,12 @@
 /**
  * `npm run bench -- email`: messages of a realistic mix from the intake mailbox to stored
- * cases, through the real local servers, with the pipeline running as its own process
- * (`app/main.ts`), as in production.
+ * cases, through the real local servers, with the pipeline's ingest and process roles each
+ * running as its own process (`app/main.ts --roles …`), as in production.
  *
  *  1. floor: mailparser's simpleParser alone over the same messages (one core), and our
  *     whole analysis (parse + normalise + extract + classify) alone, in the same run;
  *  2. throughput: N messages put in the mailbox, then the pipeline started; messages/s from
- *     its ready signal to the last stored case;
+ *     its ready signal to the last stored case's createdAt;
  *  3. latency: with the pipeline running, messages appended at a steady 50/s; arrival
  *     (APPEND) to stored case, p50/p95.
  * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20).
@@ -115,14 +115,17 @@ export async function run(): Promise<object> {
 
   // 2. Throughput, mailbox to stored case, the pipeline in its own process.
   const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn', KCC_TOPIC_PARTITIONS: DEFAULTS.KCC_TOPIC_PARTITIONS });
-  let child: ChildProcess | null = null;
+  const children: ChildProcess[] = [];
   try {
     t = performance.now();
     await appendAll(p.intakeUser, raws);
     console.log(`appended to the intake mailbox in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
-    // Mailbox to stored case: the ingest and process roles (acknowledgments and attachment
-    // OCR are later stages with their own consumers, not on this path).
-    child = await startAppProcess(p, 'ingest,process');
+    // Mailbox to stored case: the ingest and the process role, each its own process as in
+    // production (docker/compose.yaml: one service per role). Acknowledgments and attachment
+    // OCR are later stages with their own consumers, not on this path.
+    // BENCH_ONE_PROCESS=1 runs both roles in one process instead.
+    const layout = process.env.BENCH_ONE_PROCESS === '1' ? ['ingest,process'] : ['process', 'ingest'];
+    for (const roles of layout) children.push(await startAppProcess(p, roles));
     const t0 = Date.now();
     const db = await p.db();
     // From ready to the last case's createdAt (stamped by the processor): polling lag is not counted.
@@ -138,21 +141,22 @@ export async function run(): Promise<object> {
     const p95 = percentile(lat, 95);
     console.log(`latency at ${LATENCY_RATE}/s over ${lat.length} messages: p50 ${p50} ms, p95 ${p95} ms`);
 
-    const appRss = peakRssMb(child.pid!);
+    const rssByRole = Object.fromEntries(layout.map((roles, i) => [roles, Math.round(peakRssMb(children[i]!.pid!))]));
+    const appRss = Math.max(...Object.values(rssByRole));
     const services = servicePeakRss();
-    console.log(`peak RSS: pipeline process ${appRss.toFixed(0)} MiB; services ${JSON.stringify(services)}`);
+    console.log(`peak RSS: pipeline ${JSON.stringify(rssByRole)} MiB; services ${JSON.stringify(services)}`);
     const result = {
       bench: 'email', messages: N, mix: '10% with ~200 kB PDF, 33% HTML, 25% quoted replies, NL/EN',
       e2e_per_s: Number(e2ePerS.toFixed(1)), floor_per_s: Number(floorPerS.toFixed(1)),
       analyse_per_s: Number((N / analyseS).toFixed(1)), ratio: Number((e2ePerS / floorPerS).toFixed(3)),
       latency_rate_per_s: LATENCY_RATE, latency_messages: lat.length,
       p50_latency_ms: p50, p95_latency_ms: p95,
-      peak_rss_mb: Math.round(appRss), services_peak_rss_mb: services,
+      peak_rss_mb: appRss, peak_rss_mb_by_process: rssByRole, services_peak_rss_mb: services,
     };
     console.log(JSON.stringify(result));
     return result;
   } finally {
-    await stopAppProcess(child);
+    for (const child of children) await stopAppProcess(child);
     await p.cleanup();
   }
 }

@@ -5,7 +5,8 @@
  * `updateOne({_id}, {$inc: {seq: 1}})` left `seq` at 3; 8 concurrent compare-and-set
  * updates (`updateOne({_id, status: 'pending'}, {$set: {status: 'sending'}})`) had more than
  * one winner in 29 of 30 rounds; `findOneAndUpdate` with `$inc` handed out the same value
- * to several callers. What it does enforce is a unique `_id` on insert (E11000), so a lock
+ * to several callers. On the PostgreSQL backend (adopted the same day) 40 concurrent `$inc`
+ * left 6 and 40 concurrent `$push` kept 16. What it does enforce is a unique `_id` on insert (E11000), so a lock
  * is an insert of `{_id: key}` that only one caller can win.
  *
  * MongoDB makes every single-document update atomic, so there the lock is a no-op: the
