@@ -42,7 +42,7 @@ const TOPICS = [
 
 function pick<T>(arr: readonly T[], i: number): T { return arr[i % arr.length]!; }
 
-async function makePdf(): Promise<Buffer> {
+export async function makePdf(): Promise<Buffer> {
   // A scanned-looking attachment of about 200 kB: one noisy image page.
   const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
   const doc = await PDFDocument.create();
@@ -52,7 +52,7 @@ async function makePdf(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-async function compose(i: number, pdf: Buffer, messageId: string): Promise<Buffer> {
+export async function compose(i: number, pdf: Buffer, messageId: string): Promise<Buffer> {
   const [subject, question] = pick(TOPICS, i);
   const english = /^(The|Our) /.test(question);
   const name = `Bench Burger ${i}`;

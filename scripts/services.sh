@@ -259,7 +259,7 @@ postgres_alive() {
 start_postgres() {
   local bin data=$LOCAL/data/postgres sock=$RUN/postgres
   bin=$(pg_bin) || die "PostgreSQL is not installed: apt-get install -y postgresql"
-  if postgres_alive "$bin"; then return 0; fi
+  if postgres_alive "$bin"; then setup_postgres "$bin" "$sock"; return 0; fi
   check_port_free PostgreSQL "$POSTGRES_PORT" KCC_POSTGRES_PORT
   mkdir -p "$sock"
   if [ "$(id -u)" = 0 ]; then
@@ -301,6 +301,12 @@ EOF
   as_pg "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w -t "$START_TIMEOUT" start >"$LOGS/postgres-start.log" 2>&1 \
     || die "PostgreSQL did not start; last lines of $LOGS/postgres.log:
 $(tail -n 15 "$LOGS/postgres.log" 2>/dev/null)"
+  setup_postgres "$bin" "$sock"
+}
+
+# The ferretdb database and the GIN-twin triggers; idempotent, run at every start.
+setup_postgres() {
+  local bin=$1 sock=$2
   # Socket connections are trusted (only the postgres user may open the socket); TCP, which
   # FerretDB uses, needs the password.
   local psql=(as_pg "$bin/psql" -h "$sock" -p "$POSTGRES_PORT" -U ferretdb -v ON_ERROR_STOP=1 -qAt)
@@ -323,7 +329,6 @@ stop_postgres() {
 
 start_ferretdb() {
   running ferretdb "$FERRETDB_PORT" "$LOGS/ferretdb.log" && return 0
-  start_postgres
   mkdir -p "$LOCAL/data/ferretdb/state"
   say "starting FerretDB $FERRETDB_VERSION (PostgreSQL) on 127.0.0.1:$FERRETDB_PORT"
   # The URL carries the password: through the environment, not the command line (ps).
@@ -524,6 +529,7 @@ up_all() {
   # Already answering on a port and not started by us counts as running (e.g. a developer's
   # own server); started by us means a pid file whose process is alive.
   start_kafka
+  start_postgres
   start_ferretdb
   start_dovecot
   start_postfix

@@ -292,28 +292,33 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     // Only what the schema accepts goes into the shared insert (an unordered insertMany
     // would skip an invalid document without a word); the rest takes the one-by-one path
     // below, which says what is wrong with it.
-    const docs = ms.map((m) => newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at));
-    const fresh: number[] = [];
-    for (const [i, m] of ms.entries()) {
-      if (!isFreshCase(m)) continue;
+    // Each document is cast and validated once, by mongoose, and then written by the driver
+    // itself (Model.insertMany would cast and validate all of them a second time).
+    const docs: Array<Record<string, unknown> | null> = [];
+    for (const m of ms) {
+      if (!isFreshCase(m)) { docs.push(null); continue; }
+      const d = new Case(newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at));
       try {
-        await new Case(docs[i]).validate();
-        fresh.push(i);
-      } catch { /* the one-by-one path reports it */ }
+        await d.validate();
+        docs.push(d.toObject({ depopulate: true }) as Record<string, unknown>);
+      } catch {
+        docs.push(null); // the one-by-one path below reports what is wrong with it
+      }
     }
+    const fresh = docs.flatMap((d, i) => (d ? [i] : []));
     if (fresh.length > 0) {
       const numbers = await nextCaseNumbers(at.getUTCFullYear(), at, fresh.length);
       fresh.forEach((i, k) => { docs[i]!.caseNumber = numbers[k]!; });
       // A refusal is a message stored before (a redelivery): the one-by-one path below
       // reports it as a duplicate, and the number drawn for it stays unused (a gap).
-      const refused = await insertIgnoringDuplicates(Case, fresh.map((i) => docs[i]!));
+      const refused = await insertIgnoringDuplicates(Case.collection, fresh.map((i) => docs[i]!));
       const created = fresh.filter((_, k) => !refused.has(k));
       const expiresAt = caseExpiry(at);
       await Promise.all([
-        insertIgnoringDuplicates(MessageKey, created.map((i) => ({ _id: ms[i]!.dedupeKey, caseId: ms[i]!.dedupeKey, expiresAt }))),
+        insertIgnoringDuplicates(MessageKey.collection, created.map((i) => ({ _id: ms[i]!.dedupeKey, caseId: ms[i]!.dedupeKey, expiresAt }))),
         (async () => {
           const withId = created.filter((i) => !!ms[i]!.messageId);
-          const taken = await insertIgnoringDuplicates(ThreadKey, withId.map((i) => ({ _id: ms[i]!.messageId!, caseId: ms[i]!.dedupeKey, expiresAt })));
+          const taken = await insertIgnoringDuplicates(ThreadKey.collection, withId.map((i) => ({ _id: ms[i]!.messageId!, caseId: ms[i]!.dedupeKey, expiresAt })));
           // A Message-ID seen before on another message: the newest case takes it, as in writeKeys.
           for (const k of taken) {
             const i = withId[k]!;
@@ -321,7 +326,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
           }
         })(),
       ]);
-      for (const i of created) out[i] = { caseId: ms[i]!.dedupeKey, caseNumber: docs[i]!.caseNumber, created: true, threaded: false, duplicate: false };
+      for (const i of created) out[i] = { caseId: ms[i]!.dedupeKey, caseNumber: String(docs[i]!.caseNumber), created: true, threaded: false, duplicate: false };
     }
     for (let i = 0; i < ms.length; i++) {
       if (out[i]) continue;
@@ -400,11 +405,11 @@ export function isFreshCase(m: Pick<IntakeMessage, 'subject' | 'inReplyTo' | 're
  * insertMany, unordered: returns the indexes refused as duplicates (code 11000); any other
  * failure is thrown. (FerretDB 1.24 reports per-document write errors as MongoDB does: checked.)
  */
-async function insertIgnoringDuplicates(model: { insertMany(docs: object[], options: { ordered: false }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
+async function insertIgnoringDuplicates(target: { insertMany(docs: never[], options: { ordered: false }): Promise<unknown> }, docs: object[]): Promise<Set<number>> {
   const dup = new Set<number>();
   if (docs.length === 0) return dup;
   try {
-    await model.insertMany(docs, { ordered: false });
+    await target.insertMany(docs as never[], { ordered: false });
   } catch (err) {
     const writeErrors = (err as { writeErrors?: Array<{ index: number; code: number }> }).writeErrors;
     if (!writeErrors || writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw err;

@@ -1,8 +1,8 @@
 -- FerretDB 1.x on PostgreSQL pushes an equality filter down as `_jsonb -> $key @> $value`,
 -- but builds its own indexes as btree on `(_jsonb -> 'key')`, which `@>` cannot use: every
 -- find, update and delete by _id or by an indexed field reads the whole table.
--- These event triggers give every single-key index FerretDB creates a GIN twin on the same
--- expression (jsonb_path_ops serves `@>`) and drop the twin with it. With
+-- These event triggers give every index FerretDB creates a GIN twin on the expression of
+-- its first key (jsonb_path_ops serves `@>`) and drop the twin with it. With
 -- plan_cache_mode = force_custom_plan (postgresql.conf) the key parameter is planned as a
 -- constant, so the planner can match the twin. Uniqueness stays with FerretDB's btree index;
 -- the twin only lets an index the application declared serve its look-ups.
@@ -24,8 +24,10 @@ BEGIN
       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
       JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE i.indexrelid = cmd.objid;
-    -- Only FerretDB's btree indexes on one top-level key (never a twin: no recursion).
-    CONTINUE WHEN ix.amname <> 'btree' OR ix.indnatts <> 1 OR ix.relname NOT LIKE '%\_idx';
+    -- Only FerretDB's btree indexes (never a twin: no recursion), on their first key when
+    -- that is a top-level field: a compound index such as GridFS's {files_id, n} then serves
+    -- the equality on its first field, as it would on MongoDB.
+    CONTINUE WHEN ix.amname <> 'btree' OR ix.relname NOT LIKE '%\_idx';
     expr := pg_get_indexdef(cmd.objid, 1, false);
     CONTINUE WHEN expr !~ '^\(\(_jsonb -> ''[^'']+''::text\)\)$';
     -- A twin left by an index dropped outside these triggers would block the name.

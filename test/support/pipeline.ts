@@ -103,4 +103,20 @@ export async function inboxSubjects(address: string): Promise<string[]> {
   return subjects;
 }
 
+/** The Message-ID of every message in a citizen's INBOX, in order (duplicates kept). */
+export async function inboxMessageIds(address: string): Promise<string[]> {
+  const client = await imapAs(address);
+  const ids: string[] = [];
+  try {
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const s = await client.status('INBOX', { messages: true });
+      if (s && s.messages) for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
+    } finally { lock.release(); }
+  } finally {
+    await client.logout();
+  }
+  return ids;
+}
+
 export { eventually, createLogger };
