@@ -6,7 +6,8 @@
  *  1. floor: mailparser's simpleParser alone over the same messages (one core), and our
  *     whole analysis (parse + normalise + extract + classify) alone, in the same run;
  *  2. throughput: N messages put in the mailbox, then the pipeline started; messages/s from
- *     its ready signal to the last stored case's createdAt;
+ *     its ready signal to the last stored case's createdAt; time per step (the pipeline's
+ *     own counters, over IPC) and CPU per message for each process, servers included;
  *  3. latency: with the pipeline running, messages appended at a steady 50/s; arrival
  *     (APPEND) to stored case, p50/p95.
  * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20).
@@ -15,6 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import sharp from 'sharp';
@@ -23,7 +25,7 @@ import { DEFAULTS, REPO_ROOT } from '../config/index.ts';
 import { analyseEmail } from '../processors/analyse/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
-import { appendAtRate, caseCreatedTimes, latencies, peakRssMb, percentile, startAppProcess, stopAppProcess } from './support.ts';
+import { appendAtRate, caseCreatedTimes, cpuSecondsByGroup, latencies, peakRssMb, percentile, stageStats, startAppProcess, stopAppProcess } from './support.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
@@ -126,13 +128,35 @@ export async function run(): Promise<object> {
     // BENCH_ONE_PROCESS=1 runs both roles in one process instead.
     const layout = process.env.BENCH_ONE_PROCESS === '1' ? ['ingest,process'] : ['process', 'ingest'];
     for (const roles of layout) children.push(await startAppProcess(p, roles));
+    const byRole = (role: string) => children[layout.findIndex((r) => r.split(',').includes(role))]!;
+    const named = Object.fromEntries(layout.map((roles, i) => [roles, children[i]!.pid!]));
+    const cpu0 = cpuSecondsByGroup(named);
     const t0 = Date.now();
     const db = await p.db();
+    // Progress from the processor's own counters over IPC: polling the database would load
+    // the very server being measured.
+    for (;;) {
+      const s = (await stageStats(byRole('process'))).processor;
+      if (s && s.cases + s.threaded + s.nonCases + s.duplicates + s.deadLettered >= N) break;
+      if (Date.now() - t0 > 30 * 60_000) throw new Error(`not all of ${N} handled after 30 minutes`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cpu1 = cpuSecondsByGroup(named);
+    const ing = (await stageStats(byRole('ingest'))).ingestor!;
+    const proc = (await stageStats(byRole('process'))).processor!;
     // From ready to the last case's createdAt (stamped by the processor): polling lag is not counted.
     const created = await caseCreatedTimes(db, ids, 30 * 60_000);
     const e2eS = (Math.max(...created) - t0) / 1000;
     const e2ePerS = N / e2eS;
     console.log(`end to end: ${N} stored in ${e2eS.toFixed(1)} s = ${e2ePerS.toFixed(0)} msg/s (ratio to floor ${(e2ePerS / floorPerS).toFixed(2)})`);
+    const perMsg = (ms: number) => Number((ms / N).toFixed(3));
+    // Wall time inside each step, summed over concurrent work (not CPU): where a message waits.
+    const stageMs = { imap_fetch: perMsg(ing.fetchMs), kafka_publish: perMsg(ing.publishMs), imap_move: perMsg(ing.moveMs), analyse: perMsg(proc.analyseMs), store: perMsg(proc.storeMs) };
+    // CPU per message by process, over the same interval: what the machine spends, and where.
+    const cpuMs = Object.fromEntries(Object.keys(cpu1).filter((k) => k !== 'bench').map((k) => [k, perMsg(1000 * (cpu1[k]! - (cpu0[k] ?? 0)))]));
+    const cpuTotal = Number(Object.values(cpuMs).reduce((a, b) => a + b, 0).toFixed(3));
+    console.log(`step time per message (ms): ${JSON.stringify(stageMs)}`);
+    console.log(`CPU per message (ms): ${JSON.stringify(cpuMs)}, total ${cpuTotal} (this machine has ${availableParallelism()} cores)`);
 
     // 3. Latency at a steady 50 messages/s, arrival (APPEND) to stored case.
     const sent = await appendAtRate(p.intakeUser, LATENCY_RATE, (i, id) => compose(N + i, pdf, id), { max: LATENCY_SECONDS * LATENCY_RATE });
@@ -151,6 +175,7 @@ export async function run(): Promise<object> {
       analyse_per_s: Number((N / analyseS).toFixed(1)), ratio: Number((e2ePerS / floorPerS).toFixed(3)),
       latency_rate_per_s: LATENCY_RATE, latency_messages: lat.length,
       p50_latency_ms: p50, p95_latency_ms: p95,
+      stage_ms_per_msg: stageMs, cpu_ms_per_msg: cpuMs, cpu_ms_per_msg_total: cpuTotal,
       peak_rss_mb: appRss, peak_rss_mb_by_process: rssByRole, services_peak_rss_mb: services,
     };
     console.log(JSON.stringify(result));

@@ -1,7 +1,7 @@
 /** Pieces shared by the pipeline benchmarks: running the app as its own process, feeding
  *  the intake mailbox at a steady rate, and reading arrival-to-case latencies back. */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type mongoose from 'mongoose';
@@ -15,7 +15,7 @@ export async function startAppProcess(p: TestPipeline, roles?: string): Promise<
     env: { ...p.env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
+    child.once('message', () => resolve()); // 'ready'
     child.once('exit', (code) => reject(new Error(`pipeline exited with ${code} before ready`)));
   });
   return child;
@@ -106,4 +106,54 @@ export function peakRssMb(pid: number): number {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : NaN;
   } catch { return NaN; }
+}
+
+export interface StageStats {
+  ingestor: { published: number; fetchMs: number; publishMs: number; moveMs: number } | null;
+  processor: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; analyseMs: number; storeMs: number } | null;
+}
+
+/** Asks a pipeline process (app/main.ts) for its counters over IPC. */
+export function stageStats(child: ChildProcess, timeoutMs = 5000): Promise<StageStats> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.off('message', on); reject(new Error('no stats answer')); }, timeoutMs);
+    const on = (m: unknown) => {
+      if ((m as { type?: string }).type !== 'stats') return;
+      clearTimeout(timer);
+      child.off('message', on);
+      resolve(m as StageStats);
+    };
+    child.on('message', on);
+    child.send({ type: 'stats' });
+  });
+}
+
+/**
+ * CPU seconds used so far (user + system, from /proc) by process group: the given pipeline
+ * processes by name, and the local servers recognised by their command (Linux only).
+ */
+export function cpuSecondsByGroup(named: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let pids: string[] = [];
+  try { pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)); } catch { return out; }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+      let group = Object.entries(named).find(([, p]) => p === Number(pid))?.[0];
+      if (!group) {
+        if (comm === 'java' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka')) group = 'kafka';
+        else if (comm.startsWith('ferretdb')) group = 'ferretdb';
+        else if (comm === 'postgres') group = 'postgres';
+        else if (comm === 'imap' || comm === 'imap-login' || comm.startsWith('dovecot') || comm === 'lmtp') group = 'dovecot';
+        else if (Number(pid) === process.pid) group = 'bench';
+        else continue;
+      }
+      out[group] = (out[group] ?? 0) + seconds;
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
 }
