@@ -94,10 +94,21 @@ export async function recomputeCaseExpiry(
         updateOne: { filter: { _id: d._id, expiresAt: have ?? { $exists: false } } as mongo.Filter<mongo.Document>, update: { $set: { expiresAt: want } } },
       });
     }
+    let conflicts = 0;
     if (ops.length > 0) {
       const res = await col.bulkWrite(ops, { ordered: false });
       result.updated += res.modifiedCount;
-      result.conflicts += ops.length - res.matchedCount;
+      conflicts = ops.length - res.matchedCount;
+      result.conflicts += conflicts;
+    }
+    if (conflicts > 0) {
+      // Some case changed after it was read (a reply moved its term on, and its keys with it):
+      // the keys follow what each case holds now, not the term computed from the old read.
+      keyOps.length = 0;
+      for (const d of batch) {
+        const now = await col.findOne({ _id: d._id }, { projection: { expiresAt: 1 } });
+        if (now?.expiresAt instanceof Date) keyOps.push({ updateMany: { filter: { caseId: d._id, expiresAt: { $ne: now.expiresAt } }, update: { $set: { expiresAt: now.expiresAt } } } });
+      }
     }
     if (keyOps.length > 0 && (options.collection ?? 'cases') === 'cases') {
       for (const keys of KEY_COLLECTIONS) result.keysUpdated += (await db.collection(keys).bulkWrite(keyOps, { ordered: false })).modifiedCount;

@@ -91,26 +91,35 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
 
   async function runBatch(records: IncomingRecord[]): Promise<void> {
     const items: Array<{ env: T; record: IncomingRecord }> = [];
+    const undecodable: Array<{ record: IncomingRecord; err: unknown }> = [];
     for (const record of records) {
       try {
         items.push({ env: decode(o.schema, record.value, o.what), record });
       } catch (err) {
-        await fail(record, null, err);
+        undecodable.push({ record, err });
       }
     }
-    if (items.length === 0) return;
-    let outcomes: unknown[];
-    try {
-      outcomes = await o.handleBatch!(items, producer!);
-    } catch (err) {
-      // Retriable (a server away): the group comes back whole. Anything else: the group
-      // is done again one record at a time, so that one bad record is dead-lettered alone
-      // instead of holding the partition in a loop.
-      if (isRetriable(err)) await fail(items[0]!.record, items[0]!.env, err);
-      o.log.warn({ code: errorCode(err), partition: items[0]!.record.partition, records: items.length }, 'batch failed; handling its records one by one');
-      for (const item of items) await run(item.record);
-      return;
+    let outcomes: unknown[] = [];
+    if (items.length > 0) {
+      try {
+        outcomes = await o.handleBatch!(items, producer!);
+      } catch (err) {
+        // Retriable (a server away): the group comes back whole. Anything else: the group
+        // is done again one record at a time, so that one bad record is dead-lettered alone
+        // instead of holding the partition in a loop. (Should a server go away during that
+        // rare fallback, dead letters already sent for the group are sent again with it.)
+        if (isRetriable(err)) await fail(items[0]!.record, items[0]!.env, err);
+        o.log.warn({ code: errorCode(err), partition: items[0]!.record.partition, records: items.length }, 'batch failed; handling its records one by one');
+        for (const u of undecodable) await fail(u.record, null, u.err);
+        for (const item of items) await run(item.record);
+        return;
+      }
     }
+    // A retriable failure anywhere brings the whole group back: throw it before any dead
+    // letter goes out, or every retry would send the group's dead letters again.
+    const retriable = outcomes.findIndex((e) => e != null && isRetriable(e));
+    if (retriable >= 0) await fail(items[retriable]!.record, items[retriable]!.env, outcomes[retriable]);
+    for (const u of undecodable) await fail(u.record, null, u.err);
     for (let i = 0; i < items.length; i++) {
       if (outcomes[i] != null) await fail(items[i]!.record, items[i]!.env, outcomes[i]);
     }

@@ -9,7 +9,7 @@
 import type { Connection } from 'mongoose';
 import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
-import { TransientError } from '../../lib/errors.ts';
+import { isRetriable, TransientError } from '../../lib/errors.ts';
 import type { DocLock } from '../../lib/doclock.ts';
 import { caseModels, type CaseModels, type CaseStatus } from './model.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -220,8 +220,30 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
 
   const threadIdsOf = (m: IntakeMessage) => [m.messageId].filter((x): x is string => !!x);
 
+  /**
+   * The case this message is already stored on, if any: by its message key, or, after a
+   * crash between a new case and its keys, by the case's own `_id`. Checked before any
+   * thread look-up, whose answer can change between deliveries (a thread key taken over by
+   * a newer message, a root case stored meanwhile): a redelivery must land where the first
+   * delivery did, not be added to a second case.
+   */
+  async function storedBefore(m: IntakeMessage): Promise<IntakeResult | null> {
+    const [key, own] = await Promise.all([
+      MessageKey.findById(m.dedupeKey, { caseId: 1 }).lean(),
+      Case.findById(m.dedupeKey, { caseNumber: 1, expiresAt: 1 }).lean(),
+    ]);
+    const caseId = key?.caseId ?? (own ? m.dedupeKey : null);
+    if (!caseId) return null;
+    const c = caseId === m.dedupeKey && own ? own : await Case.findById(caseId, { caseNumber: 1, expiresAt: 1 }).lean();
+    // The case may be gone (erased, expired) while its key lives on for a moment: nothing to add.
+    if (c) await writeKeys(caseId, m, c.expiresAt);
+    return { caseId, caseNumber: c?.caseNumber ?? '', created: false, threaded: caseId !== m.dedupeKey, duplicate: true };
+  }
+
   async function ingestOne(m: IntakeMessage): Promise<IntakeResult> {
     const at = now();
+    const before = await storedBefore(m);
+    if (before) return before;
     const thread = await findThread(m);
     if (thread) {
       const lookup = lookupOf(m);
@@ -239,12 +261,6 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       await writeKeys(thread._id, m, c!.expiresAt);
       if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);
       return { caseId: thread._id, caseNumber: c!.caseNumber, created: false, threaded: true, duplicate: res.modifiedCount === 0 };
-    }
-
-    const existing = await Case.findById(m.dedupeKey, { caseNumber: 1, expiresAt: 1 }).lean();
-    if (existing) {
-      await writeKeys(m.dedupeKey, m, existing.expiresAt);
-      return { caseId: m.dedupeKey, caseNumber: existing.caseNumber, created: false, threaded: false, duplicate: true };
     }
 
     const caseNumber = await nextCaseNumber(at.getUTCFullYear(), at);
@@ -287,16 +303,41 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
   }
 
   async function ingestNew(ms: readonly IntakeMessage[]): Promise<IntakeOutcome[]> {
+    // In partition order: runs of messages that open a case are written together; anything
+    // else alone, in its place (a reply must see the cases stored before it, and only those).
+    // After a retriable failure nothing later is written: the group comes back whole.
+    const out: IntakeOutcome[] = [];
+    for (let i = 0; i < ms.length;) {
+      let j = i;
+      while (j < ms.length && isFreshCase(ms[j]!)) j += 1;
+      if (j > i) {
+        out.push(...(await insertNewCases(ms.slice(i, j))));
+        i = j;
+      } else {
+        try {
+          out.push(await ingestOne(ms[i]!));
+        } catch (error) {
+          out.push({ error });
+        }
+        i += 1;
+      }
+      const failed = out.find((o): o is { error: unknown } => 'error' in o && isRetriable(o.error));
+      if (failed) {
+        while (out.length < ms.length) out.push({ error: failed.error });
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Messages that each open a case, written with one insert per collection. */
+  async function insertNewCases(ms: readonly IntakeMessage[]): Promise<IntakeOutcome[]> {
     const out: Array<IntakeOutcome | null> = ms.map(() => null);
     const at = now();
-    // Only what the schema accepts goes into the shared insert (an unordered insertMany
-    // would skip an invalid document without a word); the rest takes the one-by-one path
-    // below, which says what is wrong with it.
     // Each document is cast and validated once, by mongoose, and then written by the driver
     // itself (Model.insertMany would cast and validate all of them a second time).
     const docs: Array<Record<string, unknown> | null> = [];
     for (const m of ms) {
-      if (!isFreshCase(m)) { docs.push(null); continue; }
       const d = new Case(newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at));
       try {
         await d.validate();

@@ -20,6 +20,7 @@ import { createConsumerStage } from '../../lib/kafka/stage.ts';
 import { AttachmentCheckV1, encode, dedupeKeyOf, sha256Of, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { isRetriable } from '../../lib/errors.ts';
 import type { CaseStore, IntakeMessage, IntakeResult } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
 import { isInspectionCandidate } from '../identity/index.ts';
@@ -179,8 +180,12 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
         outcomes[i] = err;
       }
     }
+    // After a retriable failure nothing later in the group is stored (it all comes back, and
+    // a later reply must not be stored before the message it answers).
+    const firstRetriable = outcomes.findIndex((e) => e != null && isRetriable(e));
+    const upTo = firstRetriable >= 0 ? firstRetriable : items.length;
     const cases: number[] = [];
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < upTo; i++) {
       const p = prepared[i];
       if (!p) continue;
       if (p.message) { cases.push(i); continue; }

@@ -86,14 +86,36 @@ describe('case store: new cases written together (ingestNew)', function () {
     expect(await store.models.Case.countDocuments({ _id: { $in: [before.dedupeKey, again.dedupeKey] } })).to.equal(2);
   });
 
-  it('threads a reply onto a case opened earlier in the same call', async () => {
+  it('keeps partition order: a reply after its first message threads onto it, one before it cannot', async () => {
     const root = message();
     const reply = message({ inReplyTo: root.messageId, references: [root.messageId!] });
-    const [r0, r1] = (await store.ingestNew([reply, root])).map(ok);
-    expect(r0).to.include({ caseId: root.dedupeKey, threaded: true });
-    expect(r1).to.include({ caseId: root.dedupeKey, created: true });
+    const [r0, r1] = (await store.ingestNew([root, reply])).map(ok);
+    expect(r0).to.include({ caseId: root.dedupeKey, created: true });
+    expect(r1).to.include({ caseId: root.dedupeKey, threaded: true });
     const c = await store.models.Case.findById(root.dedupeKey).lean();
     expect(c!.messages.map((x) => x.dedupeKey)).to.deep.equal([root.dedupeKey, reply.dedupeKey]);
+
+    // As one message at a time would: the early reply opens its own case.
+    const root2 = message();
+    const early = message({ inReplyTo: root2.messageId, references: [root2.messageId!] });
+    const [e0, e1] = (await store.ingestNew([early, root2])).map(ok);
+    expect(e0).to.include({ caseId: early.dedupeKey, created: true, threaded: false });
+    expect(e1).to.include({ caseId: root2.dedupeKey, created: true });
+  });
+
+  it('puts a redelivered reply where its first delivery went, even after its thread key moved on', async () => {
+    const m1 = message();
+    const reply = message({ inReplyTo: m1.messageId, references: [m1.messageId!] });
+    const c1 = ok((await store.ingestNew([m1, reply]))[0]!);
+    // A different message with the same Message-ID opens a case and takes the thread key.
+    const m1again = message({ messageId: m1.messageId });
+    const c2 = ok((await store.ingestNew([m1again]))[0]!);
+    expect((await store.models.ThreadKey.findById(m1.messageId).lean())?.caseId).to.equal(c2.caseId);
+    // The reply comes again (Kafka redelivery after a crash): a duplicate on its first case.
+    const again = ok((await store.ingestNew([reply]))[0]!);
+    expect(again).to.include({ caseId: c1.caseId, duplicate: true });
+    const second = await store.models.Case.findById(c2.caseId).lean();
+    expect(second!.messages.map((x) => x.dedupeKey)).to.deep.equal([m1again.dedupeKey]);
   });
 
   it('returns the error of a message the schema refuses, and stores the others', async () => {
