@@ -23,6 +23,14 @@ export interface IntakeCitizen {
   city: string | null; email: string | null; phones: string[];
 }
 
+/** The analysis's citizen (field names as `kcc extract` prints them) as the case store takes it. */
+export function intakeCitizen(c: {
+  name: string | null; street: string | null; house_number: string | null; postcode: string | null;
+  city: string | null; email: string | null; phones: string[];
+}): IntakeCitizen {
+  return { name: c.name, street: c.street, houseNumber: c.house_number, postcode: c.postcode, city: c.city, email: c.email, phones: c.phones };
+}
+
 export interface IntakeMessage {
   dedupeKey: string;
   channel: 'email' | 'letter';

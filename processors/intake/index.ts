@@ -21,7 +21,7 @@ import { AttachmentCheckV1, encode, dedupeKeyOf, sha256Of, RawMailV1, type ImapS
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
-import type { CaseStore, IntakeMessage, IntakeResult } from '../cases/index.ts';
+import { intakeCitizen, type CaseStore, type IntakeMessage, type IntakeResult } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
 import { isInspectionCandidate } from '../identity/index.ts';
 import type { CaseAttachment } from '../cases/model.ts';
@@ -110,10 +110,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       source: sourceOf(env.source),
       attachments,
       replyAddress: a.replyAddress,
-      citizen: {
-        name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-        city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-      },
+      citizen: intakeCitizen(a.citizen),
       bsn: a.citizen.bsn,
       representative: a.representative,
       classification: a.classification,

@@ -21,7 +21,7 @@ import { dedupeKeyOf, LetterRawV1 } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import { errorCode, TransientError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { CaseStore } from '../cases/index.ts';
+import { intakeCitizen, type CaseStore } from '../cases/index.ts';
 import type { IdentityStore, PendingDocument } from '../identity/index.ts';
 import type { OcrPool } from '../ocr/index.ts';
 import { analyseLetter, type LetterPageInput } from './analyse.ts';
@@ -140,10 +140,7 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
         kind: p.kind,
       })),
       replyAddress: null,
-      citizen: {
-        name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-        city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-      },
+      citizen: intakeCitizen(a.citizen),
       bsn: a.citizen.bsn,
       representative: a.representative,
       classification: a.classification,

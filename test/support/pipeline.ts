@@ -88,35 +88,29 @@ export async function inboxCount(address: string): Promise<number> {
   }
 }
 
-export async function inboxSubjects(address: string): Promise<string[]> {
+/** The envelope of every message in a citizen's INBOX, in order. */
+async function inboxEnvelopes(address: string): Promise<Array<{ subject?: string; messageId?: string }>> {
   const client = await imapAs(address);
-  const subjects: string[] = [];
+  const out: Array<{ subject?: string; messageId?: string }> = [];
   try {
     const lock = await client.getMailboxLock('INBOX');
     try {
       const s = await client.status('INBOX', { messages: true });
-      if (s && s.messages) for await (const m of client.fetch('1:*', { envelope: true })) subjects.push(m.envelope?.subject ?? '');
+      if (s && s.messages) for await (const m of client.fetch('1:*', { envelope: true })) out.push(m.envelope ?? {});
     } finally { lock.release(); }
   } finally {
     await client.logout();
   }
-  return subjects;
+  return out;
+}
+
+export async function inboxSubjects(address: string): Promise<string[]> {
+  return (await inboxEnvelopes(address)).map((e) => e.subject ?? '');
 }
 
 /** The Message-ID of every message in a citizen's INBOX, in order (duplicates kept). */
 export async function inboxMessageIds(address: string): Promise<string[]> {
-  const client = await imapAs(address);
-  const ids: string[] = [];
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const s = await client.status('INBOX', { messages: true });
-      if (s && s.messages) for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
-    } finally { lock.release(); }
-  } finally {
-    await client.logout();
-  }
-  return ids;
+  return (await inboxEnvelopes(address)).map((e) => e.messageId ?? '');
 }
 
 export { eventually, createLogger };

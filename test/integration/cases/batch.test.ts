@@ -5,24 +5,8 @@
  */
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import { connectTestDb, config } from '../../support/env.ts';
-import { createCaseStore, isFreshCase, type IntakeMessage, type IntakeOutcome, type IntakeResult } from '../../../processors/cases/index.ts';
-import { createFieldCipher, createKeyedHasher } from '../../../lib/crypto.ts';
-import { createDocLock } from '../../../lib/doclock.ts';
-import { detectServer } from '../../../lib/retention.ts';
-
-let seq = 0;
-function message(extra: Partial<IntakeMessage> = {}): IntakeMessage {
-  const i = seq++;
-  return {
-    dedupeKey: `b${i}-${Math.random().toString(36).slice(2)}`, channel: 'email', messageId: `bm${i}-${Math.random().toString(36).slice(2)}@test`,
-    inReplyTo: null, references: [], receivedAt: new Date(), subject: `Vraag ${i}`, text: 'Ik heb een vraag over DigiD.',
-    source: { kind: 'imap' }, attachments: [], replyAddress: `c${i}@citizens.test`,
-    citizen: { name: null, street: null, houseNumber: null, postcode: null, city: null, email: null, phones: [] },
-    bsn: null, representative: null, classification: { topic: 'overig', language: 'nl', confidence: 0, reasons: [] }, wantsAcknowledgment: true,
-    ...extra,
-  };
-}
+import { testCaseStore, intakeMessage as message } from '../../support/casestore.ts';
+import { isFreshCase, type CaseStore, type IntakeOutcome, type IntakeResult } from '../../../processors/cases/index.ts';
 
 const ok = (o: IntakeOutcome): IntakeResult => {
   if ('error' in o) throw new Error(`unexpected error outcome: ${String(o.error)}`);
@@ -32,17 +16,8 @@ const ok = (o: IntakeOutcome): IntakeResult => {
 describe('case store: new cases written together (ingestNew)', function () {
   this.timeout(60_000);
   let conn: mongoose.Connection;
-  let store: ReturnType<typeof createCaseStore>;
-  before(async () => {
-    conn = await connectTestDb('test_batch');
-    const server = await detectServer(conn.db!);
-    store = createCaseStore(conn, {
-      cipher: createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' }),
-      hasher: createKeyedHasher(config.keys.hmac),
-      lock: createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' }),
-    });
-    await store.ensureIndexes();
-  });
+  let store: CaseStore;
+  before(async () => { ({ conn, store } = await testCaseStore('test_batch')); });
   after(async () => { await conn.dropDatabase(); await conn.close(); });
 
   it('tells a message that opens a case from one that may belong to one', () => {

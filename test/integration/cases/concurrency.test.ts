@@ -5,37 +5,16 @@
  */
 import { expect } from 'chai';
 import type mongoose from 'mongoose';
-import { connectTestDb, config } from '../../support/env.ts';
-import { createCaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
-import { createFieldCipher, createKeyedHasher } from '../../../lib/crypto.ts';
-import { createDocLock } from '../../../lib/doclock.ts';
-import { detectServer } from '../../../lib/retention.ts';
+import { testCaseStore, intakeMessage } from '../../support/casestore.ts';
+import type { CaseStore, IntakeMessage } from '../../../processors/cases/index.ts';
 
-function message(i: number, extra: Partial<IntakeMessage> = {}): IntakeMessage {
-  return {
-    dedupeKey: `k${i}-${Math.random().toString(36).slice(2)}`, channel: 'email', messageId: `m${i}-${Math.random().toString(36).slice(2)}@test`,
-    inReplyTo: null, references: [], receivedAt: new Date(), subject: `Vraag ${i}`, text: 'Ik heb een vraag over DigiD.',
-    source: { kind: 'imap' }, attachments: [], replyAddress: `c${i}@citizens.test`,
-    citizen: { name: null, street: null, houseNumber: null, postcode: null, city: null, email: null, phones: [] },
-    bsn: null, representative: null, classification: { topic: 'overig', language: 'nl', confidence: 0, reasons: [] }, wantsAcknowledgment: true,
-    ...extra,
-  };
-}
+const message = (_i: number, extra: Partial<IntakeMessage> = {}) => intakeMessage(extra);
 
 describe('case store under concurrent writers', function () {
   this.timeout(60_000);
   let conn: mongoose.Connection;
-  let store: ReturnType<typeof createCaseStore>;
-  before(async () => {
-    conn = await connectTestDb('test_concurrency');
-    const server = await detectServer(conn.db!);
-    store = createCaseStore(conn, {
-      cipher: createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' }),
-      hasher: createKeyedHasher(config.keys.hmac),
-      lock: createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' }),
-    });
-    await store.ensureIndexes();
-  });
+  let store: CaseStore;
+  before(async () => { ({ conn, store } = await testCaseStore('test_concurrency')); });
   after(async () => { await conn.dropDatabase(); await conn.close(); });
 
   it('issues a distinct case number to each of 30 cases created at once', async () => {

@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { createFieldCipher, createKeyedHasher } from '../../../lib/crypto.ts';
 import { analyseEmail } from '../../../processors/analyse/index.ts';
-import { createCaseStore, type CaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
+import { createCaseStore, intakeCitizen, type CaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
 import { isValidBsn } from '../../../processors/extract/index.ts';
 import { mongoUrlFor, uniqueName } from '../../support/env.ts';
 import { scanDatabase } from '../../support/scan.ts';
@@ -66,10 +66,7 @@ async function intakeOf(raw: Buffer, key: string): Promise<IntakeMessage> {
     source: { kind: 'imap', mailbox: 'INBOX', uidValidity: '1', uid: 1 },
     attachments: a.attachments,
     replyAddress: a.replyAddress,
-    citizen: {
-      name: a.citizen.name, street: a.citizen.street, houseNumber: a.citizen.house_number, postcode: a.citizen.postcode,
-      city: a.citizen.city, email: a.citizen.email, phones: a.citizen.phones,
-    },
+    citizen: intakeCitizen(a.citizen),
     bsn: a.citizen.bsn,
     representative: a.representative,
     classification: a.classification,
