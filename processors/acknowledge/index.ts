@@ -6,11 +6,14 @@
  * (`sending`, `leaseUntil`), sends over SMTP, and marks it `sent`. A process killed while
  * holding a lease leaves the case to be claimed again when the lease runs out.
  *
- * The one window that cannot be closed is between the SMTP server's "250 OK" and our
- * `sent` write (a few milliseconds): a crash exactly there sends the mail again on
- * recovery. Every acknowledgment carries a Message-ID derived from the case id, so a
- * recipient's client or an MTA with duplicate suppression sees the same message twice, not
- * two different ones. This is stated, not hidden (see README).
+ * The one window that cannot be closed is between the SMTP server's "250 OK" and our record
+ * of it: a crash exactly there sends the mail again on recovery. The record is therefore a
+ * single `_id` write right after the 250 — the thread key of the acknowledgment's
+ * Message-ID, which replies need anyway — checked before every send; the case itself is
+ * marked `sent` after that, under its lock. Every acknowledgment carries a Message-ID
+ * derived from the case id, so should the window be hit, a recipient's client or an MTA
+ * with duplicate suppression sees the same message twice, not two different ones. This is
+ * stated, not hidden (see README).
  *
  * Never sent to auto-replies or bounces: those make no case (processors/parse), and ours
  * carry `Auto-Submitted: auto-replied` (RFC 3834) so well-behaved auto-responders do not
@@ -18,7 +21,7 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.ts';
-import type { CaseModels } from '../cases/index.ts';
+import { caseExpiry, type CaseModels } from '../cases/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
 import { sleep } from '../../lib/retry.ts';
@@ -45,7 +48,8 @@ export interface Acknowledger {
   /** Wake the loop now (a new case was stored). */
   kick(): void;
   stop(): Promise<void>;
-  readonly stats: { sent: number; failed: number; retried: number };
+  /** recovered: found sent by an earlier process that was killed before recording it. */
+  readonly stats: { sent: number; failed: number; retried: number; recovered: number };
 }
 
 const TEMPLATE_VARS = ['caseNumber'] as const;
@@ -73,13 +77,13 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000,
     logger: false,
   });
-  const stats = { sent: 0, failed: 0, retried: 0 };
+  const stats = { sent: 0, failed: 0, retried: 0, recovered: 0 };
   let running = false;
   let stopped = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
 
-  type Claimed = { _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[]; ack?: { attempts?: number } };
+  type Claimed = { _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[]; ack?: { attempts?: number }; expiresAt?: Date };
   // Candidates by the top-level `ackDue` flag (an equality FerretDB answers without scanning
   // every case); the full condition is checked on the candidate, under the lock.
   const isDue = (c: Claimed & { ack?: { status?: string; leaseUntil?: Date | null } }, now: Date) =>
@@ -115,7 +119,13 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     const mail = templates[lang]({ caseNumber: c.caseNumber });
     const messageId = ackMessageId(c._id, o.messageIdDomain);
     const original = c.threadIds?.[0];
-    try {
+    // The thread key of our Message-ID is the first thing written after the server's 250:
+    // present means an earlier process sent this mail and was killed before the case said so.
+    const sentBefore = !!(await o.models.ThreadKey.exists({ _id: messageId }));
+    if (sentBefore) {
+      stats.recovered += 1;
+      log.info({ case: c.caseNumber }, 'acknowledgment found sent by an earlier process; not sent again');
+    } else try {
       await transport.sendMail({
         from: o.from,
         to: c.replyAddress!,
@@ -142,6 +152,10 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
       }
       return true;
     }
+    if (!sentBefore) {
+      // One `_id` write, no lock: what shrinks the window in which a kill makes us send twice.
+      await o.models.ThreadKey.updateOne({ _id: messageId }, { $set: { caseId: c._id, expiresAt: c.expiresAt ?? caseExpiry(clock()) } }, { upsert: true });
+    }
     await o.withCase(c._id, () => Case.updateOne(
       { _id: c._id },
       { $set: { ackDue: false, 'ack.status': 'sent', 'ack.sentAt': clock(), 'ack.messageId': messageId }, $unset: { 'ack.leaseUntil': 1 }, $addToSet: { threadIds: messageId } },
@@ -149,8 +163,10 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     // A reply to the acknowledgment threads onto the case.
     const expiresAt = ((await Case.findById(c._id, { expiresAt: 1 }).lean()) as { expiresAt?: Date } | null)?.expiresAt;
     if (expiresAt) await o.models.ThreadKey.updateOne({ _id: messageId }, { $set: { caseId: c._id, expiresAt } }, { upsert: true });
-    stats.sent += 1;
-    log.info({ case: c.caseNumber, lang }, 'acknowledgment sent');
+    if (!sentBefore) {
+      stats.sent += 1;
+      log.info({ case: c.caseNumber, lang }, 'acknowledgment sent');
+    }
     return true;
   }
 

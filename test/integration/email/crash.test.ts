@@ -85,17 +85,17 @@ describe('e-mail intake survives kill -9', function () {
 
     expect(await cases.countDocuments()).to.equal(N);
     // Exactly one acknowledgment per citizen: one message, the one the case says it sent.
-    // SMTP has no idempotent submission, so a kill in the milliseconds between the server's
-    // "250 OK" and our `sent` write makes the recovery send that same message again (same
-    // Message-ID, derived from the case: processors/acknowledge says so). That, and only
-    // that, may show up as a second delivery; a second, different acknowledgment may not.
+    // SMTP has no idempotent submission, so a kill between the server's "250 OK" and our
+    // record of it (one `_id` write: processors/acknowledge) makes the recovery send that
+    // same message again (same Message-ID, derived from the case). That, and only that, may
+    // show up as a second delivery; a second, different acknowledgment may not.
     const sentIds = new Map((await cases.find({}, { projection: { replyAddress: 1, 'ack.messageId': 1 } }).toArray())
       .map((c) => [String(c.replyAddress), `<${String(c.ack?.messageId)}>`]));
     const delivered = await Promise.all(citizens.map(inboxMessageIds));
     const wrong = citizens.filter((c, i) => new Set(delivered[i]).size !== 1 || delivered[i]![0] !== sentIds.get(c));
     expect(wrong, `citizens without exactly one acknowledgment (seed ${seed})`).to.deep.equal([]);
     const resent = delivered.reduce((n, d) => n + d.length - 1, 0);
-    if (resent > 0) console.log(`      (${resent} acknowledgment(s) delivered twice after a kill between SMTP 250 and the sent write; same Message-ID)`);
+    if (resent > 0) console.log(`      (${resent} acknowledgment(s) delivered twice after a kill between SMTP 250 and its record; same Message-ID)`);
     expect(resent, 'redeliveries: at most one per kill of the acknowledging process').to.be.at.most(4);
     // Every case holds exactly one message: redelivered duplicates were recognised.
     const multi = await cases.countDocuments({ 'messages.1': { $exists: true } });
