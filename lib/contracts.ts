@@ -198,7 +198,11 @@ function rawIdsOf(lines: readonly string[], name: string): string[] {
  * the dedupe key before anything parses the message). Unfolds continuation lines.
  */
 export function messageIdFromRaw(raw: Buffer): string | null {
-  for (const line of rawHeaderLines(raw)) {
+  return messageIdOf(rawHeaderLines(raw));
+}
+
+function messageIdOf(lines: readonly string[]): string | null {
+  for (const line of lines) {
     if (line.length > 1000 || !/^message-id\s*:/i.test(line)) continue;
     const value = line.slice(line.indexOf(':') + 1).trim();
     const bracketed = /<([^<>\s]{1,995})>/.exec(value);
@@ -218,5 +222,5 @@ export function messageIdFromRaw(raw: Buffer): string | null {
  */
 export function threadKeyFromRaw(raw: Buffer): string | null {
   const lines = rawHeaderLines(raw);
-  return rawIdsOf(lines, 'references')[0] ?? rawIdsOf(lines, 'in-reply-to')[0] ?? messageIdFromRaw(raw);
+  return rawIdsOf(lines, 'references')[0] ?? rawIdsOf(lines, 'in-reply-to')[0] ?? messageIdOf(lines);
 }

@@ -4,7 +4,7 @@
  * The mechanism is a schema-path option, written next to the type where a reviewer sees it:
  *
  *   email:     { type: String, pd: 'contact' },
- *   bsn:       { type: EncryptedValueSchema, pd: 'bsn' },
+ *   bsn:       { type: sealedValueSchema, pd: 'bsn' },
  *   status:    { type: String, pd: false },            // explicitly not personal data
  *   expiresAt: { type: Date, pd: false },
  *
@@ -286,3 +286,19 @@ export function collectionsNeedingExpiry(models: readonly Model<any>[], options:
 export function pdSchema(definition: Record<string, unknown>, options?: SchemaOptions): Schema {
   return new Schema(definition as never, options as never);
 }
+
+/**
+ * The stored form of a value sealed by lib/crypto's FieldCipher (AES-256-GCM): format
+ * version, key id, IV, tag, ciphertext. Not personal data by itself; the field that holds
+ * it names the category of what is sealed.
+ */
+export const sealedValueSchema = pdSchema(
+  {
+    v: { type: Number, pd: false },
+    kid: { type: String, pd: false },
+    iv: { type: String, pd: false },
+    tag: { type: String, pd: false },
+    ct: { type: String, pd: false },
+  },
+  { _id: false },
+);

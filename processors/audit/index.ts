@@ -94,17 +94,8 @@ export interface DeletionInput {
   at?: Date;
 }
 
-/** One link of the deletion chain, in the form it is stored, exported and hashed. */
-export interface DeletionEntry {
-  seq: number;
-  at: Date;
-  kind: DeletionKind;
-  counts: CollectionCount[];
-  caseIds?: string[];
-  actor: Actor;
-  prevHash: string;
-  hash: string;
-}
+/** One link of the deletion chain, as exported and hashed: the stored document, `_id` as `seq`. */
+export type DeletionEntry = Omit<DeletionEntryDoc, '_id'> & { seq: number };
 
 export type ChainBreak = 'hash_mismatch' | 'prev_hash_mismatch' | 'sequence_gap' | 'malformed';
 

@@ -9,24 +9,13 @@
  * index deletes on MongoDB; the retention sweeper does it where the server has none.
  */
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { pdSchema } from '../../lib/pd-schema.ts';
+import { pdSchema, sealedValueSchema } from '../../lib/pd-schema.ts';
 
 export const CASE_STATUSES = ['open', 'escalated', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
 export const ATTACHMENT_INSPECTION = ['pending', 'done'] as const;
 export type AttachmentInspection = (typeof ATTACHMENT_INSPECTION)[number];
-
-const EncryptedValueSchema = pdSchema(
-  {
-    v: { type: Number, pd: false },
-    kid: { type: String, pd: false },
-    iv: { type: String, pd: false },
-    tag: { type: String, pd: false },
-    ct: { type: String, pd: false },
-  },
-  { _id: false },
-);
 
 const AttachmentSchema = pdSchema(
   {
@@ -110,7 +99,7 @@ export const caseSchema = pdSchema(
      * BSN, encrypted (AES-256-GCM): readable by the second-line role once the case is
      * escalated; removed when the case is closed without escalation.
      */
-    bsnSealed: { type: EncryptedValueSchema, pd: 'bsn' },
+    bsnSealed: { type: sealedValueSchema, pd: 'bsn' },
     /** Kinds of ID copies received; the copies live in their own collection, short-lived. */
     idDocuments: { type: [{ kind: { type: String, pd: false }, documentId: { type: String, pd: false } }], pd: false },
     /** Message-IDs of this case's mails (incoming and our acknowledgment), for threading. */

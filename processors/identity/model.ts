@@ -17,7 +17,7 @@
  * mongoose's inference over schema literals exhausts the checker).
  */
 import type { Connection, Model } from 'mongoose';
-import { pdSchema } from '../../lib/pd-schema.ts';
+import { pdSchema, sealedValueSchema } from '../../lib/pd-schema.ts';
 
 export const IDENTITY_COLLECTION = 'identity_documents';
 export const VERIFICATION_COLLECTION = 'verification_records';
@@ -29,17 +29,6 @@ export type VerificationOutcome = (typeof VERIFICATION_OUTCOMES)[number];
 /** The only method there is today: an agent looked at the copy. */
 export const VERIFICATION_METHODS = ['copy of ID seen'] as const;
 export type VerificationMethod = (typeof VERIFICATION_METHODS)[number];
-
-const SealedSchema = pdSchema(
-  {
-    v: { type: Number, pd: false },
-    kid: { type: String, pd: false },
-    iv: { type: String, pd: false },
-    tag: { type: String, pd: false },
-    ct: { type: String, pd: false },
-  },
-  { _id: false },
-);
 
 export const identityDocumentSchema = pdSchema(
   {
@@ -53,7 +42,7 @@ export const identityDocumentSchema = pdSchema(
     /** Page number (letters) or attachment position (e-mail), 1-based. */
     part: { type: Number, required: true, pd: false },
     /** Attachment file name or "page 2": a citizen's file name can name them, so it is part of the copy. */
-    label: { type: SealedSchema, pd: 'id_copy' },
+    label: { type: sealedValueSchema, pd: 'id_copy' },
     category: { type: String, enum: ID_CATEGORIES, required: true, pd: false },
     /** passport | id_card | driving_licence, null for signatures and unknown kinds. */
     documentKind: { type: String, default: null, pd: false },
@@ -63,9 +52,9 @@ export const identityDocumentSchema = pdSchema(
     contentType: { type: String, required: true, pd: false },
     size: { type: Number, required: true, pd: false },
     /** The image (or PDF) bytes, sealed; aad `identity_documents/<_id>/content`. */
-    content: { type: SealedSchema, required: true, pd: 'id_copy' },
+    content: { type: sealedValueSchema, required: true, pd: 'id_copy' },
     /** Sealed JSON of the MRZ fields the agent's hint needs (names, expiry); aad `identity_documents/<_id>/hints`. */
-    hints: { type: SealedSchema, pd: 'id_copy' },
+    hints: { type: sealedValueSchema, pd: 'id_copy' },
     receivedAt: { type: Date, required: true, pd: false },
     createdAt: { type: Date, required: true, pd: false },
     /** receivedAt + the configured upper bound (KCC_ID_DOCUMENT_MAX_DAYS, register id_copy). */

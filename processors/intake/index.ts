@@ -23,6 +23,8 @@ import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
 import { intakeCitizen, type CaseStore, type IntakeMessage, type IntakeResult } from '../cases/index.ts';
 import { analyseEmail, type AnalyseOptions, type AttachmentInspector } from '../analyse/index.ts';
+
+type EmailAnalysis = Awaited<ReturnType<typeof analyseEmail>>;
 import { isInspectionCandidate } from '../identity/index.ts';
 import type { CaseAttachment } from '../cases/model.ts';
 import { addDuration, technicalRetentionFor } from '../../config/register.ts';
@@ -67,7 +69,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   interface Prepared {
     env: RawMailV1;
     key: string;
-    analysis: Awaited<ReturnType<typeof analyseEmail>>;
+    analysis: EmailAnalysis;
     /** Attachments that may be ID copies, with their bytes. */
     candidates: Candidate[];
     /** Set when it is a case. */
@@ -98,24 +100,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     const candidates = collector?.found ?? [];
     if (!a.isCase) return { env, key, analysis: a, candidates, message: null };
     const attachments: CaseAttachment[] = a.attachments.map((x, i) => (candidates.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
-    const message: IntakeMessage = {
-      dedupeKey: key,
-      channel: 'email',
-      messageId: a.messageId,
-      inReplyTo: a.inReplyTo,
-      references: a.references,
-      receivedAt: new Date(env.receivedAt),
-      subject: a.subject,
-      text: a.text,
-      source: sourceOf(env.source),
-      attachments,
-      replyAddress: a.replyAddress,
-      citizen: intakeCitizen(a.citizen),
-      bsn: a.citizen.bsn,
-      representative: a.representative,
-      classification: a.classification,
-      wantsAcknowledgment: true,
-    };
+    const message = emailIntakeMessage(a, { dedupeKey: key, receivedAt: new Date(env.receivedAt), source: sourceOf(env.source), attachments });
     return { env, key, analysis: a, candidates, message };
   }
 
@@ -255,6 +240,31 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
       await stage.stop();
       producer = null;
     },
+  };
+}
+
+/** What the case store takes from an e-mail's analysis (a case: `a.isCase`). */
+export function emailIntakeMessage(
+  a: EmailAnalysis,
+  at: { dedupeKey: string; receivedAt: Date; source: IntakeMessage['source']; attachments: IntakeMessage['attachments'] },
+): IntakeMessage {
+  return {
+    dedupeKey: at.dedupeKey,
+    channel: 'email',
+    messageId: a.messageId,
+    inReplyTo: a.inReplyTo,
+    references: a.references,
+    receivedAt: at.receivedAt,
+    subject: a.subject,
+    text: a.text,
+    source: at.source,
+    attachments: at.attachments,
+    replyAddress: a.replyAddress,
+    citizen: intakeCitizen(a.citizen),
+    bsn: a.citizen.bsn,
+    representative: a.representative,
+    classification: a.classification,
+    wantsAcknowledgment: true,
   };
 }
 

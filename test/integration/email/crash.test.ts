@@ -10,18 +10,7 @@ import { REPO_ROOT } from '../../../config/index.ts';
 import { createTestPipeline, inboxCount, inboxMessageIds, testId, type TestPipeline } from '../../support/pipeline.ts';
 import { eventually } from '../../support/env.ts';
 import { citizenMail } from '../../support/mail.ts';
-
-/** Small seeded PRNG (mulberry32) so a failing run can be replayed from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/letters/render.ts';
 
 describe('e-mail intake survives kill -9', function () {
   this.timeout(300_000);

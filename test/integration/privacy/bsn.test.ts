@@ -13,7 +13,8 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { createFieldCipher, createKeyedHasher } from '../../../lib/crypto.ts';
 import { analyseEmail } from '../../../processors/analyse/index.ts';
-import { createCaseStore, intakeCitizen, type CaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
+import { createCaseStore, type CaseStore, type IntakeMessage } from '../../../processors/cases/index.ts';
+import { emailIntakeMessage } from '../../../processors/intake/index.ts';
 import { isValidBsn } from '../../../processors/extract/index.ts';
 import { mongoUrlFor, uniqueName } from '../../support/env.ts';
 import { scanDatabase } from '../../support/scan.ts';
@@ -54,24 +55,10 @@ function rawMail(o: { messageId: string; bsn: string; from: string; name: string
 async function intakeOf(raw: Buffer, key: string): Promise<IntakeMessage> {
   const a = await analyseEmail(raw, { ourAddresses: ['intake@kcc.test'] });
   expect(a.isCase).to.equal(true);
-  return {
-    dedupeKey: key,
-    channel: 'email',
-    messageId: a.messageId,
-    inReplyTo: a.inReplyTo,
-    references: a.references,
-    receivedAt: new Date('2031-03-03T08:15:00Z'),
-    subject: a.subject,
-    text: a.text,
-    source: { kind: 'imap', mailbox: 'INBOX', uidValidity: '1', uid: 1 },
-    attachments: a.attachments,
-    replyAddress: a.replyAddress,
-    citizen: intakeCitizen(a.citizen),
-    bsn: a.citizen.bsn,
-    representative: a.representative,
-    classification: a.classification,
-    wantsAcknowledgment: true,
-  };
+  return emailIntakeMessage(a, {
+    dedupeKey: key, receivedAt: new Date('2031-03-03T08:15:00Z'),
+    source: { kind: 'imap', mailbox: 'INBOX', uidValidity: '1', uid: 1 }, attachments: a.attachments,
+  });
 }
 
 describe('privacy/bsn: redacted, sealed, second line only, gone at closure', function () {
