@@ -11,7 +11,8 @@ import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { isRetriable, TransientError } from '../../lib/errors.ts';
 import type { DocLock } from '../../lib/doclock.ts';
-import { caseModels, type CaseModels, type CaseStatus } from './model.ts';
+import { caseModels, caseSchema, type CaseModels, type CaseStatus } from './model.ts';
+import { storedFormOf } from './stored-form.ts';
 import type { AuditLog } from '../audit/index.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, type CaseModels, type CaseDoc } from './model.ts';
@@ -91,6 +92,9 @@ export function caseExpiry(from: Date): Date {
   // Register M1533: "Algemeen op (18 maanden)", counted from the last activity or closure.
   return addDuration(from, GENERAL_RETENTION);
 }
+
+/** A new case's stored form without a mongoose document (see stored-form.ts). */
+export const storedCase = storedFormOf(caseSchema);
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
 
@@ -204,29 +208,8 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     await ThreadKey.updateMany({ caseId }, { $set: { expiresAt } });
   }
 
-  function lookupOf(m: IntakeMessage) {
-    const safe = (kind: 'email' | 'phone' | 'bsn' | 'name', v: string | null | undefined): string | null => {
-      if (!v) return null;
-      try { return deps.hasher.hmac(kind, v); } catch { return null; }
-    };
-    const emails = [m.citizen.email, m.representative?.email, m.replyAddress].map((v) => safe('email', v)).filter((x): x is string => !!x);
-    const names = [m.citizen.name, m.representative?.name].map((v) => safe('name', v)).filter((x): x is string => !!x);
-    return {
-      email: [...new Set(emails)],
-      phone: [...new Set(m.citizen.phones.map((p) => safe('phone', p)).filter((x): x is string => !!x))],
-      bsn: safe('bsn', m.bsn) ?? undefined,
-      name: [...new Set(names)],
-    };
-  }
-
-  function messageEntry(m: IntakeMessage) {
-    return {
-      dedupeKey: m.dedupeKey, messageId: m.messageId ?? undefined, channel: m.channel, receivedAt: m.receivedAt,
-      subject: m.subject, text: m.text, writtenByRepresentative: !!m.representative, source: m.source, attachments: m.attachments,
-    };
-  }
-
-  const threadIdsOf = (m: IntakeMessage) => [m.messageId].filter((x): x is string => !!x);
+  const lookupOf = (m: IntakeMessage) => lookupFor(m, deps.hasher);
+  const newCaseDoc = (m: IntakeMessage, caseNumber: string, at: Date) => newCaseDocument(m, caseNumber, at, deps);
 
   /**
    * The case this message is already stored on, if any: by its message key, or, after a
@@ -288,28 +271,6 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     }
   }
 
-  function newCaseDoc(m: IntakeMessage, caseNumber: string, at: Date) {
-    return {
-      _id: m.dedupeKey,
-      caseNumber,
-      channel: m.channel,
-      status: 'open' as const,
-      classification: m.classification,
-      citizen: m.citizen,
-      representative: m.representative ?? undefined,
-      replyAddress: m.replyAddress ?? undefined,
-      lookup: lookupOf(m),
-      bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
-      threadIds: threadIdsOf(m),
-      messages: [messageEntry(m)],
-      ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
-      ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
-      createdAt: at,
-      lastActivityAt: at,
-      expiresAt: caseExpiry(at),
-    };
-  }
-
   async function ingestNew(ms: readonly IntakeMessage[]): Promise<IntakeOutcome[]> {
     // In partition order: runs of messages that open a case are written together; anything
     // else alone, in its place (a reply must see the cases stored before it, and only those).
@@ -342,11 +303,15 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
   async function insertNewCases(ms: readonly IntakeMessage[]): Promise<IntakeOutcome[]> {
     const out: Array<IntakeOutcome | null> = ms.map(() => null);
     const at = now();
-    // Each document is cast and validated once, by mongoose, and then written by the driver
-    // itself (Model.insertMany would cast and validate all of them a second time).
+    // Each document's stored form is built without hydrating it (stored-form.ts; mongoose's
+    // document for the same input); what that refuses, mongoose casts and validates, and the
+    // driver writes them all (Model.insertMany would hydrate and validate every one again).
     const docs: Array<Record<string, unknown> | null> = [];
     for (const m of ms) {
-      const d = new Case(newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at));
+      const plain = newCaseDoc(m, `KCC-${at.getUTCFullYear()}-000000`, at);
+      const formed = storedCase(plain);
+      if ('doc' in formed) { docs.push(formed.doc); continue; }
+      const d = new Case(plain);
       try {
         await d.validate();
         docs.push(d.toObject({ depopulate: true }) as Record<string, unknown>);
@@ -442,6 +407,56 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     async ensureIndexes() {
       await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init()]);
     },
+  };
+}
+
+function lookupFor(m: IntakeMessage, hasher: KeyedHasher) {
+  const safe = (kind: 'email' | 'phone' | 'bsn' | 'name', v: string | null | undefined): string | null => {
+    if (!v) return null;
+    try { return hasher.hmac(kind, v); } catch { return null; }
+  };
+  const emails = [m.citizen.email, m.representative?.email, m.replyAddress].map((v) => safe('email', v)).filter((x): x is string => !!x);
+  const names = [m.citizen.name, m.representative?.name].map((v) => safe('name', v)).filter((x): x is string => !!x);
+  return {
+    email: [...new Set(emails)],
+    phone: [...new Set(m.citizen.phones.map((p) => safe('phone', p)).filter((x): x is string => !!x))],
+    bsn: safe('bsn', m.bsn) ?? undefined,
+    name: [...new Set(names)],
+  };
+}
+
+function messageEntry(m: IntakeMessage) {
+  return {
+    dedupeKey: m.dedupeKey, messageId: m.messageId ?? undefined, channel: m.channel, receivedAt: m.receivedAt,
+    subject: m.subject, text: m.text, writtenByRepresentative: !!m.representative, source: m.source, attachments: m.attachments,
+  };
+}
+
+const threadIdsOf = (m: IntakeMessage) => [m.messageId].filter((x): x is string => !!x);
+
+/**
+ * A new case's document as mongoose takes it (and storedCase() builds its stored form): the
+ * message's fields, the BSN sealed, keyed hashes for subject-access look-ups.
+ */
+export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, deps: { cipher: FieldCipher; hasher: KeyedHasher }) {
+  return {
+    _id: m.dedupeKey,
+    caseNumber,
+    channel: m.channel,
+    status: 'open' as const,
+    classification: m.classification,
+    citizen: m.citizen,
+    representative: m.representative ?? undefined,
+    replyAddress: m.replyAddress ?? undefined,
+    lookup: lookupFor(m, deps.hasher),
+    bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
+    threadIds: threadIdsOf(m),
+    messages: [messageEntry(m)],
+    ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
+    ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
+    createdAt: at,
+    lastActivityAt: at,
+    expiresAt: caseExpiry(at),
   };
 }
 
