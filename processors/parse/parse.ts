@@ -83,13 +83,13 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     throw new InputError('PARSE_TOO_MANY_ATTACHMENTS', `message has more than ${resolved.maxAttachments} attachments`);
   }
 
-  let subject = mail.subject ?? '';
+  let subject = withoutControls(mail.subject ?? '', warnings);
   if (subject.length > MAX_SUBJECT_CHARS) {
     subject = subject.slice(0, MAX_SUBJECT_CHARS);
     warnings.push('subject-truncated');
   }
 
-  const body = bodyText(mail, resolved.maxTextChars, warnings);
+  const body = withoutControls(bodyText(mail, resolved.maxTextChars, warnings), warnings);
   const split = splitQuotes(body, subject);
 
   const headers = headerIndex(mail.headerLines);
@@ -152,8 +152,19 @@ function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): string
   return text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
 }
 
+// C0 control characters other than tab and line breaks (and DEL): noise to an agent, and a
+// NUL cannot be stored at all on FerretDB's PostgreSQL backend (JSONB refuses \u0000), where
+// it made the whole case write fail. Three messages of the shared corpus carry them.
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+function withoutControls(text: string, warnings: string[]): string {
+  const cleaned = text.replace(CONTROLS, '');
+  if (cleaned.length !== text.length && !warnings.includes('control-characters-removed')) warnings.push('control-characters-removed');
+  return cleaned;
+}
+
 function toAddress(m: RawMailbox): Address {
-  const name = m.name.trim();
+  const name = m.name.replace(CONTROLS, '').trim();
   const address = m.address === null ? '' : m.address.trim().toLowerCase();
   return { name: name === '' ? null : name, address: address === '' ? null : address };
 }
