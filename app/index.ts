@@ -96,8 +96,8 @@ export async function createApp(o: AppOptions): Promise<App> {
     letterRaw: topicName(config.kafka.topicPrefix, 'letterRaw'),
     attachmentCheck: topicName(config.kafka.topicPrefix, 'attachmentCheck'),
   };
-  // Inline bodies are base64 in JSON: 4/3 of the threshold plus the envelope must fit.
-  const maxMessageBytes = Math.ceil((config.limits.claimCheckThresholdBytes * 4) / 3) + 64 * 1024;
+  // An inline message is the record's value as it is; the envelope header is under 2 kB.
+  const maxMessageBytes = config.limits.claimCheckThresholdBytes + 64 * 1024;
   await bus.ensureTopics(
     [
       { name: topics.mailRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },

@@ -11,8 +11,11 @@ import { z } from 'zod';
 import { InputError } from './errors.ts';
 
 export const TOPIC_BASES = {
-  /** Raw e-mail from the IMAP ingestor. Holds personal data: short retention. */
-  mailRaw: { base: 'mail.raw', version: 1 },
+  /**
+   * Raw e-mail from the IMAP ingestor. Holds personal data: short retention. v2: the bytes
+   * are the record's value, the envelope a header (v1 carried them base64 in JSON).
+   */
+  mailRaw: { base: 'mail.raw', version: 2 },
   /** Scanned letters from the letter ingestor (page images by claim check only). */
   letterRaw: { base: 'letters.raw', version: 1 },
   /** Messages that could not be processed: a reason and a source reference, no content. */
@@ -33,13 +36,6 @@ export function topicName(prefix: string, key: TopicKey): string {
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
-/** Where the bytes are: inline (base64) below the claim-check threshold, else in GridFS. */
-export const BodyRef = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('inline'), base64: z.string() }),
-  z.object({ type: z.literal('claim_check'), bucket: z.string().min(1), fileId: z.string().regex(/^[0-9a-f]{24}$/) }),
-]);
-export type BodyRef = z.infer<typeof BodyRef>;
-
 /** Enough to find the original again (in the processed folder), and nothing personal. */
 export const ImapSourceRef = z.object({
   kind: z.literal('imap'),
@@ -50,8 +46,15 @@ export const ImapSourceRef = z.object({
 });
 export type ImapSourceRef = z.infer<typeof ImapSourceRef>;
 
-export const RawMailV1 = z.object({
-  schemaVersion: z.literal(1),
+/**
+ * A raw e-mail on the topic, "binary mode" as CloudEvents calls it: the message's bytes are
+ * the record's value, untouched, and this envelope travels as the `kcc-envelope` header
+ * (JSON). v1 put the bytes base64 in a JSON value: a third more bytes through Kafka, and an
+ * encode, a stringify, a parse and a decode of every message on the way.
+ * Above the claim-check threshold the value is empty and the bytes are in GridFS.
+ */
+export const RawMailV2 = z.object({
+  schemaVersion: z.literal(2),
   source: ImapSourceRef,
   receivedAt: z.iso.datetime(),
   /** Message-ID header (without brackets) as the server's envelope reported it, or null. */
@@ -59,9 +62,39 @@ export const RawMailV1 = z.object({
   /** SHA-256 of the raw bytes: with the Message-ID, the key that makes redelivery harmless. */
   sha256: sha256Hex,
   size: z.number().int().nonnegative(),
-  body: BodyRef,
+  body: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('inline') }),
+    z.object({ type: z.literal('claim_check'), bucket: z.string().min(1), fileId: z.string().regex(/^[0-9a-f]{24}$/) }),
+  ]),
 });
-export type RawMailV1 = z.infer<typeof RawMailV1>;
+export type RawMailV2 = z.infer<typeof RawMailV2>;
+
+/** A raw-mail record as its consumer sees it: the envelope, and the bytes when inline. */
+export type RawMail = RawMailV2 & { inline: Buffer | null };
+
+export const RAW_MAIL_ENVELOPE_HEADER = 'kcc-envelope';
+
+/** The record for a raw e-mail: `raw` is the message's bytes when inline, null with a claim check. */
+export function encodeRawMail(envelope: RawMailV2, raw: Buffer | null): { value: Buffer; headers: Record<string, string> } {
+  const env = RawMailV2.parse(envelope); // a producer bug should fail at the producer
+  if ((env.body.type === 'inline') !== (raw !== null)) throw new Error('raw mail: bytes go inline exactly when the body says inline');
+  if (raw && raw.length !== env.size) throw new Error('raw mail: size does not match the bytes');
+  return { value: raw ?? Buffer.alloc(0), headers: { [RAW_MAIL_ENVELOPE_HEADER]: JSON.stringify(env), 'kcc-schema': 'mail.raw/2' } };
+}
+
+/** Reads a raw-mail record; one that does not fit the contract is bad input (dead letter). */
+export function decodeRawMail(record: { value: Buffer; headers: Record<string, string> }): RawMail {
+  const header = record.headers[RAW_MAIL_ENVELOPE_HEADER];
+  if (header === undefined) throw new InputError('CONTRACT_INVALID', `raw mail: record has no ${RAW_MAIL_ENVELOPE_HEADER} header`);
+  const env = decode(RawMailV2, Buffer.from(header, 'utf8'), 'raw mail envelope');
+  if (env.body.type === 'inline' && record.value.length !== env.size) {
+    throw new InputError('CONTRACT_INVALID', `raw mail: value has ${record.value.length} bytes, the envelope says ${env.size}`);
+  }
+  if (env.body.type === 'claim_check' && record.value.length !== 0) {
+    throw new InputError('CONTRACT_INVALID', 'raw mail: a claim-check record must have an empty value');
+  }
+  return { ...env, inline: env.body.type === 'inline' ? record.value : null };
+}
 
 /**
  * A scanned letter's origin: how it came in and the file name the ingestor gave or found.

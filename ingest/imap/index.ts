@@ -14,7 +14,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Bus, OutgoingRecord, Producer } from '../../lib/kafka/index.ts';
-import { DeadLetterV1, encode, messageIdFromRaw, RawMailV1, sha256Of, threadKeyFromRaw } from '../../lib/contracts.ts';
+import { DeadLetterV1, encode, encodeRawMail, messageIdFromRaw, type RawMailV2, sha256Of, threadKeyFromRaw } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import { addDuration, technicalRetentionFor } from '../../config/register.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -68,16 +68,16 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
     const records: OutgoingRecord[] = [];
     for (const item of items) {
       const sha256 = sha256Of(item.source);
-      let body: RawMailV1['body'];
+      let body: RawMailV2['body'];
       if (item.source.length > o.claimCheckThresholdBytes) {
         const expiresAt = addDuration(clock(), technicalRetentionFor('claim_check_blob'));
         body = { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId: await o.claimChecks.put(item.source, expiresAt) };
         stats.claimChecked += 1;
       } else {
-        body = { type: 'inline', base64: item.source.toString('base64') };
+        body = { type: 'inline' };
       }
-      const env: RawMailV1 = {
-        schemaVersion: 1,
+      const env: RawMailV2 = {
+        schemaVersion: 2,
         source: { kind: 'imap', account: o.imap.user, mailbox, uidValidity: validity, uid: item.uid },
         receivedAt: clock().toISOString(),
         messageId: messageIdFromRaw(item.source),
@@ -86,7 +86,7 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
         body,
       };
       // Keyed by conversation (see threadKeyFromRaw); a message without ids by its bytes.
-      records.push({ key: threadKeyFromRaw(item.source) ?? sha256, value: encode(RawMailV1, env), headers: { 'kcc-schema': 'mail.raw/1' } });
+      records.push({ key: threadKeyFromRaw(item.source) ?? sha256, ...encodeRawMail(env, body.type === 'inline' ? item.source : null) });
     }
     await producer!.send(o.topics.mailRaw, records);
     stats.published += records.length;

@@ -20,8 +20,10 @@ export interface ConsumerStageOptions<T> {
   groupId: string;
   topic: string;
   deadLetterTopic: string;
-  /** The record's contract, and its name for error messages. */
-  schema: z.ZodType<T>;
+  /** The record's contract (a JSON value), and its name for error messages. */
+  schema?: z.ZodType<T>;
+  /** Or a decoder of the whole record, for contracts that are not a JSON value; throws InputError. */
+  decodeRecord?(record: IncomingRecord): T;
   what: string;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
@@ -48,6 +50,8 @@ export interface ConsumerStage {
 export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStage {
   let consumer: ConsumerHandle | null = null;
   let producer: Producer | null = null;
+  if (!o.schema === !o.decodeRecord) throw new Error('a consumer stage takes a schema or a decodeRecord, one of them');
+  const decodeOne = (record: IncomingRecord): T => (o.decodeRecord ? o.decodeRecord(record) : decode(o.schema!, record.value, o.what));
 
   async function deadLetter(record: IncomingRecord, env: T | null, err: unknown): Promise<void> {
     const about = o.deadLetterOf(env, record);
@@ -82,7 +86,7 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
   async function run(record: IncomingRecord): Promise<void> {
     let env: T | null = null;
     try {
-      env = decode(o.schema, record.value, o.what);
+      env = decodeOne(record);
       await o.handle(env, record, producer!);
     } catch (err) {
       await fail(record, env, err);
@@ -94,7 +98,7 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
     const undecodable: Array<{ record: IncomingRecord; err: unknown }> = [];
     for (const record of records) {
       try {
-        items.push({ env: decode(o.schema, record.value, o.what), record });
+        items.push({ env: decodeOne(record), record });
       } catch (err) {
         undecodable.push({ record, err });
       }

@@ -17,7 +17,7 @@
  */
 import type { Bus, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
 import { createConsumerStage } from '../../lib/kafka/stage.ts';
-import { AttachmentCheckV1, encode, dedupeKeyOf, sha256Of, RawMailV1, type ImapSourceRef } from '../../lib/contracts.ts';
+import { AttachmentCheckV1, decodeRawMail, encode, dedupeKeyOf, sha256Of, type RawMail, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
@@ -67,7 +67,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
 
   /** A message read and analysed, not yet stored. */
   interface Prepared {
-    env: RawMailV1;
+    env: RawMail;
     key: string;
     analysis: EmailAnalysis;
     /** Attachments that may be ID copies, with their bytes. */
@@ -77,7 +77,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   }
 
   /** Bytes → analysis; null when the message was fully handled before (its blob is gone). */
-  async function prepare(env: RawMailV1): Promise<Prepared | null> {
+  async function prepare(env: RawMail): Promise<Prepared | null> {
     const key = dedupeKeyOf(env.messageId, env.sha256);
     // No "seen before?" look-up first: every write is idempotent by this key, and a
     // redelivery is rare, so it pays for a second analysis (about a millisecond) while every
@@ -133,7 +133,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     await dropBlob(p.env);
   }
 
-  async function handle(env: RawMailV1, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
+  async function handle(env: RawMail, _record: IncomingRecord, stageProducer: Producer): Promise<void> {
     producer = stageProducer;
     const p = await prepare(env);
     if (!p) return;
@@ -150,7 +150,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
    * cases and keys), which is where the time went one message at a time. Replies and
    * anything ingestNew cannot take go through ingest() as before, in the same call.
    */
-  async function handleBatch(items: Array<{ env: RawMailV1 }>, stageProducer: Producer): Promise<unknown[]> {
+  async function handleBatch(items: Array<{ env: RawMail }>, stageProducer: Producer): Promise<unknown[]> {
     producer = stageProducer;
     const outcomes: unknown[] = items.map(() => null);
     const prepared: Array<Prepared | null> = [];
@@ -186,8 +186,8 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     return outcomes;
   }
 
-  async function rawOf(env: RawMailV1): Promise<Buffer> {
-    return env.body.type === 'inline' ? Buffer.from(env.body.base64, 'base64') : o.claimChecks.get(env.body.fileId);
+  async function rawOf(env: RawMail): Promise<Buffer> {
+    return env.body.type === 'inline' ? env.inline! : o.claimChecks.get(env.body.fileId);
   }
 
   /** Bytes to the claim-check store, a reference to Kafka; the inspector deletes the blob. */
@@ -218,14 +218,14 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     return found.filter((x) => pending.has(x.index));
   }
 
-  async function dropBlob(env: RawMailV1): Promise<void> {
+  async function dropBlob(env: RawMail): Promise<void> {
     // Minimisation: once the case holds what it needs, the raw bytes go at once, not in days.
     if (env.body.type === 'claim_check') await o.claimChecks.delete(env.body.fileId);
   }
 
-  const stage = createConsumerStage<RawMailV1>({
+  const stage = createConsumerStage<RawMail>({
     bus: o.bus, log, groupId: o.groupId, topic: o.topics.mailRaw, deadLetterTopic: o.topics.deadLetter,
-    schema: RawMailV1, what: 'raw mail',
+    decodeRecord: decodeRawMail, what: 'raw mail',
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2,
     handle,
     ...(o.batchSize && o.batchSize > 1 ? { handleBatch, maxBatch: o.batchSize } : {}),

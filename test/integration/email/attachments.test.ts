@@ -15,7 +15,7 @@ import { BSON } from 'mongodb';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import sharp from 'sharp';
 import { createClaimCheckStore } from '../../../lib/claimcheck.ts';
-import { dedupeKeyOf, encode, messageIdFromRaw, RawMailV1, sha256Of } from '../../../lib/contracts.ts';
+import { dedupeKeyOf, encodeRawMail, messageIdFromRaw, type RawMailV2, sha256Of } from '../../../lib/contracts.ts';
 import { createFieldCipher } from '../../../lib/crypto.ts';
 import type { App } from '../../../app/index.ts';
 import { createTestPipeline, testId, type TestPipeline } from '../../support/pipeline.ts';
@@ -60,8 +60,8 @@ describe('e-mail attachments: inspected for ID copies after the case is stored',
     const claims = createClaimCheckStore((await p.db()).db!);
     const fileId = await claims.put(raw, new Date(Date.now() + 86_400_000));
     uid += 1;
-    const rec: RawMailV1 = {
-      schemaVersion: 1,
+    const rec: RawMailV2 = {
+      schemaVersion: 2,
       source: { kind: 'imap', account: p.intakeUser, mailbox: 'INBOX', uidValidity: '1', uid },
       receivedAt: new Date().toISOString(),
       messageId: messageIdFromRaw(raw),
@@ -71,7 +71,7 @@ describe('e-mail attachments: inspected for ID copies after the case is stored',
     };
     const producer = await app.bus.producer();
     try {
-      await producer.send(app.topics.mailRaw, [{ key: rec.sha256, value: encode(RawMailV1, rec) }]);
+      await producer.send(app.topics.mailRaw, [{ key: rec.sha256, ...encodeRawMail(rec, null) }]);
     } finally {
       await producer.close();
     }
