@@ -152,7 +152,8 @@ function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): string
   return text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
 }
 
-// C0 control characters other than tab and line breaks (and DEL): noise to an agent, and a
+// C0 control characters other than tab and line breaks (and DEL), wherever a header or the
+// text reaches the case (text, subject, names, addresses, Message-IDs): noise to an agent, and a
 // NUL cannot be stored at all on FerretDB's PostgreSQL backend (JSONB refuses \u0000), where
 // it made the whole case write fail. Three messages of the shared corpus carry them.
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
@@ -165,7 +166,7 @@ function withoutControls(text: string, warnings: string[]): string {
 
 function toAddress(m: RawMailbox): Address {
   const name = m.name.replace(CONTROLS, '').trim();
-  const address = m.address === null ? '' : m.address.trim().toLowerCase();
+  const address = m.address === null ? '' : m.address.replace(CONTROLS, '').trim().toLowerCase();
   return { name: name === '' ? null : name, address: address === '' ? null : address };
 }
 
@@ -178,7 +179,8 @@ function firstAddress(list: RawMailbox[]): Address | null {
 }
 
 /** Message-IDs in a header value, without angle brackets. Bare ids (no brackets) are kept too. */
-function ids(value: string): string[] {
+function ids(header: string): string[] {
+  const value = header.replace(CONTROLS, '');
   const out: string[] = [];
   const bracketed = value.match(/<[^<>]{1,998}>/g);
   if (bracketed) {
@@ -197,7 +199,7 @@ function ids(value: string): string[] {
 
 function cleanId(value: string | null, warnings: string[]): string | null {
   if (value === null) return null;
-  const id = value.trim().replace(/^<\s*/, '').replace(/\s*>$/, '').trim();
+  const id = value.replace(CONTROLS, '').trim().replace(/^<\s*/, '').replace(/\s*>$/, '').trim();
   if (id === '') return null;
   if (id.length > MAX_ID_CHARS) {
     warnings.push('message-id-invalid');

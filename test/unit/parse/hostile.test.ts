@@ -172,13 +172,15 @@ describe('parse: hostile input', () => {
   it('removes NUL and other control characters from subject, text and names (a NUL cannot be stored on PostgreSQL), keeping tabs and line breaks', async () => {
     const raw = Buffer.from(
       'From: =?utf-8?q?Bur=00ger=07?= <burger@example.nl>\r\nTo: kcc@kcc.example.nl\r\nSubject: =?utf-8?q?vraag=00_over=1B_DigiD?=\r\n'
-      + 'Message-ID: <ctl@example.nl>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+      + 'Message-ID: <ctl\u0000@example.nl>\r\nIn-Reply-To: <a\u0001b@example.nl>\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
       + 'Mijn=00 DigiD=0C werkt niet.=09Echt niet.\r\nGroet=7F\r\n',
     );
     const p = expectResult(await parseBounded(raw));
     expect(p.subject).to.equal('vraag over DigiD');
     expect(p.text).to.equal('Mijn DigiD werkt niet.\tEcht niet.\nGroet');
     expect(p.from.name).to.equal('Burger');
+    expect(p.messageId).to.equal('ctl@example.nl');
+    expect(p.inReplyTo).to.equal('ab@example.nl');
     expect(p.warnings).to.include('control-characters-removed');
     const clean = expectResult(await parseBounded(Buffer.from(HEAD + '\r\ntekst\tmet tab')));
     expect(clean.warnings).to.not.include('control-characters-removed');
