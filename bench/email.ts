@@ -25,6 +25,7 @@ import { DEFAULTS, REPO_ROOT } from '../config/index.ts';
 import { analyseEmail } from '../processors/analyse/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
+import { prng } from '../test/support/letters/render.ts';
 import { appendAtRate, caseCreatedTimes, cpuSecondsByGroup, latencies, peakRssMb, percentile, stageStats, startAppProcess, stopAppProcess } from './support.ts';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5000);
@@ -44,6 +45,9 @@ const TOPICS = [
 
 function pick<T>(arr: readonly T[], i: number): T { return arr[i % arr.length]!; }
 
+const FIRST_NAMES = ['Anna', 'Jan', 'Fatima', 'Pieter', 'Sanne', 'Mohamed', 'Els', 'Kees', 'Noor', 'Willem', 'Lotte', 'Yusuf', 'Marieke', 'Daan', 'Ingrid'] as const;
+const LAST_NAMES = ['de Vries', 'Jansen', 'El Amrani', 'van den Berg', 'Bakker', 'Visser', 'Smit', 'de Jong', 'Yilmaz', 'Mulder', 'van Dijk', 'Bos', 'Vermeulen', 'Peters'] as const;
+
 export async function makePdf(): Promise<Buffer> {
   // A scanned-looking attachment of about 200 kB: one noisy image page.
   const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
@@ -54,16 +58,115 @@ export async function makePdf(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
+/**
+ * BENCH_MIX=light: the messages as this bench made them before 2026-11-29 (no transport
+ * headers, a paragraph of HTML in a third of them; median 632 bytes). The default,
+ * 'realistic', adds what real clients and providers put on a message (compare the Outlook
+ * and Office 365 messages of the shared corpus, 6–10 kB of headers): a Received chain,
+ * DKIM/ARC signatures and authentication results, provider headers (Office 365, Gmail or
+ * Apple Mail by thirds), and an HTML alternative in the client's own style on every
+ * message (Outlook's Word HTML with its style sheet, Gmail's divs, Apple Mail's).
+ */
+const MIX = process.env.BENCH_MIX === 'light' ? 'light' : 'realistic';
+
+/** Base64-looking text of `n` characters, the same for the same seed. */
+function b64(seed: number, n: number): string {
+  const rnd = prng(seed);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let out = '';
+  for (let k = 0; k < n; k++) out += alphabet[Math.floor(rnd() * 64)];
+  return out;
+}
+
+function fold(value: string, width = 76): string {
+  const parts: string[] = [];
+  for (let k = 0; k < value.length; k += width) parts.push(value.slice(k, k + width));
+  return parts.join('\r\n\t');
+}
+
+type Client = 'outlook' | 'gmail' | 'apple';
+
+/** Transport and provider headers as a message from `client` arrives at a Dutch provider. */
+function transportHeaders(i: number, client: Client): Array<{ key: string; value: string }> {
+  const day = `${1 + (i % 28)} Nov 2026 ${String(8 + (i % 10)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:17 +0000`;
+  const h: Array<{ key: string; value: string }> = [];
+  const sig = (tag: string, d: string, s: string, hs: string) => `${tag}; a=rsa-sha256; c=relaxed/relaxed; d=${d}; s=${s};\r\n\th=${hs};\r\n\tbh=${b64(i * 7 + 1, 43)}=;\r\n\tb=${fold(b64(i * 7 + 2, 342), 70)}==`;
+  h.push({ key: 'Received', value: `from mx${i % 4}.intake.kcc.test (mx${i % 4}.intake.kcc.test [10.12.${i % 250}.4])\r\n\tby imap.kcc.test (Postfix) with ESMTPS id ${b64(i, 12).replace(/[+/]/g, 'Q')}\r\n\tfor <intake@kcc.test>; ${day}` });
+  h.push({ key: 'Authentication-Results', value: `mx${i % 4}.intake.kcc.test; dkim=pass (2048-bit key; unprotected) header.d=${client === 'outlook' ? 'outlook.com' : client === 'gmail' ? 'gmail.com' : 'icloud.com'} header.i=@citizens.test header.a=rsa-sha256 header.s=selector1 header.b=${b64(i + 3, 8)};\r\n\tdmarc=pass (p=none dis=none) header.from=citizens.test; spf=pass smtp.mailfrom=citizens.test` });
+  h.push({ key: 'Received-SPF', value: `Pass (mailfrom) identity=mailfrom; client-ip=40.92.${i % 250}.${(i * 7) % 250}; helo=EUR05-VI1-obe.outbound.protection.outlook.com; envelope-from=bench${i}@citizens.test; receiver=<UNKNOWN>` });
+  if (client === 'outlook') {
+    h.push({ key: 'ARC-Seal', value: `i=1; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=none;\r\n\tb=${fold(b64(i * 11, 342), 70)}==` });
+    h.push({ key: 'ARC-Message-Signature', value: `i=1; a=rsa-sha256; c=relaxed/relaxed; d=microsoft.com;\r\n\ts=arcselector9901;\r\n\th=From:Date:Subject:Message-ID:Content-Type:MIME-Version:X-MS-Exchange-AntiSpam-MessageData-ChunkCount:X-MS-Exchange-AntiSpam-MessageData-0:X-MS-Exchange-AntiSpam-MessageData-1;\r\n\tbh=${b64(i * 11 + 1, 43)}=;\r\n\tb=${fold(b64(i * 11 + 2, 342), 70)}==` });
+    h.push({ key: 'ARC-Authentication-Results', value: 'i=1; mx.microsoft.com 1; spf=none; dmarc=none;\r\n\tdkim=none; arc=none' });
+    h.push({ key: 'DKIM-Signature', value: sig('v=1', 'outlook.com', 'selector1', 'From:Date:Subject:Message-ID:Content-Type:MIME-Version:X-MS-Exchange-SenderADCheck') });
+    for (let k = 0; k < 3; k++) {
+      h.push({ key: 'Received', value: `from AM${k}PR0${k}MB${1000 + (i % 9000)}.eurprd0${k}.prod.outlook.com (2603:10a6:208:${k}::${i % 99}) by\r\n AS8PR0${k}MB${2000 + (i % 7000)}.eurprd0${k}.prod.outlook.com (2603:10a6:20b:${k}::1) with Microsoft\r\n SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.${7000 + k}.${i % 40}; ${day}` });
+    }
+    h.push({ key: 'Thread-Topic', value: 'Vraag' });
+    h.push({ key: 'Thread-Index', value: b64(i + 5, 40) + '==' });
+    h.push({ key: 'Accept-Language', value: 'nl-NL, en-US' });
+    h.push({ key: 'Content-Language', value: 'nl-NL' });
+    h.push({ key: 'X-MS-Has-Attach', value: i % 10 === 0 ? 'yes' : '' });
+    h.push({ key: 'X-MS-TNEF-Correlator', value: '' });
+    h.push({ key: 'x-ms-publictraffictype', value: 'Email' });
+    h.push({ key: 'x-ms-traffictypediagnostic', value: `AM0PR02MB${1000 + (i % 9000)}:EE_|AS8PR02MB${2000 + (i % 7000)}:EE_` });
+    h.push({ key: 'x-ms-office365-filtering-correlation-id', value: `${b64(i + 8, 8)}-d5b4-494e-46ff-08d52c336e1f` });
+    h.push({ key: 'x-microsoft-antispam', value: 'BCL:0;ARA:14566002|8060799006|19110799003|15080799006|461199028|3412199025|440099028|102099032;' });
+    h.push({ key: 'x-microsoft-antispam-message-info', value: fold(b64(i * 13, 900), 76) });
+    h.push({ key: 'x-ms-exchange-antispam-messagedata-chunkcount', value: '1' });
+    h.push({ key: 'x-ms-exchange-antispam-messagedata-0', value: fold(b64(i * 17, 1400), 76) });
+    h.push({ key: 'X-OriginatorOrg', value: 'outlook.com' });
+    h.push({ key: 'X-MS-Exchange-CrossTenant-Network-Message-Id', value: `${b64(i + 9, 8)}-7830-c66f-eaa8-e3dd${b64(i + 10, 8)}` });
+    h.push({ key: 'X-MS-Exchange-CrossTenant-originalarrivaltime', value: day });
+    h.push({ key: 'X-MS-Exchange-CrossTenant-fromentityheader', value: 'Hosted' });
+    h.push({ key: 'X-MS-Exchange-CrossTenant-id', value: '84df9e7f-e9f6-40af-b435-aaaaaaaaaaaa' });
+    h.push({ key: 'X-MS-Exchange-Transport-CrossTenantHeadersStamped', value: `AS8PR02MB${2000 + (i % 7000)}` });
+  } else if (client === 'gmail') {
+    h.push({ key: 'Received', value: `by mail-ej1-f${41 + (i % 50)}.google.com with SMTP id a640c23a62f3a-${b64(i, 12)}\r\n\tfor <intake@kcc.test>; ${day}` });
+    h.push({ key: 'DKIM-Signature', value: sig('v=1', 'gmail.com', '20230601', 'to:subject:message-id:date:from:mime-version:from:to:cc:subject:date:message-id:reply-to') });
+    h.push({ key: 'X-Google-DKIM-Signature', value: sig('v=1', '1e100.net', '20230601', 'to:subject:message-id:date:from:mime-version:x-gm-message-state:from:to:cc:subject:date:message-id:reply-to') });
+    h.push({ key: 'X-Gm-Message-State', value: fold(b64(i * 19, 120), 76) });
+    h.push({ key: 'X-Google-Smtp-Source', value: fold(b64(i * 23, 130), 76) });
+    h.push({ key: 'X-Received', value: `by 2002:a17:907:${i % 999}:b0:a9e:${i % 99}::${i % 9} with SMTP id ${b64(i + 4, 20)}.${i % 9};\r\n\t${day}` });
+    h.push({ key: 'X-Gm-Features', value: fold(b64(i * 29, 110), 76) });
+  } else {
+    h.push({ key: 'Received', value: `from smtpclient.apple (unknown [145.53.${i % 250}.12])\r\n\tby p00-icloudmta-asmtp-us-west-1a-60-percent-3 (Postfix) with ESMTPSA id ${b64(i, 10)};\r\n\t${day}` });
+    h.push({ key: 'DKIM-Signature', value: sig('v=1', 'icloud.com', '1a1hai', 'Content-Type:Mime-Version:Subject:From:Date:Message-Id:To') });
+    h.push({ key: 'X-Mailer', value: 'Apple Mail (2.3826.200.121)' });
+    h.push({ key: 'X-Proofpoint-ORIG-GUID', value: b64(i + 31, 32) });
+    h.push({ key: 'X-Proofpoint-Virus-Version', value: 'vendor=baseguard engine=ICAP:2.0.272,Aquarius:18.0.1039,Hydra:6.0.680,FMLib:17.12.28.16 definitions=2026-11-29_07,2026-11-28_01,2026-11-29_01 signatures=0' });
+  }
+  return h;
+}
+
+/** The HTML alternative as the client writes it. */
+function clientHtml(client: Client, question: string, sig: string): string {
+  const paragraphs = [question, ...sig.split('\n')];
+  if (client === 'outlook') {
+    const fonts = ['Cambria Math', 'Calibri', 'Aptos', 'Segoe UI'].map((f, k) => `@font-face\n\t{font-family:"${f}";\n\tpanose-1:2 4 5 3 5 4 ${k} 2 2 4;}`).join('\n');
+    const style = `<style><!--\n/* Font Definitions */\n${fonts}\n/* Style Definitions */\np.MsoNormal, li.MsoNormal, div.MsoNormal\n\t{margin:0cm;\n\tfont-size:12.0pt;\n\tfont-family:"Aptos",sans-serif;\n\tmso-ligatures:standardcontextual;\n\tmso-fareast-language:EN-US;}\na:link, span.MsoHyperlink\n\t{mso-style-priority:99;\n\tcolor:#467886;\n\ttext-decoration:underline;}\nspan.EmailStyle17\n\t{mso-style-type:personal-compose;\n\tfont-family:"Aptos",sans-serif;\n\tcolor:windowtext;}\n.MsoChpDefault\n\t{mso-style-type:export-only;\n\tfont-size:10.0pt;\n\tmso-ligatures:none;\n\tmso-fareast-language:EN-US;}\n@page WordSection1\n\t{size:612.0pt 792.0pt;\n\tmargin:72.0pt 72.0pt 72.0pt 72.0pt;}\ndiv.WordSection1\n\t{page:WordSection1;}\n--></style><!--[if gte mso 9]><xml>\n<o:shapedefaults v:ext="edit" spidmax="1026" />\n</xml><![endif]--><!--[if gte mso 9]><xml>\n<o:shapelayout v:ext="edit">\n<o:idmap v:ext="edit" data="1" />\n</o:shapelayout></xml><![endif]-->`;
+    const body = paragraphs.map((p) => `<p class="MsoNormal"><span style="font-size:11.0pt;font-family:&quot;Aptos&quot;,sans-serif;mso-fareast-language:NL">${p}<o:p></o:p></span></p>\n<p class="MsoNormal"><span style="font-size:11.0pt"><o:p>&nbsp;</o:p></span></p>`).join('\n');
+    return `<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" xmlns="http://www.w3.org/TR/REC-html40">\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset=us-ascii">\n<meta name="Generator" content="Microsoft Word 15 (filtered medium)">\n${style}\n</head>\n<body lang="NL" link="#467886" vlink="#96607D" style="word-wrap:break-word">\n<div class="WordSection1">\n${body}\n</div>\n</body>\n</html>`;
+  }
+  if (client === 'gmail') {
+    return `<div dir="ltr"><div>${paragraphs[0]}</div><div><br></div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" class="gmail_signature" data-smartmail="gmail_signature"><div dir="ltr">${paragraphs.slice(1).join('<br>')}</div></div></div>`;
+  }
+  return `<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head><body style="overflow-wrap: break-word; -webkit-nbsp-mode: space; line-break: after-white-space;"><div>${paragraphs[0]}</div><div><br></div><div>${paragraphs.slice(1).join('<br>')}</div><div><br></div></body></html>`;
+}
+
 export async function compose(i: number, pdf: Buffer, messageId: string): Promise<Buffer> {
   const [subject, question] = pick(TOPICS, i);
   const english = /^(The|Our) /.test(question);
-  const name = `Bench Burger ${i}`;
+  // Real names in the realistic mix (a digit in "Bench Burger 12" made the extractor drop it).
+  const name = MIX === 'realistic' ? `${pick(FIRST_NAMES, i)} ${pick(LAST_NAMES, Math.floor(i / FIRST_NAMES.length) + i)}` : `Bench Burger ${i}`;
   const sig = english
     ? `Kind regards,\n${name}\nKerkstraat ${1 + (i % 120)}\n${1000 + (i % 8999)} AB Utrecht\n+31 6 ${String(20000000 + i).slice(-8)}`
     : `Met vriendelijke groet,\n${name}\nKerkstraat ${1 + (i % 120)}\n${1000 + (i % 8999)} AB Utrecht\nTel: 06-${String(20000000 + i).slice(-8)}`;
   const quoted = i % 4 === 0 ? `\n\nOp 3 nov. 2026 om 10:12 schreef KCC Logius <intake@kcc.test>:\n> Geachte heer/mevrouw,\n> Wij hebben uw vraag ontvangen.\n> Met vriendelijke groet, KCC` : '';
   const text = `Geachte heer/mevrouw,\n\n${question}\n\n${sig}${quoted}`;
-  const html = i % 3 === 0 ? `<html><body><p>${question}</p><p>${sig.replace(/\n/g, '<br>')}</p></body></html>` : undefined;
+  const client: Client = (['gmail', 'outlook', 'apple'] as const)[i % 3]!;
+  const html = MIX === 'realistic' ? clientHtml(client, question, sig)
+    : i % 3 === 0 ? `<html><body><p>${question}</p><p>${sig.replace(/\n/g, '<br>')}</p></body></html>` : undefined;
   const mail = new MailComposer({
     from: { name, address: `bench${i}@citizens.test` },
     to: 'intake@kcc.test',
@@ -71,6 +174,8 @@ export async function compose(i: number, pdf: Buffer, messageId: string): Promis
     text,
     ...(html ? { html } : {}),
     messageId: `<${messageId}>`,
+    // Prepared: folded here as the providers fold them (MailComposer cannot fold base64).
+    ...(MIX === 'realistic' ? { headers: transportHeaders(i, client).map((h) => ({ key: h.key, value: { prepared: true, value: h.value } })) } : {}),
     ...(i % 10 === 0 ? { attachments: [{ filename: `scan-${i}.pdf`, content: pdf, contentType: 'application/pdf' }] } : {}),
   });
   return mail.compile().build();
@@ -103,7 +208,8 @@ export async function run(): Promise<object> {
     raws.push(await compose(i, pdf, ids[i]!));
   }
   const mb = raws.reduce((s, r) => s + r.length, 0) / 1024 / 1024;
-  console.log(`generated ${N} messages, ${mb.toFixed(1)} MiB (pdf ${(pdf.length / 1024).toFixed(0)} kB)`);
+  const medianKb = Number((raws.map((r) => r.length).sort((a, b) => a - b)[Math.floor(N / 2)]! / 1024).toFixed(1));
+  console.log(`generated ${N} messages (${MIX} mix), ${mb.toFixed(1)} MiB, median ${medianKb} kB (pdf ${(pdf.length / 1024).toFixed(0)} kB)`);
 
   // 1. Floors, same messages, same run.
   let t = performance.now();
@@ -170,7 +276,10 @@ export async function run(): Promise<object> {
     const services = servicePeakRss();
     console.log(`peak RSS: pipeline ${JSON.stringify(rssByRole)} MiB; services ${JSON.stringify(services)}`);
     const result = {
-      bench: 'email', messages: N, mix: '10% with ~200 kB PDF, 33% HTML, 25% quoted replies, NL/EN',
+      bench: 'email', messages: N,
+      mix: MIX === 'realistic'
+        ? `realistic: 10% with ~200 kB PDF, transport and provider headers, client HTML (Outlook/Gmail/Apple Mail by thirds), 25% quoted replies, NL/EN; median ${medianKb} kB`
+        : `light: 10% with ~200 kB PDF, 33% HTML, 25% quoted replies, NL/EN; median ${medianKb} kB`,
       e2e_per_s: Number(e2ePerS.toFixed(1)), floor_per_s: Number(floorPerS.toFixed(1)),
       analyse_per_s: Number((N / analyseS).toFixed(1)), ratio: Number((e2ePerS / floorPerS).toFixed(3)),
       latency_rate_per_s: LATENCY_RATE, latency_messages: lat.length,
