@@ -47,7 +47,29 @@ function compile(schema: Schema): Map<string, Rule> {
   return root;
 }
 
+/**
+ * Validators other than required and enum (match, min, max, lengths, custom ones) and setters
+ * (trim, lowercase, custom ones) are mongoose's to apply: a path with any of them is left to
+ * mongoose whenever it has a value.
+ */
+function hasOtherRules(type: SchemaType & Record<string, unknown>): boolean {
+  const validators = (type.validators as Array<{ type?: string }> | undefined) ?? [];
+  const setters = (type.setters as unknown[] | undefined) ?? [];
+  return setters.length > 0 || validators.some((v) => v.type !== 'required' && v.type !== 'enum');
+}
+
+/** Left to mongoose: refused when given a value, and also when absent if mongoose would fill in a default. */
+function unsupported(type: SchemaType & Record<string, unknown>, what: string): Rule {
+  const fillsIn = type.instance === 'Array' || (type as { defaultValue?: unknown }).defaultValue !== undefined;
+  return { kind: 'unsupported', always: fillsIn, what };
+}
+
 function ruleOf(path: string, type: SchemaType & Record<string, unknown>): Rule {
+  // A computed default (an ObjectId _id, a Date.now) is mongoose's to fill in, whatever the type.
+  if (type.instance !== 'Array' && typeof (type as { defaultValue?: unknown }).defaultValue === 'function') {
+    return { kind: 'unsupported', always: true, what: 'a computed default' };
+  }
+  if (hasOtherRules(type)) return unsupported(type, 'validators or setters of its own');
   const sub = type.schema as Schema | undefined;
   if (type.$isMongooseDocumentArray && sub) return { kind: 'schema', children: compile(sub), array: true };
   if (type.$isSingleNested && sub) return { kind: 'schema', children: compile(sub), array: false };
@@ -55,17 +77,18 @@ function ruleOf(path: string, type: SchemaType & Record<string, unknown>): Rule 
     // mongoose 9 names the element type embeddedSchemaType (caster before).
     const caster = (type as { embeddedSchemaType?: { instance?: string }; caster?: { instance?: string } }).embeddedSchemaType
       ?? (type as { caster?: { instance?: string } }).caster;
-    if (!caster?.instance || !PRIMITIVES.has(caster.instance)) return { kind: 'unsupported', always: false, what: 'an array of this type' };
+    if (!caster?.instance || !PRIMITIVES.has(caster.instance) || hasOtherRules(caster as SchemaType & Record<string, unknown>)) {
+      return unsupported(type, 'an array of this type');
+    }
     return { kind: 'array', of: leafOf(caster as SchemaType & Record<string, unknown>) };
   }
-  if (!PRIMITIVES.has(type.instance)) return { kind: 'unsupported', always: false, what: `a ${type.instance}` };
+  if (!PRIMITIVES.has(type.instance)) return unsupported(type, `a ${type.instance}`);
   return leafOf(type);
 }
 
 function leafOf(type: SchemaType & Record<string, unknown>): Rule {
   const enumValues = (type.enumValues as unknown[] | undefined)?.length ? new Set(type.enumValues as unknown[]) : null;
   const defaultValue = (type as { defaultValue?: unknown }).defaultValue;
-  // A computed default (an ObjectId _id, a Date.now) is mongoose's to fill in.
   if (typeof defaultValue === 'function') return { kind: 'unsupported', always: true, what: 'a computed default' };
   return { kind: 'leaf', instance: type.instance, enumValues, required: !!type.isRequired, defaultValue };
 }
@@ -94,7 +117,8 @@ function object(children: Map<string, Rule>, value: unknown, path: string, minim
   if (value !== undefined && !isPlainObject(value)) throw new Refused(`${path || '(root)'} is not an object`);
   const src = (value ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(src)) {
-    if (src[key] !== undefined && !children.has(key)) throw new Refused(`${path ? `${path}.` : ''}${key} is not in the schema`);
+    // Even with an undefined value: mongoose's strict 'throw' refuses the key itself.
+    if (!children.has(key)) throw new Refused(`${path ? `${path}.` : ''}${key} is not in the schema`);
   }
   const out: Record<string, unknown> = {};
   for (const [key, rule] of children) {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { InputError } from '../../../lib/errors.ts';
 import { DEFAULT_PARSE_LIMITS, parseEmail, splitQuotes } from '../../../processors/parse/index.ts';
 import { parseBounded, pseudoRandomBytes } from './helpers.ts';
+import { analyseEmail } from '../../../processors/analyse/index.ts';
 import type { Outcome } from './helpers.ts';
 
 const HEAD = 'From: Burger <burger@example.nl>\r\nTo: kcc@kcc.example.nl\r\nSubject: test\r\nMessage-ID: <hostile@example.nl>\r\n';
@@ -176,14 +177,24 @@ describe('parse: hostile input', () => {
       + 'Mijn=00 DigiD=0C werkt niet.=09Echt niet.\r\nGroet=7F\r\n',
     );
     const p = expectResult(await parseBounded(raw));
-    expect(p.subject).to.equal('vraag over DigiD');
-    expect(p.text).to.equal('Mijn DigiD werkt niet.\tEcht niet.\nGroet');
-    expect(p.from.name).to.equal('Burger');
+    expect(p.subject).to.equal('vraag  over  DigiD');
+    expect(p.text).to.equal('Mijn  DigiD\n werkt niet.\tEcht niet.\nGroet');
+    expect(p.from.name).to.equal('Bur ger');
     expect(p.messageId).to.equal('ctl@example.nl');
     expect(p.inReplyTo).to.equal('ab@example.nl');
     expect(p.warnings).to.include('control-characters-removed');
     const clean = expectResult(await parseBounded(Buffer.from(HEAD + '\r\ntekst\tmet tab')));
     expect(clean.warnings).to.not.include('control-characters-removed');
+  });
+
+  it('turns control characters into white space, so a BSN next to one is still found and redacted', async () => {
+    const raw = Buffer.from(`${HEAD}Content-Type: text/plain; charset=utf-8\r\n\r\nMijn BSN is 111222333\u000b06-12345678 is mijn nummer.\u000cIBAN NL91ABNA0417164300\u0000Kerkstraat 12\u000b1234 AB Utrecht\r\n`);
+    const a = await analyseEmail(raw);
+    expect(a.citizen.bsn).to.equal('111222333');
+    expect(a.text).to.not.include('111222333');
+    expect(a.text).to.not.include('NL91ABNA0417164300');
+    expect(a.citizen.phones).to.deep.equal(['+31612345678']);
+    expect(a.citizen.postcode).to.equal('1234AB');
   });
 
   it('throws a TypeError (a programming error), not an InputError, for a non-Buffer', async () => {
