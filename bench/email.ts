@@ -10,7 +10,8 @@
  *     own counters, over IPC) and CPU per message for each process, servers included;
  *  3. latency: with the pipeline running, messages appended at a steady 50/s; arrival
  *     (APPEND) to stored case, p50/p95.
- * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20).
+ * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20);
+ * BENCH_MIX=light for the lighter messages of the runs before 2026-11-29 (see compose()).
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
