@@ -319,9 +319,12 @@ setup_postgres() {
   # 5.9 ms of PostgreSQL CPU on each 180 kB chunk trying. lz4 gives up on such data quickly:
   # 2.4 ms (measured with .local probes on this machine; see README "Development servers").
   if [ "$("${psql[@]}" -d postgres -c "show default_toast_compression")" != lz4 ]; then
-    "${psql[@]}" -d postgres -c "alter system set default_toast_compression = lz4" >/dev/null 2>&1 \
-      && "${psql[@]}" -d postgres -c "select pg_reload_conf()" >/dev/null \
-      || say "PostgreSQL has no lz4 here: large values stay pglz-compressed (slower, same data)"
+    if "${psql[@]}" -d postgres -c "alter system set default_toast_compression = lz4" >/dev/null 2>&1; then
+      "${psql[@]}" -d postgres -c "select pg_reload_conf()" >/dev/null \
+        || say "PostgreSQL did not reload its configuration: lz4 applies from its next start"
+    else
+      say "PostgreSQL has no lz4 here: large values stay pglz-compressed (slower, same data)"
+    fi
   fi
   # Every start: the trigger's definition may have changed since the cluster was made.
   # Fed on stdin: the postgres user need not be able to read the checkout.
