@@ -165,7 +165,9 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
       clients.add(client);
       let wake: (() => void) | null = null;
       let pending = false;
-      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      // A closed connection ends the current wait (and any later one at once).
+      let isClosed = false;
+      client.once('close', () => { isClosed = true; wake?.(); });
       client.on('error', (err: Error) => log.warn({ code: (err as { code?: string }).code ?? err.name }, 'IMAP connection error'));
       client.on('exists', () => { pending = true; wake?.(); });
       try {
@@ -184,15 +186,15 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
             // sleep until the server announces new mail, the poll timer fires, the
             // connection closes, or we are stopped. The next command ends the IDLE.
             void client.idle().catch(() => undefined);
-            // One timer per wait, cleared however the wait ends (no listener piles up on the
-            // long-lived stop signal); stop() and a closed connection wake it too.
+            // One timer per wait, cleared however the wait ends (nothing piles up on the
+            // long-lived stop signal or connection); stop() and a closed connection wake it too.
             let mine: (() => void) | null = null;
             await new Promise<void>((resolve) => {
               const timer = setTimeout(() => { wake = null; resolve(); }, o.pollIntervalMs ?? DEFAULT_POLL_MS);
               mine = () => { clearTimeout(timer); wake = null; resolve(); };
               wake = mine;
               wakers.add(mine);
-              void closed.then(() => mine?.());
+              if (isClosed) mine();
             });
             if (mine) wakers.delete(mine);
           }

@@ -63,7 +63,7 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
     const c = await Case.findById(env.caseId, { 'messages.dedupeKey': 1, 'messages.attachments': 1 }).lean();
     // Deleted (subject-access erasure, retention) since it was queued: nothing to inspect for.
     if (!c) return skip(env, 'case_gone');
-    const mi = c.messages.findIndex((m) => m.dedupeKey === env!.dedupeKey);
+    const mi = c.messages.findIndex((m) => m.dedupeKey === env.dedupeKey);
     const att = mi >= 0 ? c.messages[mi]!.attachments[env.attachmentIndex] : undefined;
     if (!att) throw new InputError('ATTACHMENT_CHECK_NO_TARGET', 'the case has no such message or attachment');
     if (att.inspection === 'done') return skip(env, 'already_done');
@@ -102,13 +102,12 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
       set[`${path}.sha256`] = '';
       stats.flagged += 1;
     }
-    const e = env;
     // Under the case's write lock (FerretDB 1.x updates are not atomic; a no-op on MongoDB):
     // the e-mail processor may be threading a reply onto this case at the same moment.
-    await o.store.withCase(e.caseId, async () => {
-      if (verdict.kind !== 'other') await o.identity.linkToCase(e.dedupeKey, e.caseId);
+    await o.store.withCase(env.caseId, async () => {
+      if (verdict.kind !== 'other') await o.identity.linkToCase(env.dedupeKey, env.caseId);
       // Through the driver, guarded by the message's key: the index path points at this message.
-      await Case.collection.updateOne({ _id: e.caseId as never, [`messages.${mi}.dedupeKey`]: e.dedupeKey }, { $set: set });
+      await Case.collection.updateOne({ _id: env.caseId as never, [`messages.${mi}.dedupeKey`]: env.dedupeKey }, { $set: set });
     });
     log.info({ kind: verdict.kind, skipped: verdict.skipped, index: env.attachmentIndex }, 'attachment inspected');
     // Minimisation: the bytes go as soon as the verdict is stored.

@@ -132,14 +132,20 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     return p;
   }
 
+  /**
+   * Reads the highest number issued in `year` back into lastIssued (at start, after a clash).
+   * Callers loop `while (!lastIssued.has(year))` and then draw without an await in between.
+   */
+  async function learnLastIssued(year: number, prefix: string): Promise<void> {
+    const highest = await readHighest(year, prefix);
+    // Another handler may have set it while we waited; never go back.
+    lastIssued.set(year, Math.max(lastIssued.get(year) ?? 0, highest));
+  }
+
   async function nextCaseNumber(year: number, at: Date): Promise<string> {
     const prefix = `KCC-${year}-`;
     for (let attempt = 0; attempt < 50; attempt++) {
-      if (!lastIssued.has(year)) {
-        const highest = await readHighest(year, prefix);
-        // Another handler may have set it while we waited; never go back.
-        lastIssued.set(year, Math.max(lastIssued.get(year) ?? 0, highest));
-      }
+      while (!lastIssued.has(year)) await learnLastIssued(year, prefix);
       const next = lastIssued.get(year)! + 1;
       lastIssued.set(year, next); // taken before the await: the next caller draws next + 1
       const number = `${prefix}${String(next).padStart(6, '0')}`;
@@ -162,10 +168,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
    */
   async function nextCaseNumbers(year: number, at: Date, count: number): Promise<string[]> {
     const prefix = `KCC-${year}-`;
-    if (!lastIssued.has(year)) {
-      const highest = await readHighest(year, prefix);
-      lastIssued.set(year, Math.max(lastIssued.get(year) ?? 0, highest));
-    }
+    while (!lastIssued.has(year)) await learnLastIssued(year, prefix);
     const first = lastIssued.get(year)! + 1;
     lastIssued.set(year, first + count - 1); // taken before the await, as in nextCaseNumber
     const numbers = Array.from({ length: count }, (_, i) => `${prefix}${String(first + i).padStart(6, '0')}`);
@@ -208,7 +211,6 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     await ThreadKey.updateMany({ caseId }, { $set: { expiresAt } });
   }
 
-  const lookupOf = (m: IntakeMessage) => lookupFor(m, deps.hasher);
   const newCaseDoc = (m: IntakeMessage, caseNumber: string, at: Date) => newCaseDocument(m, caseNumber, at, deps);
 
   /**
@@ -237,7 +239,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     if (before) return before;
     const thread = await findThread(m);
     if (thread) {
-      const lookup = lookupOf(m);
+      const lookup = lookupFor(m, deps.hasher);
       const res = await withCase(thread._id, () => Case.updateOne(
         { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
         {

@@ -65,10 +65,6 @@ function unsupported(type: SchemaType & Record<string, unknown>, what: string): 
 }
 
 function ruleOf(path: string, type: SchemaType & Record<string, unknown>): Rule {
-  // A computed default (an ObjectId _id, a Date.now) is mongoose's to fill in, whatever the type.
-  if (type.instance !== 'Array' && typeof (type as { defaultValue?: unknown }).defaultValue === 'function') {
-    return { kind: 'unsupported', always: true, what: 'a computed default' };
-  }
   if (hasOtherRules(type)) return unsupported(type, 'validators or setters of its own');
   const sub = type.schema as Schema | undefined;
   if (type.$isMongooseDocumentArray && sub) return { kind: 'schema', children: compile(sub), array: true };
@@ -89,6 +85,8 @@ function ruleOf(path: string, type: SchemaType & Record<string, unknown>): Rule 
 function leafOf(type: SchemaType & Record<string, unknown>): Rule {
   const enumValues = (type.enumValues as unknown[] | undefined)?.length ? new Set(type.enumValues as unknown[]) : null;
   const defaultValue = (type as { defaultValue?: unknown }).defaultValue;
+  // A computed default (Date.now, say) is mongoose's to fill in. (An ObjectId _id is a type
+  // this does not handle at all: unsupported(), which also refuses its absence.)
   if (typeof defaultValue === 'function') return { kind: 'unsupported', always: true, what: 'a computed default' };
   return { kind: 'leaf', instance: type.instance, enumValues, required: !!type.isRequired, defaultValue };
 }

@@ -90,8 +90,9 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
     if (await o.store.isProcessed(key)) {
       // A crash between storing the case and linking its copies: link them now.
       if (await o.identity.hasPending(key)) {
-        const c = await o.store.models.Case.findOne({ 'messages.dedupeKey': key }, { _id: 1 }).lean();
-        if (c) await o.identity.linkToCase(key, String(c._id));
+        // isProcessed found its message key: it names the case (by `_id`, not a nested query).
+        const k = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
+        if (k) await o.identity.linkToCase(key, k.caseId);
       }
       stats.duplicates += 1;
       await dropBlobs(env);
