@@ -103,8 +103,9 @@ export async function createApp(o: AppOptions): Promise<App> {
       { name: topics.mailRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
       // Letters carry claim-check references only: the default record size is plenty.
       { name: topics.letterRaw, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
-      // Attachment checks: claim-check references and file names (personal data): short retention.
-      { name: topics.attachmentCheck, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
+      // Attachment checks: file names and, up to the claim-check threshold, the bytes (as on
+      // the raw-mail topic): the same short retention.
+      { name: topics.attachmentCheck, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
       // Dead letters hold no content, only references: same short retention all the same.
       { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
     ],
@@ -132,7 +133,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   if (roles.has('process')) {
     components.processor = createEmailProcessor({
-      bus, store, claimChecks, logger, topics,
+      bus, store, claimChecks, logger, topics, claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes,
       groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
       analyse: { ourAddresses: ours },
       ...(o.clock ? { clock: o.clock } : {}),

@@ -1,10 +1,10 @@
 /**
  * The attachment inspector: the expensive half of e-mail intake, in its own consumer group.
  * The e-mail processor stores the case at once and queues each attachment that may be an ID
- * copy (AttachmentCheckV1, bytes by claim check); here, per record:
+ * copy (AttachmentCheckV2: bytes in the record, or by claim check when large); here, per record:
  *
  *   validate → find the case's attachment (gone, or already 'done' → drop the blob, skip) →
- *   fetch the bytes (blob missing → handled before or expired: skip) → inspect (OCR, MRZ;
+ *   take the bytes (claim-check blob missing → handled before or expired: skip) → inspect (OCR, MRZ;
  *   processors/identity's inspector, the same one letters use) → an ID copy or signature goes
  *   sealed to the identity store and is listed on the case → the attachment gets its kind
  *   and `inspection: 'done'` → drop the blob.
@@ -16,7 +16,7 @@
  */
 import type { Bus } from '../../lib/kafka/index.ts';
 import { createConsumerStage } from '../../lib/kafka/stage.ts';
-import { AttachmentCheckV1, sha256Of } from '../../lib/contracts.ts';
+import { decodeAttachmentCheck, sha256Of, type AttachmentCheck } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import { InputError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -53,13 +53,29 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
   // One attachment per "message" of the page budget: each check is inspected on its own.
   const inspector = o.inspector ?? createPageInspector({ ocr: o.ocr, logger: log });
 
-  async function skip(env: AttachmentCheckV1, why: string): Promise<void> {
+  async function skip(env: AttachmentCheck, why: string): Promise<void> {
     stats.skipped += 1;
     log.info({ why, index: env.attachmentIndex }, 'attachment check skipped');
-    await o.claimChecks.delete(env.body.fileId);
+    await dropBlob(env);
   }
 
-  async function handle(env: AttachmentCheckV1): Promise<void> {
+  /** Minimisation: a claim-check blob goes as soon as it is not needed (inline bytes have none). */
+  async function dropBlob(env: AttachmentCheck): Promise<void> {
+    if (env.body.type === 'claim_check') await o.claimChecks.delete(env.body.fileId);
+  }
+
+  /** The attachment's bytes, or null when its claim-check blob is gone. */
+  async function bytesOf(env: AttachmentCheck): Promise<Buffer | null> {
+    if (env.body.type === 'inline') return env.inline!;
+    try {
+      return await o.claimChecks.get(env.body.fileId);
+    } catch (err) {
+      if (err instanceof InputError && err.code === 'CLAIMCHECK_MISSING') return null;
+      throw err;
+    }
+  }
+
+  async function handle(env: AttachmentCheck): Promise<void> {
     const c = await Case.findById(env.caseId, { 'messages.dedupeKey': 1, 'messages.attachments': 1 }).lean();
     // Deleted (subject-access erasure, retention) since it was queued: nothing to inspect for.
     if (!c) return skip(env, 'case_gone');
@@ -68,17 +84,12 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
     if (!att) throw new InputError('ATTACHMENT_CHECK_NO_TARGET', 'the case has no such message or attachment');
     if (att.inspection === 'done') return skip(env, 'already_done');
 
-    let content: Buffer;
-    try {
-      content = await o.claimChecks.get(env.body.fileId);
-    } catch (err) {
-      if (err instanceof InputError && err.code === 'CLAIMCHECK_MISSING') {
-        // Consumed by an earlier delivery of this check, or past its term: nothing to read.
-        stats.skipped += 1;
-        log.warn({ code: err.code, index: env.attachmentIndex }, 'attachment bytes gone; check skipped');
-        return;
-      }
-      throw err;
+    const content = await bytesOf(env);
+    if (!content) {
+      // Consumed by an earlier delivery of this check, or past its term: nothing to read.
+      stats.skipped += 1;
+      log.warn({ code: 'CLAIMCHECK_MISSING', index: env.attachmentIndex }, 'attachment bytes gone; check skipped');
+      return;
     }
     if (sha256Of(content) !== env.sha256) throw new InputError('ATTACHMENT_CHECK_HASH_MISMATCH', 'the claim-check blob does not match the attachment hash');
 
@@ -111,12 +122,12 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
     });
     log.info({ kind: verdict.kind, skipped: verdict.skipped, index: env.attachmentIndex }, 'attachment inspected');
     // Minimisation: the bytes go as soon as the verdict is stored.
-    await o.claimChecks.delete(env.body.fileId);
+    await dropBlob(env);
   }
 
-  const stage = createConsumerStage<AttachmentCheckV1>({
+  const stage = createConsumerStage<AttachmentCheck>({
     bus: o.bus, log, groupId: o.groupId, topic: o.topics.attachmentCheck, deadLetterTopic: o.topics.deadLetter,
-    schema: AttachmentCheckV1, what: 'attachment check',
+    decodeRecord: decodeAttachmentCheck, what: 'attachment check',
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
     handle,
     // Not the attachment's hash: a fingerprint of a possible ID copy must not outlive it.

@@ -7,8 +7,9 @@
  * No OCR here (paperless-ngx: cheap work first, expensive work in its own stage): OCR costs
  * 1–2 s a page, and doing it inline cut throughput from ~800 to 5 messages/s. Attachments
  * that could be an ID copy (isInspectionCandidate: PDFs and images larger than an icon) go
- * on the case as kind 'other' with `inspection: 'pending'`, their bytes to the claim-check
- * store and an AttachmentCheckV1 to processors/attachments, all before the handler returns.
+ * on the case as kind 'other' with `inspection: 'pending'`, and an attachment check (its
+ * bytes in the record, or by claim check above the threshold) to processors/attachments,
+ * all before the handler returns.
  *
  * Offsets are committed only after the handler returned (lib/kafka), and every write is
  * idempotent (processors/cases), so a crash at any point loses nothing and duplicates
@@ -17,7 +18,7 @@
  */
 import type { Bus, IncomingRecord, Producer } from '../../lib/kafka/index.ts';
 import { createConsumerStage } from '../../lib/kafka/stage.ts';
-import { AttachmentCheckV1, decodeRawMail, encode, dedupeKeyOf, sha256Of, type RawMail, type ImapSourceRef } from '../../lib/contracts.ts';
+import { decodeRawMail, dedupeKeyOf, encodeAttachmentCheck, sha256Of, type AttachmentCheckV2, type RawMail, type ImapSourceRef } from '../../lib/contracts.ts';
 import type { ClaimCheckStore } from '../../lib/claimcheck.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
@@ -35,6 +36,8 @@ export interface EmailProcessorOptions {
   claimChecks: ClaimCheckStore;
   logger: Logger;
   topics: { mailRaw: string; deadLetter: string; attachmentCheck: string };
+  /** Attachments larger than this go to the inspector by claim check, smaller ones in the record. */
+  claimCheckThresholdBytes: number;
   groupId: string;
   analyse?: AnalyseOptions;
   /**
@@ -190,19 +193,24 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     return env.body.type === 'inline' ? env.inline! : o.claimChecks.get(env.body.fileId);
   }
 
-  /** Bytes to the claim-check store, a reference to Kafka; the inspector deletes the blob. */
+  /**
+   * One attachment check per candidate, the bytes in the record (as in the raw mail they came
+   * from); above the threshold to the claim-check store, which the inspector empties.
+   */
   async function queueChecks(caseId: string, dedupeKey: string, receivedAt: string, found: readonly Candidate[]): Promise<void> {
     if (found.length === 0) return;
-    const expiresAt = addDuration(clock(), technicalRetentionFor('claim_check_blob'));
     const records = [];
     for (const c of found) {
-      const fileId = await o.claimChecks.put(c.content, expiresAt);
-      const check: AttachmentCheckV1 = {
-        schemaVersion: 1, caseId, dedupeKey, attachmentIndex: c.index, filename: c.filename, contentType: c.contentType,
-        size: c.content.length, sha256: c.sha256, body: { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId }, receivedAt,
+      const inline = c.content.length <= o.claimCheckThresholdBytes;
+      const body: AttachmentCheckV2['body'] = inline
+        ? { type: 'inline' }
+        : { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId: await o.claimChecks.put(c.content, addDuration(clock(), technicalRetentionFor('claim_check_blob'))) };
+      const check: AttachmentCheckV2 = {
+        schemaVersion: 2, caseId, dedupeKey, attachmentIndex: c.index, filename: c.filename, contentType: c.contentType,
+        size: c.content.length, sha256: c.sha256, body, receivedAt,
       };
       // Keyed by attachment: a duplicate check lands on the same partition, after the first.
-      records.push({ key: `${dedupeKey}:${c.index}`, value: encode(AttachmentCheckV1, check) });
+      records.push({ key: `${dedupeKey}:${c.index}`, ...encodeAttachmentCheck(check, inline ? c.content : null) });
     }
     await producer!.send(o.topics.attachmentCheck, records);
     stats.attachmentsQueued += records.length;

@@ -1,21 +1,22 @@
 /**
  * E-mail attachments inspected after the case exists, against the real servers: the e-mail
- * processor stores the case at once (attachments 'other', inspection pending, bytes by claim
- * check), processors/attachments then OCRs them; an ID-card photo becomes a sealed identity
- * document listed on the case, a screenshot stays 'other', an icon is never queued. A
- * redelivered message, before and after inspection, yields no second document and no
- * second OCR.
+ * processor stores the case at once (attachments 'other', inspection pending) and queues an
+ * attachment check per candidate, processors/attachments then OCRs them; an ID-card photo
+ * becomes a sealed identity document listed on the case, a screenshot stays 'other', an icon
+ * is never queued. A redelivered message, before and after inspection, yields no second
+ * document and no second OCR. Run twice: with the attachments' bytes in the check records
+ * (the default threshold) and by claim check (a threshold below their size).
  *
  * Records are produced straight onto the raw-mail topic (as the IMAP ingestor would, with a
  * claim check), so a redelivery is exactly the same record again.
- * OCR budget: two images, one MRZ pass (CI has two cores).
+ * OCR budget per run: two images, one MRZ pass (CI has two cores).
  */
 import { expect } from 'chai';
 import { BSON } from 'mongodb';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import sharp from 'sharp';
 import { createClaimCheckStore } from '../../../lib/claimcheck.ts';
-import { dedupeKeyOf, encodeRawMail, messageIdFromRaw, type RawMailV2, sha256Of } from '../../../lib/contracts.ts';
+import { decodeAttachmentCheck, dedupeKeyOf, encodeRawMail, messageIdFromRaw, sha256Of, type AttachmentCheck, type RawMailV2 } from '../../../lib/contracts.ts';
 import { createFieldCipher } from '../../../lib/crypto.ts';
 import type { App } from '../../../app/index.ts';
 import { createTestPipeline, testId, type TestPipeline } from '../../support/pipeline.ts';
@@ -24,8 +25,11 @@ import { PEOPLE, renderIdCard, renderScreenshot, td1, type GeneratedDoc } from '
 
 interface StoredAttachment { filename: string; kind: string; sha256: string; inspection?: string }
 
-describe('e-mail attachments: inspected for ID copies after the case is stored', function () {
+// Both images are tens of kilobytes: 8 KiB sends them by claim check.
+for (const mode of [{ name: 'bytes in the check record', threshold: null }, { name: 'bytes by claim check', threshold: 8 * 1024 }] as const) describe(`e-mail attachments: inspected for ID copies after the case is stored (${mode.name})`, function () {
   this.timeout(180_000);
+  /** Attachment blobs in the claim-check store while two checks wait. */
+  const waiting = mode.threshold === null ? 0 : 2;
   let p: TestPipeline;
   let raw: Buffer;
   let key: string;
@@ -34,7 +38,7 @@ describe('e-mail attachments: inspected for ID copies after the case is stored',
   const person = PEOPLE[2]!;
 
   before(async () => {
-    p = await createTestPipeline();
+    p = await createTestPipeline(mode.threshold === null ? {} : { KCC_CLAIM_CHECK_THRESHOLD_BYTES: String(mode.threshold) });
     photo = await renderIdCard(person, { rotateDeg: 1, grain: 10, jpegQuality: 70, seed: 3 });
     const shot = await renderScreenshot();
     const icon = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#154273' } }).png().toBuffer();
@@ -82,6 +86,26 @@ describe('e-mail attachments: inspected for ID copies after the case is stored',
     return (c?.messages[0].attachments ?? []) as StoredAttachment[];
   }
 
+  /** How the queued checks carry their bytes, read back from the topic (in attachment order). */
+  async function checkBodies(app: App): Promise<string[]> {
+    const found: AttachmentCheck[] = [];
+    const consumer = await app.bus.consume({ groupId: `peek-${testId()}`, topics: [app.topics.attachmentCheck], fromBeginning: true }, async (r) => {
+      found.push(decodeAttachmentCheck(r));
+    });
+    try {
+      await eventually(async () => (found.length >= 2 ? true : undefined), 20_000, 'the checks on the topic');
+    } finally {
+      await consumer.stop();
+    }
+    const claims = createClaimCheckStore((await p.db()).db!);
+    for (const c of found) {
+      // The bytes, wherever they are, are the attachment's.
+      const bytes = c.body.type === 'inline' ? c.inline! : await claims.get(c.body.fileId);
+      expect(sha256Of(bytes)).to.equal(c.sha256);
+    }
+    return found.sort((a, b) => a.attachmentIndex - b.attachmentIndex).map((c) => c.body.type);
+  }
+
   const count = async (collection: string, filter: Record<string, unknown> = {}) => (await p.db()).collection(collection).countDocuments(filter);
 
   it('stores the case at once with its candidate attachments pending, and queues each of them once per delivery', async () => {
@@ -96,9 +120,10 @@ describe('e-mail attachments: inspected for ID copies after the case is stored',
     ]);
     expect(stored[0]!.sha256).to.equal(sha256Of(photo.image));
     // Queued (the case is stored first, the checks just after); the raw mail's blob dropped,
-    // one blob per queued attachment left.
+    // and a blob per queued attachment left only when they go by claim check.
     await eventually(async () => (app.components.processor!.stats.attachmentsQueued === 2 ? true : undefined), 20_000, 'two checks queued');
-    await eventually(async () => ((await count('claimchecks.files')) === 2 ? true : undefined), 20_000, 'two attachment blobs');
+    await eventually(async () => ((await count('claimchecks.files')) === waiting ? true : undefined), 20_000, `${waiting} attachment blobs`);
+    expect(await checkBodies(app)).to.deep.equal(mode.threshold === null ? ['inline', 'inline'] : ['claim_check', 'claim_check']);
     expect(await count('identity_documents')).to.equal(0);
 
     // Redelivered before the inspector ran (a crash before the commit): queued again, no second case.

@@ -1,10 +1,11 @@
 /**
- * The raw-mail contract (v2): the message's bytes are the record's value as they are, the
- * envelope a header. Round trips both ways of carrying the bytes, and refuses every record
- * that does not fit with an InputError (a dead letter, not a retry).
+ * The binary-mode contracts, raw mail (v2) and attachment check (v2): the bytes are the
+ * record's value as they are, the envelope a header. Round trips both ways of carrying the
+ * bytes, and refuses every record that does not fit with an InputError (a dead letter, not
+ * a retry).
  */
 import { expect } from 'chai';
-import { decodeRawMail, encodeRawMail, RAW_MAIL_ENVELOPE_HEADER, sha256Of, type RawMailV2 } from '../../../lib/contracts.ts';
+import { decodeAttachmentCheck, decodeRawMail, encodeAttachmentCheck, encodeRawMail, ENVELOPE_HEADER, sha256Of, type AttachmentCheckV2, type RawMailV2 } from '../../../lib/contracts.ts';
 import { InputError } from '../../../lib/errors.ts';
 
 const raw = Buffer.from('Message-ID: <a@b>\r\nSubject: =?utf-8?q?=C3=A9?=\r\n\r\nbody with bytes \u00ff\u0000 kept as they are\r\n', 'latin1');
@@ -50,8 +51,8 @@ describe('raw-mail contract v2', () => {
   it('refuses records that do not fit, saying why without content', () => {
     const ok = encodeRawMail(envelope({ type: 'inline' }), raw);
     expect(refusal({ value: raw, headers: {} })).to.match(/no kcc-envelope header/);
-    expect(refusal({ value: raw, headers: { [RAW_MAIL_ENVELOPE_HEADER]: 'not json' } })).to.match(/not JSON/);
-    expect(refusal({ value: raw, headers: { [RAW_MAIL_ENVELOPE_HEADER]: JSON.stringify({ ...JSON.parse(ok.headers[RAW_MAIL_ENVELOPE_HEADER]!), schemaVersion: 1 }) } })).to.match(/schemaVersion/);
+    expect(refusal({ value: raw, headers: { [ENVELOPE_HEADER]: 'not json' } })).to.match(/not JSON/);
+    expect(refusal({ value: raw, headers: { [ENVELOPE_HEADER]: JSON.stringify({ ...JSON.parse(ok.headers[ENVELOPE_HEADER]!), schemaVersion: 1 }) } })).to.match(/schemaVersion/);
     expect(refusal({ value: raw.subarray(0, 10), headers: ok.headers })).to.match(/value has 10 bytes, the envelope says/);
     const cc = encodeRawMail(envelope({ type: 'claim_check', bucket: 'claimchecks', fileId: 'b'.repeat(24) }), null);
     expect(refusal({ value: raw, headers: cc.headers })).to.match(/empty value/);
@@ -61,5 +62,33 @@ describe('raw-mail contract v2', () => {
     expect(() => encodeRawMail(envelope({ type: 'inline' }), null)).to.throw(/inline exactly when/);
     expect(() => encodeRawMail(envelope({ type: 'claim_check', bucket: 'claimchecks', fileId: 'c'.repeat(24) }), raw)).to.throw(/inline exactly when/);
     expect(() => encodeRawMail(envelope({ type: 'inline' }, raw.length + 1), raw)).to.throw(/size/);
+  });
+});
+
+describe('attachment-check contract v2 (the same binary mode)', () => {
+  const bytes = Buffer.from('%PDF-1.7\n\u0000\u00ff binary', 'latin1');
+  const check = (body: AttachmentCheckV2['body'], size = bytes.length): AttachmentCheckV2 => ({
+    schemaVersion: 2, caseId: 'c'.repeat(64), dedupeKey: 'd'.repeat(64), attachmentIndex: 1, filename: 'id.pdf',
+    contentType: 'application/pdf', size, sha256: sha256Of(bytes), body, receivedAt: '2026-11-29T10:00:00.000Z',
+  });
+
+  it('carries the attachment as the value, or a claim check with an empty value', () => {
+    const rec = encodeAttachmentCheck(check({ type: 'inline' }), bytes);
+    expect(rec.value.equals(bytes)).to.equal(true);
+    expect(rec.headers['kcc-schema']).to.equal('attachments.check/2');
+    const back = decodeAttachmentCheck(rec);
+    expect(back.inline!.equals(bytes)).to.equal(true);
+    expect(back).to.deep.include({ attachmentIndex: 1, filename: 'id.pdf', sha256: sha256Of(bytes) });
+    const cc = decodeAttachmentCheck(encodeAttachmentCheck(check({ type: 'claim_check', bucket: 'claimchecks', fileId: 'e'.repeat(24) }), null));
+    expect(cc.inline).to.equal(null);
+  });
+
+  it('refuses a raw-mail envelope, a short value and a claim check with a value', () => {
+    const refuse = (record: { value: Buffer; headers: Record<string, string> }) => expect(() => decodeAttachmentCheck(record)).to.throw(InputError);
+    refuse(encodeRawMail(envelope({ type: 'inline' }), raw));
+    const ok = encodeAttachmentCheck(check({ type: 'inline' }), bytes);
+    refuse({ value: bytes.subarray(1), headers: ok.headers });
+    refuse({ value: bytes, headers: encodeAttachmentCheck(check({ type: 'claim_check', bucket: 'claimchecks', fileId: 'e'.repeat(24) }), null).headers });
+    expect(() => encodeAttachmentCheck(check({ type: 'inline' }, bytes.length - 1), bytes)).to.throw(/size/);
   });
 });
