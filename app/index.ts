@@ -27,6 +27,7 @@ import { createAuditLog, createRetentionRecorder, type AuditLog } from '../proce
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
 import { createAcknowledger, type Acknowledger } from '../processors/acknowledge/index.ts';
 import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
+import { createProcessedPurger } from '../ingest/imap/purge.ts';
 import { createIdentityStore, type IdentityStore } from '../processors/identity/index.ts';
 import { createAttachmentInspector, type AttachmentInspector } from '../processors/attachments/index.ts';
 import { createLetterProcessor, type LetterProcessor } from '../processors/letters/index.ts';
@@ -186,6 +187,23 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   const claimSweepMs = durationToMilliseconds(technicalRetentionFor('claim_check_blob'));
   let claimTimer: NodeJS.Timeout | null = null;
+  // The processed folder keeps every raw e-mail the ingestor moved there: expunged after its term.
+  const purger = roles.has('retention')
+    ? createProcessedPurger({
+      imap: config.imap, processedFolder: config.imap.processedFolder, logger,
+      termMs: durationToMilliseconds(technicalRetentionFor('imap_processed')),
+      onDeleted: (n) => retentionRecorder.onDeleted('imap_processed', n),
+      ...(o.clock ? { clock: o.clock } : {}),
+    })
+    : null;
+  let purgeTimer: NodeJS.Timeout | null = null;
+  let purging: Promise<unknown> | null = null;
+  const purgeOnce = () => {
+    // Runs never overlap; a failure is logged by code (the server may be away) and retried next time.
+    purging ??= purger!.runOnce()
+      .catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code ?? 'INTERNAL_UNEXPECTED' }, 'processed-folder purge failed; next run retries'))
+      .finally(() => { purging = null; });
+  };
 
   return {
     server, store, audit, identity, conn, bus, topics, components,
@@ -201,11 +219,15 @@ export async function createApp(o: AppOptions): Promise<App> {
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
         claimTimer = setInterval(() => { void claimChecks.sweepExpired(o.clock?.() ?? new Date()).catch(() => undefined); }, Math.min(claimSweepMs, config.sweepIntervalMs));
         claimTimer.unref();
+        purgeOnce();
+        purgeTimer = setInterval(purgeOnce, config.imap.purgeIntervalMs);
+        purgeTimer.unref();
       }
       logger.info({ roles: [...roles] }, 'pipeline ready');
     },
     async stop(boundMs = 20_000) {
       if (claimTimer) clearInterval(claimTimer);
+      if (purgeTimer) clearInterval(purgeTimer);
       const work = (async () => {
         await components.ingestor?.stop();
         await components.letterIngestor?.stop();
@@ -215,6 +237,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();
+        await purging;
         await retentionRecorder.flush();
         await bus.close();
         await conn.close();

@@ -43,6 +43,8 @@ export const DEFAULTS = {
   KCC_IMAP_USER: 'intake@kcc.test',
   KCC_IMAP_MAILBOXES: 'INBOX',
   KCC_IMAP_PROCESSED_FOLDER: 'Processed',
+  // How often the retention role expunges processed mail past its term (register: imap_processed).
+  KCC_IMAP_PURGE_INTERVAL_MS: String(15 * 60_000),
   KCC_SMTP_HOST: '127.0.0.1',
   KCC_SMTP_PORT: '10025',
   KCC_SMTP_SECURE: 'false',
@@ -108,6 +110,7 @@ const schema = z.object({
   KCC_IMAP_PASSWORD: z.string().min(1, 'is empty'),
   KCC_IMAP_MAILBOXES: list,
   KCC_IMAP_PROCESSED_FOLDER: z.string().min(1),
+  KCC_IMAP_PURGE_INTERVAL_MS: positiveInt,
   KCC_SMTP_HOST: z.string().min(1),
   KCC_SMTP_PORT: port,
   KCC_SMTP_SECURE: bool,
@@ -146,6 +149,7 @@ export interface Config {
     readonly host: string; readonly port: number; readonly secure: boolean;
     readonly user: string; readonly password: string;
     readonly mailboxes: readonly string[]; readonly processedFolder: string;
+    readonly purgeIntervalMs: number;
   };
   readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly from: string };
   readonly limits: { readonly claimCheckThresholdBytes: number; readonly maxMessageBytes: number };
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: c.KCC_IMAP_HOST, port: c.KCC_IMAP_PORT, secure: c.KCC_IMAP_SECURE,
       user: c.KCC_IMAP_USER, password: c.KCC_IMAP_PASSWORD,
       mailboxes: c.KCC_IMAP_MAILBOXES, processedFolder: c.KCC_IMAP_PROCESSED_FOLDER,
+      purgeIntervalMs: c.KCC_IMAP_PURGE_INTERVAL_MS,
     },
     smtp: { host: c.KCC_SMTP_HOST, port: c.KCC_SMTP_PORT, secure: c.KCC_SMTP_SECURE, from: c.KCC_MAIL_FROM },
     limits: { claimCheckThresholdBytes: c.KCC_CLAIM_CHECK_THRESHOLD_BYTES, maxMessageBytes: c.KCC_MAX_MESSAGE_BYTES },

@@ -63,7 +63,7 @@ export type CategoryId =
 export type PurposeId = 'citizen_support' | 'identity_verification' | 'satisfaction_survey' | 'service_improvement';
 export type DataSubjectId = 'citizens' | 'kcc_staff';
 export type RecipientId = 'first_line' | 'second_line';
-export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'audit_log';
+export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'imap_processed' | 'audit_log';
 
 export interface Purpose {
   readonly id: PurposeId;
@@ -414,6 +414,15 @@ const TECHNICAL_TERMS: readonly TechnicalTerm[] = [
     },
     retention: 'P3D',
     why: 'Long enough to replay after an outage over a weekend; short enough that messages, which may carry personal data, do not become a second store beside the case database.',
+  },
+  {
+    id: 'imap_processed',
+    description: {
+      nl: 'Ruwe e-mail in de map "verwerkt" van de intake-mailbox (de kopie die de ingestor na publicatie bewaart)',
+      en: 'Raw e-mail in the intake mailbox\'s processed folder (the copy the ingestor keeps after publishing)',
+    },
+    retention: 'P3D',
+    why: 'A replay copy for as long as a message can still be on its way through the pipeline, equal to the Kafka topic term; without a term the folder would keep every raw e-mail, ID copies and BSNs included, beside the cases.',
   },
   {
     id: 'audit_log',

@@ -1,0 +1,114 @@
+/**
+ * The processed folder's retention against the real Dovecot: mail received longer ago than
+ * the term is expunged from the processed folder, newer mail and every other folder are
+ * left alone, a run after it finds nothing, a server that is away is a retriable error, and
+ * the `retention` role records what it expunged in the deletion log.
+ */
+import { expect } from 'chai';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { createProcessedPurger } from '../../../ingest/imap/purge.ts';
+import { TransientError } from '../../../lib/errors.ts';
+import { loadConfig } from '../../../config/index.ts';
+import { silentLogger } from '../../../lib/logger.ts';
+import { eventually, imapAs } from '../../support/env.ts';
+import { createTestPipeline, testId } from '../../support/pipeline.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const TERM = 3 * DAY;
+
+async function mail(n: number): Promise<Buffer> {
+  return new MailComposer({ from: `sender${n}@citizens.test`, to: 'intake@kcc.test', subject: `bericht ${n}`, text: `tekst ${n}` }).compile().build();
+}
+
+/** Subjects in `folder`, sorted. */
+async function subjects(user: string, folder: string): Promise<string[]> {
+  const client = await imapAs(user);
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const out: string[] = [];
+      for await (const m of client.fetch('1:*', { envelope: true })) out.push(m.envelope?.subject ?? '');
+      return out.sort();
+    } catch {
+      return []; // an empty folder: FETCH 1:* has nothing to fetch
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}
+
+/** Appends message n to `folder` with the given age (INTERNALDATE), creating the folder. */
+async function put(user: string, folder: string, entries: Array<[n: number, ageMs: number]>): Promise<void> {
+  const client = await imapAs(user);
+  try {
+    await client.mailboxCreate(folder).catch(() => undefined); // exists already
+    for (const [n, age] of entries) await client.append(folder, await mail(n), [], new Date(Date.now() - age));
+  } finally {
+    await client.logout();
+  }
+}
+
+describe('processed folder retention (real Dovecot)', function () {
+  this.timeout(60_000);
+  const config = loadConfig();
+  const imapFor = (user: string) => ({ ...config.imap, user });
+
+  it('expunges processed mail past the term and nothing else', async () => {
+    const user = `purge-${testId()}@kcc.test`;
+    const deleted: number[] = [];
+    const purger = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: TERM, logger: silentLogger(), batchSize: 2, onDeleted: (n) => deleted.push(n) });
+
+    // No processed folder yet (nothing ever moved): nothing to do, no error.
+    expect(await purger.runOnce()).to.equal(0);
+
+    await put(user, 'Processed', [[1, 10 * DAY], [2, 4 * DAY], [3, TERM + HOUR], [4, TERM - HOUR], [5, DAY], [6, HOUR]]);
+    await put(user, 'INBOX', [[7, 10 * DAY]]);
+    await put(user, 'Archief', [[8, 10 * DAY]]);
+
+    // Three past the term, in two batches of at most two.
+    expect(await purger.runOnce()).to.equal(3);
+    expect(await subjects(user, 'Processed')).to.deep.equal(['bericht 4', 'bericht 5', 'bericht 6']);
+    // The inbox is the ingestor's queue, other folders are not ours: untouched.
+    expect(await subjects(user, 'INBOX')).to.deep.equal(['bericht 7']);
+    expect(await subjects(user, 'Archief')).to.deep.equal(['bericht 8']);
+
+    // Idempotent: a second run finds nothing.
+    expect(await purger.runOnce()).to.equal(0);
+    expect(deleted).to.deep.equal([0, 3, 0]);
+
+    // A day later, message 4 is past the term too.
+    const later = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: TERM, logger: silentLogger(), clock: () => new Date(Date.now() + DAY) });
+    expect(await later.runOnce()).to.equal(1);
+    expect(await subjects(user, 'Processed')).to.deep.equal(['bericht 5', 'bericht 6']);
+  });
+
+  it('reports a server that is away as a retriable error, and nothing as deleted', async () => {
+    const deleted: number[] = [];
+    // Port 1 (tcpmux): nothing listens there on this machine or in CI.
+    const purger = createProcessedPurger({
+      imap: { ...imapFor('nobody@kcc.test'), port: 1 }, processedFolder: 'Processed', termMs: TERM, logger: silentLogger(), onDeleted: (n) => deleted.push(n),
+    });
+    const err = await purger.runOnce().then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(TransientError);
+    expect((err as TransientError).code).to.equal('IMAP_PURGE_FAILED');
+    expect(deleted).to.deep.equal([0]);
+  });
+
+  it('runs in the retention role, which records the count in the deletion log', async () => {
+    const p = await createTestPipeline();
+    try {
+      await put(p.intakeUser, 'Processed', [[1, 5 * DAY], [2, 4 * DAY], [3, HOUR]]);
+      await p.start(['retention']);
+      const db = await p.db();
+      const link = await eventually(async () => (await db.collection('deletion_log').findOne({ 'counts.collectionName': 'imap_processed' })) ?? undefined, 30_000, 'the deletion log entry');
+      expect(link.kind).to.equal('retention');
+      expect(link.counts).to.deep.include({ collectionName: 'imap_processed', count: 2 });
+      expect(await subjects(p.intakeUser, 'Processed')).to.deep.equal(['bericht 3']);
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
