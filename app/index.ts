@@ -90,7 +90,10 @@ export async function createApp(o: AppOptions): Promise<App> {
   await identity.ensureIndexes();
   await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
 
-  const bus = createBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  // A produce batch must stay under the smallest max.message.bytes of our topics (the broker
+  // checks whole batches): the claim-check topics' is the threshold + 64 KiB (below).
+  const maxBatchBytes = Math.min(900 * 1024, config.limits.claimCheckThresholdBytes + 32 * 1024);
+  const bus = createBus({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger, maxBatchBytes });
   const topics = {
     mailRaw: topicName(config.kafka.topicPrefix, 'mailRaw'),
     deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter'),

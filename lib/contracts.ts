@@ -156,10 +156,12 @@ export type LetterRawV1 = z.infer<typeof LetterRawV1>;
 /**
  * One e-mail attachment to inspect for an ID copy or a signature, published by the e-mail
  * processor once the case is stored. Binary mode like the raw mail it came from: the bytes
- * are the value up to the claim-check threshold, else in GridFS, which the inspector deletes
- * when done (or the claim-check sweeper after its term). Inline bytes stay on the topic for
- * its retention, as the same bytes do on the raw-mail topic: this adds no term, and saves a
- * GridFS write, read and delete per candidate (on FerretDB ~9 ms of CPU per 180 kB PDF).
+ * are the value when that mail was inline itself (and they are under the claim-check
+ * threshold), else in GridFS, which the inspector deletes when done (or the claim-check
+ * sweeper after its term). Inline bytes stay on the topic for its retention, as the same
+ * bytes do on the raw-mail topic: no data reaches Kafka that was not there already, no
+ * term gets longer, and a GridFS write, read and delete per candidate is saved (on FerretDB
+ * ~9 ms of CPU per 180 kB PDF).
  */
 export const AttachmentCheckV2 = z.object({
   schemaVersion: z.literal(2),

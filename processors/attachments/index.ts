@@ -86,7 +86,7 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
 
     const content = await bytesOf(env);
     if (!content) {
-      // Consumed by an earlier delivery of this check, or past its term: nothing to read.
+      // A claim-check blob consumed by an earlier delivery of this check, or past its term.
       stats.skipped += 1;
       log.warn({ code: 'CLAIMCHECK_MISSING', index: env.attachmentIndex }, 'attachment bytes gone; check skipped');
       return;

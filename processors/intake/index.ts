@@ -125,7 +125,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     // queues again only what is still pending on the stored message; a second check of
     // an attachment already inspected is skipped by the inspector anyway.
     const toQueue = r.duplicate && p.candidates.length > 0 ? await stillPending(r.caseId, p.key, p.candidates) : p.candidates;
-    await queueChecks(r.caseId, p.key, p.env.receivedAt, toQueue);
+    await queueChecks(p.env, r.caseId, p.key, toQueue);
     if (r.duplicate) {
       stats.duplicates += 1;
       if (toQueue.length > 0) log.info({ queued: toQueue.length }, 'pending attachments queued again after redelivery');
@@ -194,14 +194,18 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   }
 
   /**
-   * One attachment check per candidate, the bytes in the record (as in the raw mail they came
-   * from); above the threshold to the claim-check store, which the inspector empties.
+   * One attachment check per candidate. Its bytes go in the record only when the raw mail
+   * they came from was in its record too: then they are on Kafka for the topics' term
+   * anyway. An attachment of a mail that came by claim check (too large for Kafka, deleted
+   * from GridFS once its case is stored) goes by claim check as well, so an ID copy that
+   * never was on Kafka does not get there now; so does one above the threshold.
    */
-  async function queueChecks(caseId: string, dedupeKey: string, receivedAt: string, found: readonly Candidate[]): Promise<void> {
+  async function queueChecks(env: RawMail, caseId: string, dedupeKey: string, found: readonly Candidate[]): Promise<void> {
     if (found.length === 0) return;
+    const receivedAt = env.receivedAt;
     const records = [];
     for (const c of found) {
-      const inline = c.content.length <= o.claimCheckThresholdBytes;
+      const inline = env.body.type === 'inline' && c.content.length <= o.claimCheckThresholdBytes;
       const body: AttachmentCheckV2['body'] = inline
         ? { type: 'inline' }
         : { type: 'claim_check', bucket: o.claimChecks.bucketName, fileId: await o.claimChecks.put(c.content, addDuration(clock(), technicalRetentionFor('claim_check_blob'))) };

@@ -78,16 +78,20 @@ describe('e-mail intake end to end', function () {
     expect(kinds).to.deep.equal(['auto_reply', 'bounce']);
   });
 
-  it('carries a message larger than the topic allows by claim check, and removes the blob once the case is stored', async () => {
+  it('carries a message larger than the topic allows by claim check, and removes the blob once the case is stored; smaller ones inline in batches the topic accepts', async () => {
     await p.cleanup();
     p = await createTestPipeline({ KCC_CLAIM_CHECK_THRESHOLD_BYTES: String(64 * 1024) });
     const citizen = `large-${testId()}@citizens.test`;
     const filler = 'Dit is een lange toelichting over mijn DigiD activeringscode. '.repeat(3000); // ~190 kB
-    await p.append([buildMail({ from: citizen, subject: 'Activeringscode verlopen', text: `${filler}\n\nMet vriendelijke groet,\nGrote Bericht` })]);
+    // And six under the threshold (~45 kB each): inline, but together above the topic's
+    // max.message.bytes (threshold + 64 KiB), which bounds a whole produce batch.
+    const medium = Array.from({ length: 6 }, (_, i) => buildMail({ from: `medium-${i}-${testId()}@citizens.test`, subject: `Wachtwoord vergeten ${i}`, text: `${'Ik kan niet inloggen met mijn DigiD. '.repeat(1200)}\n\nGroet,\nMiddel ${i}` }));
+    await p.append([buildMail({ from: citizen, subject: 'Activeringscode verlopen', text: `${filler}\n\nMet vriendelijke groet,\nGrote Bericht` }), ...medium]);
     await p.start();
     const db = await p.db();
-    await eventually(async () => ((await db.collection('cases').countDocuments()) === 1 ? true : undefined), 60_000, 'case from claim check');
+    await eventually(async () => ((await db.collection('cases').countDocuments()) === 7 ? true : undefined), 60_000, 'seven cases, one from a claim check');
     expect(p.app!.components.ingestor!.stats.claimChecked).to.equal(1);
+    expect(p.app!.components.ingestor!.stats.published).to.equal(7);
     // GridFS deletes the files document, then the chunks: wait for both.
     await eventually(async () => ((await db.collection('claimchecks.files').countDocuments()) + (await db.collection('claimchecks.chunks').countDocuments()) === 0 ? true : undefined), 10_000, 'blob and chunks removed');
   });
