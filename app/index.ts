@@ -231,6 +231,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     async stop(boundMs = 20_000) {
       if (claimTimer) clearInterval(claimTimer);
       if (purgeTimer) clearInterval(purgeTimer);
+      purger?.stop(); // a pass in progress ends now, not at its socket timeout
       const work = (async () => {
         await components.ingestor?.stop();
         await components.letterIngestor?.stop();

@@ -13,7 +13,7 @@
  * exact cut is made on each message's INTERNALDATE.
  */
 import { ImapFlow } from 'imapflow';
-import { TransientError } from '../../lib/errors.ts';
+import { PipelineError, TransientError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 
 export interface ProcessedPurgerOptions {
@@ -32,6 +32,8 @@ export interface ProcessedPurgerOptions {
 export interface ProcessedPurger {
   /** One pass: expunges everything past the term, returns how many. */
   runOnce(): Promise<number>;
+  /** Cuts a running pass short (its connection is closed; what was expunged is reported) and refuses new ones. */
+  stop(): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -43,12 +45,20 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
 
   /** Expunges in batches; `done.count` grows after each, so a failing run still reports what went. */
   async function purge(client: ImapFlow, cutoff: Date, done: { count: number }): Promise<void> {
-    const exists = (await client.list()).some((m) => m.path === o.processedFolder);
+    // Without UIDPLUS, EXPUNGE would also remove whatever else is flagged \Deleted there.
+    if (!client.capabilities.has('UIDPLUS')) throw new PipelineError('IMAP_NO_UIDPLUS', 'the IMAP server lacks UIDPLUS (RFC 4315): expunging only expired mail is not possible', { retriable: false });
+    // As the ingestor's MOVE names it (imapflow puts the personal namespace's prefix in
+    // front, "INBOX.Processed" on some servers); LIST reports full paths.
+    const prefix = client.namespace?.prefix ?? '';
+    const path = prefix && !o.processedFolder.startsWith(prefix) && o.processedFolder.toUpperCase() !== 'INBOX' ? prefix + o.processedFolder : o.processedFolder;
+    const exists = (await client.list()).some((m) => m.path === path);
     if (!exists) return; // nothing was ever moved there
-    const lock = await client.getMailboxLock(o.processedFolder);
+    const lock = await client.getMailboxLock(path);
     try {
       // BEFORE is date-only in the server's zone: two days' margin, the exact cut below.
-      const near = (await client.search({ before: new Date(cutoff.getTime() + 2 * DAY_MS) }, { uid: true })) || [];
+      const near = await client.search({ before: new Date(cutoff.getTime() + 2 * DAY_MS) }, { uid: true });
+      // imapflow reports a refused SEARCH as `false`: not the same as "nothing found".
+      if (!Array.isArray(near)) throw new Error('the server refused SEARCH BEFORE');
       for (let i = 0; i < near.length; i += batchSize) {
         const uids = near.slice(i, i + batchSize);
         const due: number[] = [];
@@ -68,8 +78,16 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
     }
   }
 
+  let stopped = false;
+  let current: ImapFlow | null = null;
+
   return {
+    stop() {
+      stopped = true;
+      current?.close();
+    },
     async runOnce() {
+      if (stopped) return 0;
       const cutoff = new Date(clock().getTime() - o.termMs);
       const client = new ImapFlow({
         host: o.imap.host, port: o.imap.port, secure: o.imap.secure,
@@ -80,15 +98,18 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
       // A dropped connection is reported through the command that fails; without a listener
       // the 'error' event would take the process down.
       client.on('error', () => undefined);
+      current = client;
       const done = { count: 0 };
       try {
         await client.connect();
         await purge(client, cutoff, done);
         return done.count;
       } catch (err) {
+        if (err instanceof PipelineError) throw err;
         // The server or the connection: the next run tries again.
         throw new TransientError('IMAP_PURGE_FAILED', 'expunging expired mail from the processed folder failed', err);
       } finally {
+        current = null;
         if (done.count > 0) log.info({ folder: o.processedFolder, expunged: done.count }, 'processed mail past its term expunged');
         o.onDeleted?.(done.count);
         await client.logout().catch(() => client.close());

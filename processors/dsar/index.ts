@@ -25,7 +25,8 @@
  *    person's cases are exported but not erased: they hold no personal data (case ids,
  *    counts, actors) and are the proof of who processed what, kept for the audit term.
  *  - Not reachable by identifier, and short-lived by design: claim-check blobs (raw mail in
- *    flight, P3D, deleted once the case is stored) and Kafka records (P3D). The export says so.
+ *    flight, P3D, deleted once the case is stored), Kafka records (P3D) and the intake
+ *    mailbox's processed folder (P3D, ingest/imap/purge.ts). The export says so.
  */
 import type { Connection } from 'mongoose';
 import { BSON } from 'mongodb';
@@ -111,7 +112,7 @@ export interface ErasureResult {
 const EXPORT_NOTES = [
   'Cases are found through keyed hashes (HMAC) of e-mail address, phone number and BSN; those hashes are derived from the identifiers above and are not listed.',
   'A BSN is shown only when the request included that BSN; otherwise the export says whether one is held (register M1533: BSN only for second-line support).',
-  'Raw messages in transit (claim-check store, message queue) are kept at most 3 days and cannot be searched by identifier; they are deleted once the case is stored.',
+  'Raw messages in transit (message queue, claim-check store, the intake mailbox\'s processed folder) cannot be searched by identifier and are kept at most 3 days; claim-check copies are deleted as soon as the case is stored.',
   'Audit entries hold no personal data: case ids, counts, times and the staff account that acted.',
 ];
 

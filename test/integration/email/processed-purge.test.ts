@@ -78,11 +78,33 @@ describe('processed folder retention (real Dovecot)', function () {
     // Idempotent: a second run finds nothing.
     expect(await purger.runOnce()).to.equal(0);
     expect(deleted).to.deep.equal([0, 3, 0]);
+    // Stopped (the app stopping): no further runs, nothing touched.
+    purger.stop();
+    const stopped = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: 0, logger: silentLogger() });
+    stopped.stop();
+    expect(await stopped.runOnce()).to.equal(0);
+    expect(await subjects(user, 'Processed')).to.have.length(3);
 
     // A day later, message 4 is past the term too.
     const later = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: TERM, logger: silentLogger(), clock: () => new Date(Date.now() + DAY) });
     expect(await later.runOnce()).to.equal(1);
     expect(await subjects(user, 'Processed')).to.deep.equal(['bericht 5', 'bericht 6']);
+  });
+
+  it('stopped mid-run, reports exactly what it expunged', async () => {
+    const user = `purge-stop-${testId()}@kcc.test`;
+    await put(user, 'Processed', Array.from({ length: 120 }, (_, i): [number, number] => [i, DAY]));
+    const deleted: number[] = [];
+    const purger = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: HOUR, logger: silentLogger(), batchSize: 1, onDeleted: (n) => deleted.push(n) });
+    const run = purger.runOnce().then((n) => ({ n }), (err: unknown) => ({ err }));
+    await new Promise((r) => setTimeout(r, 100));
+    purger.stop();
+    const outcome = await run;
+    expect(deleted).to.have.length(1);
+    // Whether the stop came before the end or not, the count reported is the count gone.
+    expect(120 - (await subjects(user, 'Processed')).length).to.equal(deleted[0]);
+    if ('n' in outcome) expect(outcome.n).to.equal(deleted[0]);
+    else expect((outcome.err as TransientError).code).to.equal('IMAP_PURGE_FAILED');
   });
 
   it('reports a server that is away as a retriable error, and nothing as deleted', async () => {
