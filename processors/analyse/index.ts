@@ -46,19 +46,29 @@ function redact(text: string): string {
 export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): Promise<EmailAnalysis> {
   const ours = (options.ourAddresses ?? []).map((a) => a.toLowerCase());
   const parsed: ParsedEmail = await parseEmail(raw, options.limits, { ourAddresses: ours });
-  // A forward from a KCC colleague or a citizen resolves to the original sender.
-  const sender = parsed.forwarded?.from ?? parsed.from;
+  const own = forwardOfOwnMail(parsed, ours);
+  // A forward resolves to the original sender (a colleague, a municipality or a relative
+  // passing on someone's question), unless the forwarder passes on mail they received
+  // themselves with words of their own ("is this real?" above a phishing mail, "I don't
+  // understand this" above a letter): then the forwarder is the one asking, their note is
+  // their question and the original is its context.
+  const sender = own ? parsed.from : parsed.forwarded?.from ?? parsed.from;
+  const text = own ? `${own.note}\n\n${FORWARD_DIVIDER}\n${parsed.text}` : parsed.text;
   const extraction = extractContact({
     channel: 'email',
     fromName: sender.name,
     fromAddress: sender.address,
     subject: parsed.subject,
-    text: parsed.text,
+    // Only the writer's own words: the original's signature is someone else's.
+    text: own ? own.note : parsed.text,
     ourAddresses: ours,
   });
   const classification = parsed.nonCase
     ? { topic: 'overig', language: guessLanguage(parsed), confidence: 1, reasons: [`non_case:${parsed.nonCase.kind}`] }
-    : classify({ subject: parsed.subject, text: parsed.text });
+    : own
+      // The topic from all of it, the language the writer's (the acknowledgment is theirs).
+      ? { ...classify({ subject: parsed.subject, text }), language: classify({ subject: '', text: own.note }).language }
+      : classify({ subject: parsed.subject, text: parsed.text });
 
   const attachments: EmailAnalysis['attachments'] = [];
   for (const a of parsed.attachments) {
@@ -77,7 +87,7 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     references: parsed.references,
     date: parsed.date,
     subject: redact(parsed.subject),
-    text: redact(parsed.text),
+    text: redact(text),
     replyAddress: replyTo && !ours.includes(replyTo) ? replyTo : null,
     citizen: extraction.citizen,
     onBehalfOf: extraction.onBehalfOf,
@@ -86,6 +96,26 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     attachments,
     warnings: parsed.warnings,
   };
+}
+
+/** Between a forwarder's note and the original in a case's text. */
+export const FORWARD_DIVIDER = '----- doorgestuurd bericht -----';
+
+/**
+ * The forwarder's note when they forward mail that was addressed to them, with words of
+ * their own above it; null for every other message. Not for our own colleagues' forwards:
+ * those always resolve to the citizen who wrote the original.
+ */
+function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note: string } | null {
+  const f = parsed.forwarded;
+  const me = parsed.from.address?.toLowerCase() ?? null;
+  if (!f || !me || f.note.trim() === '' || !f.to.includes(me)) return null;
+  const domain = me.slice(me.lastIndexOf('@') + 1);
+  const isOurs = ours.some((o) => {
+    const d = o.replace(/^@/, '');
+    return o === me || domain === d || domain.endsWith(`.${d}`);
+  });
+  return isOurs ? null : { note: f.note };
 }
 
 function guessLanguage(parsed: ParsedEmail): 'nl' | 'en' {

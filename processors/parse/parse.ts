@@ -46,8 +46,11 @@ export interface ParsedEmail {
   text: string;
   /** What was set aside as quoted history (and, for a forward, the forwarder's note). '' if none. */
   quotedText: string;
-  /** The original sender of a forwarded message, read from the forward header block in the body. */
-  forwarded: { from: Address; subject: string | null } | null;
+  /**
+   * A forwarded message: the original's sender and recipients, read from the forward header
+   * block in the body, and the forwarder's own note above it ('' if none).
+   */
+  forwarded: { from: Address; subject: string | null; to: string[]; note: string } | null;
   attachments: ParsedAttachment[];
   nonCase: NonCase | null;
   warnings: string[];
@@ -122,7 +125,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     references: mail.references.flatMap((r) => ids(r)).slice(-MAX_REFERENCES),
     text: split.text,
     quotedText: split.quotedText,
-    forwarded: split.forwarded === null ? null : { from: split.forwarded.from, subject: split.forwarded.subject },
+    forwarded: split.forwarded === null ? null : { from: split.forwarded.from, subject: split.forwarded.subject, to: split.forwarded.to, note: split.forwarded.note },
     attachments,
     nonCase,
     warnings,

@@ -30,7 +30,14 @@ export interface QuoteSplit {
    * forward also the forwarder's own note above the marker. '' when nothing was removed.
    */
   quotedText: string;
-  forwarded: { from: MailboxText; subject: string | null } | null;
+  forwarded: {
+    from: MailboxText;
+    subject: string | null;
+    /** Recipient addresses of the original (To/Aan lines of the header block), lower case. */
+    to: string[];
+    /** The forwarder's own words above the marker (without what they quoted); '' if none. */
+    note: string;
+  } | null;
 }
 
 // Marker lines are short; a longer line is body text, and is never given to a regex whole.
@@ -55,6 +62,9 @@ const FROM_KEYS = new Set(['from', 'van', 'von', 'de']);
 const DATE_KEYS = new Set(['sent', 'verzonden', 'date', 'datum', 'gesendet', 'envoyé', 'verstuurd']);
 const TO_KEYS = new Set(['to', 'aan', 'an', 'à', 'cc', 'subject', 'onderwerp', 'betreff', 'objet']);
 const SUBJECT_KEYS = new Set(['subject', 'onderwerp', 'betreff', 'objet']);
+const RECIPIENT_KEYS = new Set(['to', 'aan', 'an', 'à']);
+/** Addresses in a header value ("Name <a@b>, c@d; [mailto:e@f]"); bounded like every pattern here. */
+const ADDRESS_IN_VALUE = /[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}/g;
 const HEADER_KEYS = new Set([...FROM_KEYS, ...DATE_KEYS, ...TO_KEYS, 'bcc', 'reply-to', 'beantwoorden', 'antwoord aan', 'kopie']);
 
 function probe(line: string): string {
@@ -262,6 +272,7 @@ export function splitQuotes(body: string, subject: string): QuoteSplit {
     let i = first.headerStart;
     let from: MailboxText = { name: null, address: null };
     let fwdSubject: string | null = null;
+    const to: string[] = [];
     let sawFrom = false;
     for (let n = 0; n < MAX_HEADER_BLOCK_LINES && i < lines.length; n++, i++) {
       const f = field(lines[i] as string);
@@ -271,13 +282,15 @@ export function splitQuotes(body: string, subject: string): QuoteSplit {
         sawFrom = true;
       } else if (SUBJECT_KEYS.has(f.key) && fwdSubject === null) {
         fwdSubject = f.value === '' ? null : f.value;
+      } else if (RECIPIENT_KEYS.has(f.key)) {
+        for (const m of f.value.slice(0, MAX_MARKER_LINE).matchAll(ADDRESS_IN_VALUE)) to.push(m[0].toLowerCase());
       }
     }
     const original = splitReply(lines.slice(i));
     return {
       text: tidy(original.kept),
       quotedText: joinParts([tidy([...note.kept, ...note.quoted]), tidy(original.quoted)]),
-      forwarded: { from, subject: fwdSubject },
+      forwarded: { from, subject: fwdSubject, to, note: tidy(note.kept) },
     };
   }
 
