@@ -153,7 +153,9 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
       if (NEVER_ISSUED.has(letters.toUpperCase())) continue;
       const postcode = normalisePostcode(digits, letters);
       const afterPostcode = line.slice(m.index + m[0].length, m.index + m[0].length + CITY_WINDOW);
-      const city = cityAfter(afterPostcode);
+      // A postcode that ends its line has its city at the start of the next (a wrapped line).
+      const cityNextLine = afterPostcode.trim() === '' && li + 1 < lines.length;
+      const city = cityAfter(afterPostcode) ?? (cityNextLine ? cityAfter((lines[li + 1] ?? '').slice(0, CITY_WINDOW)) : null);
       const beforeStart = Math.max(0, m.index - STREET_WINDOW);
       const before = line.slice(beforeStart, m.index);
       // Lower-case letters ('3511 nk') only count right after a house number and before a city;
@@ -188,7 +190,8 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
         }
       }
       if (street === null) houseNumber = null;
-      const end = lineStart + m.index + m[0].length + (city ? afterPostcode.indexOf(city) + city.length : 0);
+      const cityEnd = !city ? 0 : afterPostcode.includes(city) ? afterPostcode.indexOf(city) + city.length : line.length - m.index - m[0].length + 1 + (lines[li + 1] ?? '').indexOf(city) + city.length;
+      const end = lineStart + m.index + m[0].length + cityEnd;
       // Our own address and P.O. boxes are skipped, but their street is not read again as prose.
       used.push({ start, end });
       if (pobox || ourPostcodes.has(postcode)) continue;
@@ -230,7 +233,38 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
     if (NOT_A_CITY.test(fold(city))) continue;
     hits.push({ start: m.index, end: m.index + m[0].length, street: null, houseNumber: null, postcode: null, city, tier: 4, shape: 'city' });
   }
-  return hits;
+  return withPostcodesJoined(hits, text);
+}
+
+/**
+ * What may stand between a street and number in prose and a postcode after them: the city
+ * ('Kerkstraat 5b te Zwolle, 8011 AB', 'Heezerweg 233 in Eindhoven (5643 KE)') or, in a
+ * signature, the city on the next line before the postcode ('Dorpsweg 41' / 'Oudega, 9216 VD').
+ */
+const BETWEEN_STREET_AND_POSTCODE = /^[ ,(]*(?:(?:te|in) )?((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})?[ ,(]*\n?[ ,(]*(?:((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})[ ,]*)?$/u;
+
+/**
+ * A street and number found in prose (tier 3) followed closely by a postcode without a
+ * street (tier 2) are one address: joined into a tier-1 hit, the city from either.
+ */
+function withPostcodesJoined(hits: AddressHit[], text: string): AddressHit[] {
+  const prose = hits.filter((h) => h.tier === 3);
+  if (prose.length === 0) return hits;
+  const out: AddressHit[] = [];
+  const joined = new Set<AddressHit>();
+  for (const p of hits) {
+    if (p.tier !== 2) continue;
+    const s = prose.find((x) => !joined.has(x) && x.end <= p.start && p.start - x.end <= 60);
+    if (!s) continue;
+    const m = BETWEEN_STREET_AND_POSTCODE.exec(text.slice(s.end, p.start));
+    if (!m) continue;
+    const cityBetween = m[1] ?? m[2] ?? null;
+    const city = p.city ?? cityBetween ?? s.city;
+    if (s.city && city && fold(s.city) !== fold(city)) continue; // two different places: not one address
+    joined.add(s).add(p);
+    out.push({ start: s.start, end: p.end, street: s.street, houseNumber: s.houseNumber, postcode: p.postcode, city, tier: 1, shape: text.slice(s.end, p.start).includes('\n') ? 'block' : 'inline' });
+  }
+  return [...hits.filter((h) => !joined.has(h)), ...out];
 }
 
 /** Words just before an address that say it is no longer where the person lives. */

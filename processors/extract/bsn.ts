@@ -56,18 +56,23 @@ const BSN_LABEL = /(?:\bbsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|\bsof
 /** Words that say the number is something else (order, invoice, case, error code...). */
 const OTHER_LABEL = /(?:nummer|nr\.?|number|no\.?|code|kenmerk|referentie|reference|ref\.?|ticket|kvk|dossier|id)\b[^\n\p{N}]{0,12}$/u;
 
+/** A BSN label the writer claims as their own ('mijn BSN is', 'my citizen service number:'). */
+const OWN_BSN_LABEL = /\b(?:mijn|my)\s+(?:eigen\s+|own\s+)?(?:bsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|citizen service number|social security number)\b[^\n\p{N}]{0,20}$/u;
+
 /**
  * Decide which nine-digit tokens are BSNs: elfproef-valid, and not introduced as some other
- * kind of number ('factuurnummer 201998993'). A BSN label always wins.
+ * kind of number ('factuurnummer 201998993'). A BSN label always wins. `writers` marks the
+ * ones the writer calls their own: when someone writes for another person, those are not
+ * the citizen's.
  */
-export function findBsns(text: string): Array<BsnCandidate & { labelled: boolean }> {
-  const out: Array<BsnCandidate & { labelled: boolean }> = [];
+export function findBsns(text: string): Array<BsnCandidate & { labelled: boolean; writers: boolean }> {
+  const out: Array<BsnCandidate & { labelled: boolean; writers: boolean }> = [];
   for (const c of nineDigitTokens(text)) {
     if (!isValidBsn(c.digits)) continue;
     const before = fold(text.slice(Math.max(0, c.start - 40), c.start));
     const labelled = BSN_LABEL.test(before);
     if (!labelled && OTHER_LABEL.test(before)) continue;
-    out.push({ ...c, labelled });
+    out.push({ ...c, labelled, writers: labelled && OWN_BSN_LABEL.test(before) });
   }
   return out;
 }

@@ -116,7 +116,7 @@ const REFERENCES = [
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
 /** Words that make an e-mail address in the text the writer's own. */
-const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*)$/iu;
+const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+|private\s+|personal\s+|persoonlijke\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*|\b(?:reply|respond|antwoord(?:en)?|reageer|reageren)\s+(?:to|naar|op|aan)(?:\s+(?:me\s+at|mij\s+op))?\s*:?\s*)$/iu;
 
 function spansOf(text: string, re: RegExp): Span[] {
   const out: Span[] = [];
@@ -209,7 +209,9 @@ export function extractContact(input: ExtractInput): Extraction {
   const selfEmail =
     textEmails.find((e) => (input.channel === 'letter' && e.start < Math.max(headEnd, 1)) || SELF_EMAIL_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))?.address ??
     null;
-  const writerEmail = usableFrom ?? selfEmail;
+  // An address the writer gives in the text for replies wins over the one they wrote from
+  // ('please reply to my private address …, not this work address').
+  const writerEmail = selfEmail ?? usableFrom;
   if (rep) {
     const theirs = textEmails.find((e) => cuedForCitizen(e));
     if (theirs) {
@@ -242,7 +244,8 @@ export function extractContact(input: ExtractInput): Extraction {
   // BSN: elfproef-valid standalone nine digits, not introduced as another kind of number.
   // Phone hits come from one left-to-right scan: sorted and disjoint.
   const inPhone = (s: Span): boolean => overlapsAny(allPhones, s);
-  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b));
+  // A representative's own BSN ('mijn BSN is …') is not the citizen's.
+  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b) && !(rep && b.writers));
   const bsn = bsns.find((b) => b.labelled) ?? bsns[0];
   if (bsn) {
     citizen.bsn = bsn.digits;

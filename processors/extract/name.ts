@@ -12,6 +12,8 @@ const CLOSING_WORDS = [
   'mvg', 'm\\.? ?v\\.? ?g\\.?', 'm\\.vr\\.gr\\.?', 'vr\\.? ?gr\\.?', 'gr\\.?', 'hoogachtend', 'fijne dag',
   '(?:with )?(?:kind|best|warm|warmest|kindest) regards', 'regards', '(?:yours )?(?:sincerely|faithfully|truly)',
   'best wishes', 'all the best',
+  // German and French, from neighbours and their companies (eHerkenning, Digipoort).
+  'mit freundlichen gr(?:ü|ue|u)(?:ß|ss)en', '(?:viele|beste|freundliche) gr(?:ü|ue|u)(?:ß|ss)e', 'cordialement', 'bien (?:à|a) vous',
 ].join('|');
 /** Closings that are also ordinary sentence openers ('Thanks for...', 'Dank u wel voor...'): only count when the line ends or a name follows. */
 const SHORT_CLOSING_WORDS = [
@@ -69,6 +71,9 @@ export function cleanName(raw: string): string | null {
   return s;
 }
 
+/** A line that opens with a closing formula is never the name of the one above it. */
+const CLOSING_LINE = new RegExp(`^(?:${CLOSING_WORDS})(?=$|[ ,.!:;/\\-])`, 'iu');
+
 /** Lines that are not a name even when they follow a closing. */
 const SKIP_LINE = /^(?:\(?\[?(?:handtekening|signature|getekend|signed|w\.g\.)\]?\)?|-{2,}|_{2,})$/iu;
 
@@ -124,6 +129,8 @@ export function findClosings(text: string): ClosingHit[] {
         const line = raw.trim();
         offset += raw.length + 1;
         if (line === '' || SKIP_LINE.test(line)) continue;
+        // 'Thank you in advance.' above 'Met vriendelijke groet,': that closing has the name.
+        if (CLOSING_LINE.test(line)) break;
         name = cleanName(line);
         nameEnd = offset;
         break;

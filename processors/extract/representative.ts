@@ -11,13 +11,14 @@ const RELATIONS =
   'moeder|vader|zoon|dochter|broer|zus|zuster|oma|opa|grootmoeder|grootvader|schoonmoeder|schoonvader|man|vrouw|echtgenoot|echtgenote|partner|kind|tante|oom|cli[eë]nte?|pupil|buurman|buurvrouw|mother|father|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|husband|wife|child|aunt|uncle|client|mum|mom|dad|mother-in-law|father-in-law';
 /** Legal roles that make someone a representative. */
 const ROLES =
-  'curator|bewindvoerder|mentor|voogd|gemachtigde|wettelijk vertegenwoordiger|wettelijke vertegenwoordiger|guardian|administrator|legal representative|attorney';
+  'curator|beschermingsbewindvoerder|bewindvoerder|mentor|voogd|gemachtigde|wettelijk vertegenwoordiger|wettelijke vertegenwoordiger|guardian|administrator|legal representative|attorney';
 
 const PATTERNS: Array<{ re: RegExp; kind: string }> = [
   // 'namens mijn moeder, Trees Bos', 'on behalf of my mother, Mrs. Ingrid Svensson'
   { re: new RegExp(`\\b(?:namens|on behalf of)\\s+(?:mijn|my|onze|our)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'namens' },
-  // 'als mentor van mijn broer Kevin Smeets', 'as guardian of my son'
-  { re: new RegExp(`\\b(?:als|as)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${ROLES})\\s+(?:van|of|voor|for)\\b(?:\\s+(?:mijn|my)\\s+(?:${RELATIONS})\\b)?`, 'giu'), kind: 'role' },
+  // 'als mentor van mijn broer Kevin Smeets', 'as guardian of my son', 'benoemd tot
+  // beschermingsbewindvoerder van mevrouw E.A. Pinas', 'curator over dhr. T. Nijhuis'
+  { re: new RegExp(`\\b(?:als|as|benoemd\\s+tot|aangesteld\\s+als|appointed\\s+as|appointed)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${ROLES})\\s+(?:van|of|voor|for|over)\\b(?:\\s+(?:mijn|my)\\s+(?:${RELATIONS})\\b)?`, 'giu'), kind: 'role' },
   // 'voor mijn dochter Sanne de Jong', 'for my father'
   { re: new RegExp(`\\b(?:voor|for)\\s+(?:mijn|my)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
   // Sentence start: 'Mijn vader (Jan Zwart) heeft', 'Mijn zoon Daan (19)', 'Mijn moeder is 79', 'My father, Klaus Hoffmann, lives'
@@ -57,7 +58,7 @@ export function findRepresentative(text: string): RepresentativeHit | null {
       if (kind === 'subject') {
         // Only with a name in brackets, a name followed by an age, or an age: 'Mijn kleinzoon zegt' is not about him.
         const paren = /^\s?\((\p{Lu}[^,)]{1,60})[,)]/u.exec(after);
-        const named = /^\s?(\p{Lu}[\p{L}'\- ]{0,60}?)\s?\(\d{1,3}\)/u.exec(after);
+        const named = /^\s?(\p{Lu}[\p{L}'\- ]{0,60}?)\s?\(\d{1,3}(?:\s?(?:jaar|jr\.?|years?(?: old)?))?\)/u.exec(after);
         const age = /^\s?(?:\(\d{1,3}\)|is \d{1,3}\b|\(\d{1,3} (?:jaar|years)\))/u.exec(after);
         const apposition = /^,\s(?:(?:mr|mrs|ms|dhr|mevr)\.?\s)?(\p{Lu}[\p{L}'.\- ]{1,60}?),/u.exec(after);
         if (paren?.[1]) subjectName = cleanName(paren[1]);
@@ -77,4 +78,4 @@ export function findRepresentative(text: string): RepresentativeHit | null {
 
 /** Third-person words that tie a phone number or e-mail address to the person written about. */
 export const THIRD_PERSON_CONTACT =
-  /\b(?:zijn|haar|hun|his|her|their)\s+(?:eigen\s+|own\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\b[^\n]{0,20}$/iu;
+  /(?:\b(?:zijn|haar|hun|his|her|their)\s+(?:eigen\s+|own\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\b[^\n]{0,20}|\b(?:hij|zij|he|she|they|(?:mijn|my)\s+\p{L}{2,20})\s+(?:is\s+|zijn\s+|can\s+be\s+)?(?:\p{L}{2,12}\s+)?(?:bereikbaar|te bereiken|reached|reachable)\s+(?:op|on|at|via)\s*:?\s*)$/iu;

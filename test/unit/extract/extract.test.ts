@@ -141,6 +141,19 @@ describe('extract: addresses and postcodes', () => {
     expect(b.citizen).to.include({ street: 'Molenstraat', house_number: '14-A', postcode: '5211AB', city: "'s-Hertogenbosch" });
   });
 
+  it('joins a street and number in prose with the city and postcode after it', () => {
+    const cases: Array<[string, Record<string, string>]> = [
+      ['Wij wonen sinds kort aan de Kerkstraat 5b te Zwolle, 8011 AB. Ik lees', { street: 'Kerkstraat', house_number: '5b', postcode: '8011AB', city: 'Zwolle' }],
+      ['Ik woon op de Heezerweg 233 in Eindhoven (5643 KE), kan het', { street: 'Heezerweg', house_number: '233', postcode: '5643KE', city: 'Eindhoven' }],
+      ['Groet,\nBert Wolters\nDorpsweg 41\nOudega, 9216 VD\n06-41 90 26 75', { street: 'Dorpsweg', house_number: '41', postcode: '9216VD', city: 'Oudega' }],
+      ['wonende De Esch 14, 7531 LC\nEnschede, geboren in 1971.', { street: 'De Esch', house_number: '14', postcode: '7531LC', city: 'Enschede' }],
+    ];
+    for (const [text, want] of cases) expect(extractContact(mail(text)).citizen, text).to.include(want);
+    // Two places in one sentence are not one address.
+    const two = extractContact(mail('Ik woonde aan de Kerkstraat 3 in Utrecht en nu op 3511 AB Amsterdam.')).citizen;
+    expect(two.street === 'Kerkstraat' && two.postcode === '3511AB').to.equal(false);
+  });
+
   it('reads house-number additions', () => {
     for (const [line, num] of [['Dorpsstraat 5 bis', '5 bis'], ['Dorpsstraat 12-II', '12-II'], ['Dorpsstraat 12a', '12a'], ['Dorpsstraat 3 A', '3 A'], ['Dorpsstraat 263-1', '263-1']]) {
       const x = extractContact(mail(`${line}\n1234 AB Ergens`));
@@ -213,12 +226,30 @@ describe('extract: names', () => {
   });
 });
 
+describe('extract: closings of neighbouring countries', () => {
+  it('takes the name after a German closing, also after a short English thank-you', () => {
+    const x = extractContact(mail('Is it possible?\n\nThank you in advance.\n\nMit freundlichen Grüßen / Kind regards\n\nStefan Richter\nHead of Customs', { fromName: null }));
+    expect(x.citizen.name).to.equal('Stefan Richter');
+    expect(extractContact(mail('Merci.\n\nCordialement,\nÉlodie Martin', { fromName: null })).citizen.name).to.equal('Élodie Martin');
+  });
+});
+
 describe('extract: e-mail addresses', () => {
   it("uses the sender's address but never KCC's or a no-reply address", () => {
     expect(extractContact(mail('vraag')).citizen.email).to.equal('test.persoon@example.nl');
     expect(extractContact(mail('vraag', { fromAddress: 'kcc@logius.nl' })).citizen.email).to.equal(null);
     expect(extractContact(mail('vraag', { fromAddress: 'medewerker@kcc.digid.nl' })).citizen.email).to.equal(null);
     expect(extractContact(mail('vraag', { fromAddress: 'no-reply@example.com' })).citizen.email).to.equal(null);
+  });
+
+  it('prefers the address the writer asks replies to go to over the one they wrote from', () => {
+    const x = extractContact(mail('Please reply to my private address anna@example.org and not this work address.', { fromAddress: 'a.k@company.example' }));
+    expect(x.citizen.email).to.equal('anna@example.org');
+    expect(extractContact(mail('Mijn nieuwe e-mailadres is piet@example.nl.')).citizen.email).to.equal('piet@example.nl');
+    // Someone else's address in the text changes nothing.
+    expect(extractContact(mail('Ik mailde al naar mijn buurman piet@example.nl.')).citizen.email).to.equal('test.persoon@example.nl');
+    expect(extractContact(mail('Ik mail naar info@belasting.example maar krijg geen antwoord.')).citizen.email).to.equal('test.persoon@example.nl');
+    expect(extractContact(mail('Graag antwoord naar: kees@example.nl')).citizen.email).to.equal('kees@example.nl');
   });
 
   it("takes a letter writer's own address from the sender block or a label, not someone else's", () => {
@@ -239,6 +270,9 @@ describe('extract: representatives', () => {
       ['Als bewindvoerder van mevrouw R. Hoekstra vraag ik...', 'R. Hoekstra', 'bewindvoerder'],
       ['Mijn vader (Jan Zwart) heeft de app geinstalleerd.', 'Jan Zwart', 'vader'],
       ['Mijn moeder is 79 en wil ook een DigiD.', null, 'moeder'],
+      ['Mijn zoon Daan Visser (14 jaar) heeft een DigiD nodig.', 'Daan Visser', 'zoon'],
+      ['Bij beschikking ben ik benoemd\ntot beschermingsbewindvoerder van mevrouw E.A. Pinas, wonende te Utrecht.', 'E.A. Pinas', 'beschermingsbewindvoerder'],
+      ['Ik ben benoemd tot curator over dhr. T.J.M. Nijhuis.', 'T.J.M. Nijhuis', 'curator'],
     ];
     for (const [sentence, subject, relation] of cases) {
       const x = extractContact(mail(`${sentence}\n\nMet vriendelijke groet,\nEls Post`, writer));
@@ -263,6 +297,31 @@ describe('extract: representatives', () => {
     const x = extractContact(mail(text, writer));
     expect(x.citizen.phones).to.deep.equal(['+31578612345']);
     expect(x.citizen.email).to.equal('oma@example.nl');
+  });
+
+  it("never takes the writer's own BSN for the citizen's", () => {
+    const own = withCheckDigit('12345670')!;
+    const child = withCheckDigit('40172036')!;
+    const x = extractContact(mail(`Mijn zoon Daan (14) heeft een DigiD nodig. Mijn BSN is ${own}, dat van Daan is ${child}.\n\nGroet,\nEls Post`, writer));
+    expect(x.citizen.bsn).to.equal(child);
+    // Only the writer's: no BSN for the citizen at all.
+    const y = extractContact(mail(`Ik schrijf namens mijn moeder, Trees Bos. Mijn burgerservicenummer is ${own}.\n\nGroet,\nEls Post`, writer));
+    expect(y.citizen.bsn).to.equal(null);
+    // Writing for themselves, 'mijn BSN' is the citizen's.
+    expect(extractContact(mail(`Mijn BSN is ${own}.`)).citizen.bsn).to.equal(own);
+  });
+
+  it('takes the subject\'s phone when the text says they can be reached on it, not the writer\'s', () => {
+    const text = 'Ik schrijf namens mijn man, Sjoerd Hofstra.\nMijn man is thuis bereikbaar op 0512-38 47 05, ikzelf op 06 3819 2746.\n\nGroet,\nEls Post';
+    expect(extractContact(mail(text, writer)).citizen.phones).to.deep.equal(['+31512384705']);
+  });
+
+  it("reads a court-appointed representative's letter: the letterhead is theirs, the address in the text the citizen's", () => {
+    const letter = 'De Graaf Bewindvoering\nOude Gracht 190\n3511 NR  Utrecht\nT 030 - 231 88 40\n\nLogius\nPostbus 20011\n2500 EA  Den Haag\n\nGeachte heer, mevrouw,\n\nIk ben benoemd tot beschermingsbewindvoerder van mevrouw E.A. Pinas, wonende Marco Pololaan 402, 3526 GH Utrecht.\n\nMet vriendelijke groet,\n\nmr. R. de Graaf';
+    const x = extractContact({ ...mail(letter), channel: 'letter', fromName: null, fromAddress: null });
+    expect(x.citizen).to.include({ name: 'E.A. Pinas', street: 'Marco Pololaan', house_number: '402', postcode: '3526GH', city: 'Utrecht', email: null });
+    expect(x.citizen.phones).to.deep.equal([]);
+    expect(x.onBehalfOf).to.equal('R. de Graaf');
   });
 
   it('does not see a representative in mere mentions of relatives', () => {
