@@ -6,7 +6,7 @@
  * Nothing here decides about a person: the topic only routes the case to a queue.
  */
 import { parseEmail, type ParsedEmail, type ParseLimits } from '../parse/index.ts';
-import { extractContact, redactBsn, redactIban, type Citizen } from '../extract/index.ts';
+import { extractContact, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
 
 export type AttachmentKind = 'id_document' | 'signature' | 'other';
@@ -102,20 +102,64 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
 export const FORWARD_DIVIDER = '----- doorgestuurd bericht -----';
 
 /**
- * The forwarder's note when they forward mail that was addressed to them, with words of
- * their own above it; null for every other message. Not for our own colleagues' forwards:
- * those always resolve to the citizen who wrote the original.
+ * The forwarder's note when they are the one asking, null for every other message. They are
+ * when the original was addressed to them (To or Cc, by address or by their name) and
+ *  - they are a person: not one of our colleagues (whose forwards are always the citizen's)
+ *    and not a shared mailbox (a municipality's info@ passing on what it received);
+ *  - and the original comes from an organisation (a letter, a phishing mail, a supplier's
+ *    answer), or from a person with a note of the forwarder's own beyond "FYI" and a
+ *    phone's "sent from" that does not hand the question on ('kunnen jullie mijn vader
+ *    helpen?', 'onderstaande vraag is voor jullie').
+ * A relative's forward without a note, or with one that passes it on, stays the original
+ * sender's.
  */
 function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note: string } | null {
   const f = parsed.forwarded;
   const me = parsed.from.address?.toLowerCase() ?? null;
-  if (!f || !me || f.note.trim() === '' || !f.to.includes(me)) return null;
+  if (!f || !me || ROLE_MAILBOX.test(me) || isOursAddress(me, ours)) return null;
+  if (!f.to.includes(me) && !namedIn(parsed.from.name, f.toText)) return null;
+  const orig = f.from;
+  // Mail from an organisation (a letter, a phishing mail, a supplier) that reached them: theirs.
+  const fromOrganisation = (!!orig.address && (ROLE_MAILBOX.test(orig.address) || NO_REPLY_ADDRESS.test(orig.address))) || (!!orig.name && !isPersonName(orig.name));
+  if (fromOrganisation) return { note: f.note };
+  // A person's mail to them: theirs only with a question of their own that is not about that person.
+  const note = withoutBoilerplate(f.note);
+  if (note === '' || TRIVIAL_NOTE.test(note) || HANDS_ON.test(note) || concernsSomeoneElse(note)) return null;
+  return { note: f.note };
+}
+
+/** Shared and role mailboxes: an organisation, not a person asking for themselves. */
+const ROLE_MAILBOX = /^(?:info|contact|klantcontact|klantenservice|service|servicedesk|helpdesk|support|secretariaat|office|post|admin|administratie|balie|receptie|team|kcc|loket|frontoffice|backoffice|burgerzaken)(?:[._+-][^@]{0,40})?@/i;
+const NO_REPLY_ADDRESS = /^(?:no-?reply|do-?not-?reply|noreply|notificaties?|notifications?|mailer-daemon|postmaster|bounces?)(?:[._+-][^@]{0,40})?@/i;
+/** A note that is no question of the forwarder's own. */
+const TRIVIAL_NOTE = /^(?:fyi|ter info(?:rmatie)?|zie (?:hier)?onder|see below|fw|fwd|doorgestuurd)[.!: ]*$/i;
+/** Words that pass the question on to us rather than ask it. */
+const HANDS_ON = /\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande vraag|the question below|the enquiry below|doorgestuurd (?:naar|aan) jullie|namens)\b/i;
+
+/** The note without what phones and clients add ('Verzonden vanaf mijn iPhone', a '-- ' signature and below). */
+function withoutBoilerplate(note: string): string {
+  const cut = note.search(/^-- ?$/m);
+  return (cut >= 0 ? note.slice(0, cut) : note)
+    .split('\n')
+    .filter((l) => !/^\s*(?:verzonden|verstuurd|sent|get|download|ophalen)\b.{0,60}\b(?:iphone|ipad|android|samsung|outlook|mobile|mobiel|smartphone|mail)\b/i.test(l))
+    .join('\n')
+    .trim();
+}
+
+/** The forwarder's display name ('Piet Bakker', at least two words) among the original's recipients' names. */
+function namedIn(name: string | null, recipients: string): boolean {
+  const words = (name ?? '').toLowerCase().split(/[\s,]+/).filter((w) => /^\p{L}{2,}$/u.test(w));
+  if (words.length < 2) return false;
+  const have = new Set(recipients.toLowerCase().split(/[^\p{L}]+/u));
+  return words.every((w) => have.has(w));
+}
+
+function isOursAddress(me: string, ours: readonly string[]): boolean {
   const domain = me.slice(me.lastIndexOf('@') + 1);
-  const isOurs = ours.some((o) => {
+  return ours.some((o) => {
     const d = o.replace(/^@/, '');
     return o === me || domain === d || domain.endsWith(`.${d}`);
   });
-  return isOurs ? null : { note: f.note };
 }
 
 function guessLanguage(parsed: ParsedEmail): 'nl' | 'en' {

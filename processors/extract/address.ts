@@ -115,6 +115,14 @@ function cityAfter(after: string): string | null {
   return city;
 }
 
+/** The next line's opening name, when that line is a city or a city before ',', '(' or '.'. */
+function cityOnNextLine(line: string): string | null {
+  const head = line.slice(0, CITY_WINDOW);
+  const city = cityAfter(head);
+  if (!city || NOT_A_CITY.test(fold(city))) return null;
+  return /^\s*(?:[,(.;]|$)/u.test(head.slice(head.indexOf(city) + city.length)) ? city : null;
+}
+
 function normalisePostcode(digits: string, letters: string): string {
   return `${digits}${letters.toUpperCase()}`;
 }
@@ -153,9 +161,10 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
       if (NEVER_ISSUED.has(letters.toUpperCase())) continue;
       const postcode = normalisePostcode(digits, letters);
       const afterPostcode = line.slice(m.index + m[0].length, m.index + m[0].length + CITY_WINDOW);
-      // A postcode that ends its line has its city at the start of the next (a wrapped line).
-      const cityNextLine = afterPostcode.trim() === '' && li + 1 < lines.length;
-      const city = cityAfter(afterPostcode) ?? (cityNextLine ? cityAfter((lines[li + 1] ?? '').slice(0, CITY_WINDOW)) : null);
+      // A postcode that ends its line may have its city at the start of the next (a wrapped
+      // line): only a name that ends there or before a comma or bracket ('Enschede (BSN …'),
+      // not the first word of a sentence, a label or a closing ('Ik woon…', 'Tel 06…').
+      const city = cityAfter(afterPostcode) ?? (afterPostcode.trim() === '' ? cityOnNextLine(lines[li + 1] ?? '') : null);
       const beforeStart = Math.max(0, m.index - STREET_WINDOW);
       const before = line.slice(beforeStart, m.index);
       // Lower-case letters ('3511 nk') only count right after a house number and before a city;
@@ -239,9 +248,10 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
 /**
  * What may stand between a street and number in prose and a postcode after them: the city
  * ('Kerkstraat 5b te Zwolle, 8011 AB', 'Heezerweg 233 in Eindhoven (5643 KE)') or, in a
- * signature, the city on the next line before the postcode ('Dorpsweg 41' / 'Oudega, 9216 VD').
+ * signature, a one-word city and a comma on the next line before the postcode ('Dorpsweg 41'
+ * / 'Oudega, 9216 VD'; not 'Piet Bakker, 8011 AB', which is a name).
  */
-const BETWEEN_STREET_AND_POSTCODE = /^[ ,(]*(?:(?:te|in) )?((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})?[ ,(]*\n?[ ,(]*(?:((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})[ ,]*)?$/u;
+const BETWEEN_STREET_AND_POSTCODE = /^[ ,(]*(?:(?:te|in) )?((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})?[ ,(]*(?:\n[ ]*(?:((?:'s-)?\p{Lu}[\p{L}'\-]*),[ ]*)?)?$/u;
 
 /**
  * A street and number found in prose (tier 3) followed closely by a postcode without a

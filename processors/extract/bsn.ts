@@ -57,7 +57,7 @@ const BSN_LABEL = /(?:\bbsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|\bsof
 const OTHER_LABEL = /(?:nummer|nr\.?|number|no\.?|code|kenmerk|referentie|reference|ref\.?|ticket|kvk|dossier|id)\b[^\n\p{N}]{0,12}$/u;
 
 /** A BSN label the writer claims as their own ('mijn BSN is', 'my citizen service number:'). */
-const OWN_BSN_LABEL = /\b(?:mijn|my)\s+(?:eigen\s+|own\s+)?(?:bsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|citizen service number|social security number)\b[^\n\p{N}]{0,20}$/u;
+const OWN_BSN_LABEL = /(?:\b(?:mijn|my|m'n|mn)\s+(?:eigen\s+|own\s+)?(?:bsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|citizen service number|social security number)\b|\b(?:ik heb|i have)\s+(?:het\s+|the\s+|als\s+)?(?:bsn|burgerservice ?nummer)\b|\b(?:bsn|burgerservice ?nummer)\s*\((?:van mij|mine|eigen|own)\))[^\n\p{N}]{0,20}$/u;
 
 /**
  * Decide which nine-digit tokens are BSNs: elfproef-valid, and not introduced as some other

@@ -18,11 +18,21 @@ import { findPhones, toE164 } from './phone.ts';
 import { findAddresses, bestAddress } from './address.ts';
 import type { AddressHit } from './address.ts';
 import { findClosings, letterheadName, displayName, mergeNames, signatureName } from './name.ts';
-import { findRepresentative, THIRD_PERSON_CONTACT } from './representative.ts';
+import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
+
+/** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
+export function isPersonName(name: string): boolean {
+  return displayName(name) !== null;
+}
+
+/** Whether the text is written for, or mentions, someone close to the writer ('namens mijn vader', 'kunnen jullie mijn moeder helpen'). */
+export function concernsSomeoneElse(text: string): boolean {
+  return findRepresentative(text) !== null || MENTIONS_RELATIVE.test(text);
+}
 
 export interface Citizen {
   name: string | null;
@@ -115,8 +125,16 @@ const REFERENCES = [
   /(?<![\p{N}+\-./])[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
-/** Words that make an e-mail address in the text the writer's own. */
-const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+|private\s+|personal\s+|persoonlijke\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*|\b(?:reply|respond|antwoord(?:en)?|reageer|reageren)\s+(?:to|naar|op|aan)(?:\s+(?:me\s+at|mij\s+op))?\s*:?\s*)$/iu;
+/** Words that make an e-mail address in the text the writer's own. Given a 60-character window only (`(?:^|\n)\s*` is slow on long text). */
+const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*)$/iu;
+/**
+ * Words by which the writer asks for replies at an address other than the one they wrote
+ * from ('please reply to my private address …', 'mijn nieuwe e-mailadres is …'): only an
+ * explicit "my" and "reply"/"new", so a phisher's 'reply to …' or a dead 'mijn e-mailadres …
+ * bestaat niet meer' never replaces the sender. Given a 60-character window only (like
+ * SELF_EMAIL_CUE: on long text `\s*` patterns like these are slow).
+ */
+const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:)?\s*$/iu;
 
 function spansOf(text: string, re: RegExp): Span[] {
   const out: Span[] = [];
@@ -206,12 +224,13 @@ export function extractContact(input: ExtractInput): Extraction {
 
   // E-mail.
   const textEmails = emails.filter((e) => !isOurs(e.address, ours) && !NO_REPLY.test(e.address));
+  const windowBefore = (e: Span) => text.slice(Math.max(0, e.start - 60), e.start);
   const selfEmail =
-    textEmails.find((e) => (input.channel === 'letter' && e.start < Math.max(headEnd, 1)) || SELF_EMAIL_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))?.address ??
+    textEmails.find((e) => (input.channel === 'letter' && e.start < Math.max(headEnd, 1)) || SELF_EMAIL_CUE.test(windowBefore(e)) || REPLY_HERE_CUE.test(windowBefore(e)))?.address ??
     null;
-  // An address the writer gives in the text for replies wins over the one they wrote from
-  // ('please reply to my private address …, not this work address').
-  const writerEmail = selfEmail ?? usableFrom;
+  // An address the writer explicitly asks replies to go to wins over the one they wrote from.
+  const replyHere = textEmails.find((e) => REPLY_HERE_CUE.test(windowBefore(e)))?.address ?? null;
+  const writerEmail = replyHere ?? usableFrom ?? selfEmail;
   if (rep) {
     const theirs = textEmails.find((e) => cuedForCitizen(e));
     if (theirs) {
@@ -220,7 +239,7 @@ export function extractContact(input: ExtractInput): Extraction {
     }
   } else if (writerEmail) {
     citizen.email = writerEmail;
-    found.push(usableFrom ? 'email:from' : 'email:text');
+    found.push(writerEmail === usableFrom ? 'email:from' : 'email:text');
   }
 
   // Phones. Nine-digit tokens cannot be Dutch numbers written with their trunk 0 or country

@@ -9,6 +9,8 @@ import { cleanName } from './name.ts';
 /** People one writes for. Compared case-insensitively; 'cliënt(e)' also without diaeresis. */
 const RELATIONS =
   'moeder|vader|zoon|dochter|broer|zus|zuster|oma|opa|grootmoeder|grootvader|schoonmoeder|schoonvader|man|vrouw|echtgenoot|echtgenote|partner|kind|tante|oom|cli[eë]nte?|pupil|buurman|buurvrouw|mother|father|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|husband|wife|child|aunt|uncle|client|mum|mom|dad|mother-in-law|father-in-law';
+/** Roles a court appoints a person to for another person. */
+const COURT_ROLES = 'curator|beschermingsbewindvoerder|bewindvoerder|mentor|voogd|guardian|deputy';
 /** Legal roles that make someone a representative. */
 const ROLES =
   'curator|beschermingsbewindvoerder|bewindvoerder|mentor|voogd|gemachtigde|wettelijk vertegenwoordiger|wettelijke vertegenwoordiger|guardian|administrator|legal representative|attorney';
@@ -16,14 +18,20 @@ const ROLES =
 const PATTERNS: Array<{ re: RegExp; kind: string }> = [
   // 'namens mijn moeder, Trees Bos', 'on behalf of my mother, Mrs. Ingrid Svensson'
   { re: new RegExp(`\\b(?:namens|on behalf of)\\s+(?:mijn|my|onze|our)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'namens' },
-  // 'als mentor van mijn broer Kevin Smeets', 'as guardian of my son', 'benoemd tot
-  // beschermingsbewindvoerder van mevrouw E.A. Pinas', 'curator over dhr. T. Nijhuis'
-  { re: new RegExp(`\\b(?:als|as|benoemd\\s+tot|aangesteld\\s+als|appointed\\s+as|appointed)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${ROLES})\\s+(?:van|of|voor|for|over)\\b(?:\\s+(?:mijn|my)\\s+(?:${RELATIONS})\\b)?`, 'giu'), kind: 'role' },
+  // 'als mentor van mijn broer Kevin Smeets', 'as guardian of my son'
+  { re: new RegExp(`\\b(?:als|as)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${ROLES})\\s+(?:van|of|voor|for|over)\\b(?:\\s+(?:mijn|my)\\s+(?:${RELATIONS})\\b)?`, 'giu'), kind: 'role' },
+  // A court's appointment: 'benoemd tot beschermingsbewindvoerder van mevrouw E.A. Pinas',
+  // 'curator over dhr. T. Nijhuis'. Only the roles a court gives a person (a 'gemachtigde'
+  // appointed for a company's eHerkenning is writing for the company, i.e. for themselves).
+  { re: new RegExp(`\\b(?:benoemd\\s+tot|aangesteld\\s+als|appointed(?:\\s+as)?)\\s+(?:(?:de|het|zijn|haar|the|his|her)\\s+)?(${COURT_ROLES})\\s+(?:van|of|voor|for|over)\\b`, 'giu'), kind: 'role' },
   // 'voor mijn dochter Sanne de Jong', 'for my father'
   { re: new RegExp(`\\b(?:voor|for)\\s+(?:mijn|my)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
   // Sentence start: 'Mijn vader (Jan Zwart) heeft', 'Mijn zoon Daan (19)', 'Mijn moeder is 79', 'My father, Klaus Hoffmann, lives'
   { re: new RegExp(`(?:^|[.!?]\\s{1,3})(?:mijn|my|onze|ons|our)\\s+(${RELATIONS})\\b`, 'gimu'), kind: 'subject' },
 ];
+
+/** 'mijn vader', 'our daughter': the text mentions someone close to the writer. */
+export const MENTIONS_RELATIVE = new RegExp(`\\b(?:mijn|m'n|my|onze|ons|our)\\s+(?:${RELATIONS})\\b`, 'iu');
 
 /** A title before the name of the person written about. */
 const TITLE = /^(?:de heer|mevrouw|mevr\.|dhr\.|mw\.|meneer|mr\.|mrs\.|ms\.|miss)\s+/iu;
@@ -77,5 +85,9 @@ export function findRepresentative(text: string): RepresentativeHit | null {
 }
 
 /** Third-person words that tie a phone number or e-mail address to the person written about. */
-export const THIRD_PERSON_CONTACT =
-  /(?:\b(?:zijn|haar|hun|his|her|their)\s+(?:eigen\s+|own\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\b[^\n]{0,20}|\b(?:hij|zij|he|she|they|(?:mijn|my)\s+\p{L}{2,20})\s+(?:is\s+|zijn\s+|can\s+be\s+)?(?:\p{L}{2,12}\s+)?(?:bereikbaar|te bereiken|reached|reachable)\s+(?:op|on|at|via)\s*:?\s*)$/iu;
+export const THIRD_PERSON_CONTACT = new RegExp(
+  '(?:\\b(?:zijn|haar|hun|his|her|their)\\s+(?:eigen\\s+|own\\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\\b[^\\n]{0,20}' +
+    // 'Mijn man is thuis bereikbaar op', 'she can be reached on': the person, not 'mijn kantoor'.
+    `|\\b(?:hij|zij|he|she|(?:mijn|my)\\s+(?:${RELATIONS}))\\s+(?:is\\s+|can\\s+be\\s+)?(?:\\p{L}{2,12}\\s+)?(?:bereikbaar|te bereiken|reached|reachable)\\s+(?:op|on|at|via)\\s*:?\\s*)$`,
+  'iu',
+);

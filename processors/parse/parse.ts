@@ -50,7 +50,7 @@ export interface ParsedEmail {
    * A forwarded message: the original's sender and recipients, read from the forward header
    * block in the body, and the forwarder's own note above it ('' if none).
    */
-  forwarded: { from: Address; subject: string | null; to: string[]; note: string } | null;
+  forwarded: { from: Address; subject: string | null; to: string[]; toText: string; note: string } | null;
   attachments: ParsedAttachment[];
   nonCase: NonCase | null;
   warnings: string[];
@@ -125,7 +125,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     references: mail.references.flatMap((r) => ids(r)).slice(-MAX_REFERENCES),
     text: split.text,
     quotedText: split.quotedText,
-    forwarded: split.forwarded === null ? null : { from: split.forwarded.from, subject: split.forwarded.subject, to: split.forwarded.to, note: split.forwarded.note },
+    forwarded: split.forwarded === null ? null : { ...split.forwarded },
     attachments,
     nonCase,
     warnings,

@@ -33,8 +33,10 @@ export interface QuoteSplit {
   forwarded: {
     from: MailboxText;
     subject: string | null;
-    /** Recipient addresses of the original (To/Aan lines of the header block), lower case. */
+    /** Recipient addresses of the original (To/Aan and Cc lines of the header block), lower case. */
     to: string[];
+    /** Those lines' text as written, names included ('Aan: Bakker, Piet'); at most 1,000 characters. */
+    toText: string;
     /** The forwarder's own words above the marker (without what they quoted); '' if none. */
     note: string;
   } | null;
@@ -62,7 +64,7 @@ const FROM_KEYS = new Set(['from', 'van', 'von', 'de']);
 const DATE_KEYS = new Set(['sent', 'verzonden', 'date', 'datum', 'gesendet', 'envoyé', 'verstuurd']);
 const TO_KEYS = new Set(['to', 'aan', 'an', 'à', 'cc', 'subject', 'onderwerp', 'betreff', 'objet']);
 const SUBJECT_KEYS = new Set(['subject', 'onderwerp', 'betreff', 'objet']);
-const RECIPIENT_KEYS = new Set(['to', 'aan', 'an', 'à']);
+const RECIPIENT_KEYS = new Set(['to', 'aan', 'an', 'à', 'cc', 'kopie']);
 /** Addresses in a header value ("Name <a@b>, c@d; [mailto:e@f]"); bounded like every pattern here. */
 const ADDRESS_IN_VALUE = /[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}/g;
 const HEADER_KEYS = new Set([...FROM_KEYS, ...DATE_KEYS, ...TO_KEYS, 'bcc', 'reply-to', 'beantwoorden', 'antwoord aan', 'kopie']);
@@ -273,6 +275,7 @@ export function splitQuotes(body: string, subject: string): QuoteSplit {
     let from: MailboxText = { name: null, address: null };
     let fwdSubject: string | null = null;
     const to: string[] = [];
+    let toText = '';
     let sawFrom = false;
     for (let n = 0; n < MAX_HEADER_BLOCK_LINES && i < lines.length; n++, i++) {
       const f = field(lines[i] as string);
@@ -283,14 +286,16 @@ export function splitQuotes(body: string, subject: string): QuoteSplit {
       } else if (SUBJECT_KEYS.has(f.key) && fwdSubject === null) {
         fwdSubject = f.value === '' ? null : f.value;
       } else if (RECIPIENT_KEYS.has(f.key)) {
-        for (const m of f.value.slice(0, MAX_MARKER_LINE).matchAll(ADDRESS_IN_VALUE)) to.push(m[0].toLowerCase());
+        const value = f.value.slice(0, MAX_MARKER_LINE);
+        for (const m of value.matchAll(ADDRESS_IN_VALUE)) to.push(m[0].toLowerCase());
+        if (toText.length < 1000) toText = `${toText}${toText ? '; ' : ''}${value}`.slice(0, 1000);
       }
     }
     const original = splitReply(lines.slice(i));
     return {
       text: tidy(original.kept),
       quotedText: joinParts([tidy([...note.kept, ...note.quoted]), tidy(original.quoted)]),
-      forwarded: { from, subject: fwdSubject, to, note: tidy(note.kept) },
+      forwarded: { from, subject: fwdSubject, to, toText, note: tidy(note.kept) },
     };
   }
 

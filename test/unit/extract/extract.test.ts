@@ -149,6 +149,11 @@ describe('extract: addresses and postcodes', () => {
       ['wonende De Esch 14, 7531 LC\nEnschede, geboren in 1971.', { street: 'De Esch', house_number: '14', postcode: '7531LC', city: 'Enschede' }],
     ];
     for (const [text, want] of cases) expect(extractContact(mail(text)).citizen, text).to.include(want);
+    // The next line's first word is a city only when it stands alone; a name line is not one.
+    for (const t of ['Mijn postcode is 8011 AB\nIk woon hier al lang.', 'Postcode 8011 AB\nWoonplaats: Zwolle', 'Kerkweg 3, 8011 AB\nTel 06-12345678', 'Kerkweg 3, 8011 AB\nMet vriendelijke groet']) {
+      expect(extractContact(mail(t)).citizen.city, t).to.equal(null);
+    }
+    expect(extractContact(mail('Kerkstraat 5\nPiet Bakker, 8011 AB')).citizen.city).to.not.equal('Piet Bakker');
     // Two places in one sentence are not one address.
     const two = extractContact(mail('Ik woonde aan de Kerkstraat 3 in Utrecht en nu op 3511 AB Amsterdam.')).citizen;
     expect(two.street === 'Kerkstraat' && two.postcode === '3511AB').to.equal(false);
@@ -249,7 +254,15 @@ describe('extract: e-mail addresses', () => {
     // Someone else's address in the text changes nothing.
     expect(extractContact(mail('Ik mailde al naar mijn buurman piet@example.nl.')).citizen.email).to.equal('test.persoon@example.nl');
     expect(extractContact(mail('Ik mail naar info@belasting.example maar krijg geen antwoord.')).citizen.email).to.equal('test.persoon@example.nl');
-    expect(extractContact(mail('Graag antwoord naar: kees@example.nl')).citizen.email).to.equal('kees@example.nl');
+    expect(extractContact(mail('Graag antwoord naar mijn privé adres: kees@example.nl')).citizen.email).to.equal('kees@example.nl');
+    // Not a request to reply there: a phisher's instruction, someone else's, a dead address.
+    for (const t of [
+      'Ik kreeg een mail dat ik moest antwoorden naar support@digid-verify.example',
+      'The message told me to reply to security@check.example',
+      'Ik stuurde mijn antwoord naar info@gemeente.example',
+      'Mijn adres is jan@werkgever.example volgens de Belastingdienst, maar dat is niet van mij',
+      'mijn e-mailadres piet.oud@ziggo.example bestaat niet meer',
+    ]) expect(extractContact(mail(t)).citizen.email, t).to.equal('test.persoon@example.nl');
   });
 
   it("takes a letter writer's own address from the sender block or a label, not someone else's", () => {
@@ -304,6 +317,10 @@ describe('extract: representatives', () => {
     const child = withCheckDigit('40172036')!;
     const x = extractContact(mail(`Mijn zoon Daan (14) heeft een DigiD nodig. Mijn BSN is ${own}, dat van Daan is ${child}.\n\nGroet,\nEls Post`, writer));
     expect(x.citizen.bsn).to.equal(child);
+    for (const phrase of [`M'n BSN: ${own}`, `Ik heb BSN ${own}`, `BSN (van mij): ${own}`]) {
+      const z = extractContact(mail(`Ik schrijf namens mijn moeder, Trees Bos. ${phrase}.\n\nGroet,\nEls Post`, writer));
+      expect(z.citizen.bsn, phrase).to.equal(null);
+    }
     // Only the writer's: no BSN for the citizen at all.
     const y = extractContact(mail(`Ik schrijf namens mijn moeder, Trees Bos. Mijn burgerservicenummer is ${own}.\n\nGroet,\nEls Post`, writer));
     expect(y.citizen.bsn).to.equal(null);
@@ -314,6 +331,9 @@ describe('extract: representatives', () => {
   it('takes the subject\'s phone when the text says they can be reached on it, not the writer\'s', () => {
     const text = 'Ik schrijf namens mijn man, Sjoerd Hofstra.\nMijn man is thuis bereikbaar op 0512-38 47 05, ikzelf op 06 3819 2746.\n\nGroet,\nEls Post';
     expect(extractContact(mail(text, writer)).citizen.phones).to.deep.equal(['+31512384705']);
+    // The writer's office is not the person.
+    const office = 'Als bewindvoerder van mevrouw R. Hoekstra vraag ik een code aan. Mijn kantoor is telefonisch bereikbaar op 030-2318840.\n\nGroet,\nEls Post';
+    expect(extractContact(mail(office, writer)).citizen.phones).to.deep.equal([]);
   });
 
   it("reads a court-appointed representative's letter: the letterhead is theirs, the address in the text the citizen's", () => {
@@ -325,7 +345,7 @@ describe('extract: representatives', () => {
   });
 
   it('does not see a representative in mere mentions of relatives', () => {
-    for (const sentence of ['Mijn kleinzoon zegt dat ik een DigiD nodig heb.', 'Ik heb mijn zoon gemachtigd.', 'Mijn vrouw heeft wel een DigiD.', 'I had my wife read the code out.']) {
+    for (const sentence of ['Mijn kleinzoon zegt dat ik een DigiD nodig heb.', 'Ik heb mijn zoon gemachtigd.', 'Mijn vrouw heeft wel een DigiD.', 'I had my wife read the code out.', 'Ik ben benoemd tot gemachtigde voor onze BV in eHerkenning.', 'I was appointed administrator for our eHerkenning account.']) {
       const x = extractContact(mail(`${sentence}\n\nGroet,\nKees Bakker`));
       expect(x.representative, sentence).to.equal(null);
       expect(x.citizen.name, sentence).to.equal('Kees Bakker');

@@ -11,8 +11,8 @@ import { fixture } from './helpers.ts';
 
 const OURS = ['kcc@kcc.example.nl', 'logius.example.nl'];
 
-function forward(o: { from: string; note: string; originalFrom: string; originalTo: string; original: string; subject?: string }): Promise<Buffer> {
-  const text = `${o.note}\n\n---------- Forwarded message ---------\nFrom: ${o.originalFrom}\nDate: Thu, 26 Nov 2026 at 07:41\nSubject: ${o.subject ?? 'Bericht'}\nTo: ${o.originalTo}\n\n${o.original}`;
+function forward(o: { from: string; note: string; originalFrom: string; originalTo: string; original: string; subject?: string; cc?: string }): Promise<Buffer> {
+  const text = `${o.note}\n\n---------- Forwarded message ---------\nFrom: ${o.originalFrom}\nDate: Thu, 26 Nov 2026 at 07:41\nSubject: ${o.subject ?? 'Bericht'}\nTo: ${o.originalTo}\n${o.cc ? `Cc: ${o.cc}\n` : ''}\n${o.original}`;
   return new MailComposer({ from: o.from, to: 'kcc@kcc.example.nl', subject: `Fwd: ${o.subject ?? 'Bericht'}`, text }).compile().build();
 }
 
@@ -63,6 +63,50 @@ describe('analyse: the citizen in a forwarded message', () => {
       original: 'Ik wil mijn account van MijnOverheid opheffen. Hoe doe ik dat?\n\nHenk Smeenk\n055-5 21 34 67',
     }), { ourAddresses: OURS });
     expect(a.citizen).to.deep.include({ name: 'Henk Smeenk', email: 'h.smeenk@example.nl', phones: ['+31555213467'] });
+  });
+
+  it('a shared mailbox passing on what it received: the original sender', async () => {
+    const a = await analyseEmail(await forward({
+      from: 'Gemeente Apeldoorn <info@apeldoorn.example>', note: 'Zou u deze burger kunnen helpen? Wij gaan hier niet over.',
+      originalFrom: 'Henk Smeenk <h.smeenk@example.nl>', originalTo: 'info@apeldoorn.example',
+      original: 'Ik wil mijn account van MijnOverheid opheffen. Hoe doe ik dat?\n\nHenk Smeenk\n055-5 21 34 67',
+    }), { ourAddresses: OURS });
+    expect(a.citizen).to.deep.include({ name: 'Henk Smeenk', email: 'h.smeenk@example.nl', phones: ['+31555213467'] });
+  });
+
+  it('a relative handing on a question addressed to them: the original sender', async () => {
+    const a = await analyseEmail(await forward({
+      from: 'Karin Smit <karin.smit@example.nl>', note: 'Kunnen jullie mijn vader helpen? Hij komt er niet uit.',
+      originalFrom: 'Henk Smit <h.smit@example.org>', originalTo: 'Karin Smit <karin.smit@example.nl>',
+      original: 'Hoi Karin,\n\nWaarom krijg ik geen berichten meer in mijn Berichtenbox?\n\nHenk Smit',
+    }), { ourAddresses: OURS });
+    expect(a.citizen).to.deep.include({ name: 'Henk Smit', email: 'h.smit@example.org' });
+  });
+
+  it("a phone's 'sent from' line is no note of one's own; a letter from an organisation needs none", async () => {
+    const person = await analyseEmail(await forward({
+      from: 'Karin Smit <karin.smit@example.nl>', note: 'Verzonden vanaf mijn iPhone',
+      originalFrom: 'Henk Smit <h.smit@example.org>', originalTo: 'karin.smit@example.nl', original: 'Waarom krijg ik geen berichten meer?\n\nHenk Smit',
+    }), { ourAddresses: OURS });
+    expect(person.citizen.email).to.equal('h.smit@example.org');
+    const letter = await analyseEmail(await forward({
+      from: 'Karin Smit <karin.smit@example.nl>', note: 'Verzonden vanaf mijn iPhone',
+      originalFrom: 'Belastingdienst <noreply@belasting.example>', originalTo: 'karin.smit@example.nl', original: 'Uw aanslag staat klaar in uw Berichtenbox.',
+    }), { ourAddresses: OURS });
+    expect(letter.citizen).to.deep.include({ name: 'Karin Smit', email: 'karin.smit@example.nl' });
+  });
+
+  it('finds the forwarder among the recipients by name (Outlook "Aan: Bakker, Piet") and in Cc', async () => {
+    const byName = await analyseEmail(await forward({
+      from: 'Piet Bakker <piet@example.nl>', note: 'Wat betekent dit?',
+      originalFrom: 'Support AdminPlus <support@adminplus.example>', originalTo: 'Bakker, Piet', original: SUPPLIER_MAIL,
+    }), { ourAddresses: OURS });
+    expect(byName.citizen).to.deep.include({ name: 'Piet Bakker', email: 'piet@example.nl', phones: [] });
+    const cc = await analyseEmail(await forward({
+      from: 'Piet Bakker <piet@example.nl>', note: 'Wat betekent dit?',
+      originalFrom: 'Support AdminPlus <support@adminplus.example>', originalTo: 'administratie@bakker.example', cc: 'piet@example.nl', original: SUPPLIER_MAIL,
+    }), { ourAddresses: OURS });
+    expect(cc.citizen.email).to.equal('piet@example.nl');
   });
 
   it('a colleague forwarding a citizen\'s mail sent to them: always the citizen', async () => {

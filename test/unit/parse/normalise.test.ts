@@ -71,6 +71,7 @@ describe('parse: normalisation of fixtures', () => {
       from: { name: 'Gemeente Voorbeeld', address: 'info@gemeente-voorbeeld.example.nl' },
       subject: 'Herinnering machtiging',
       to: ['piet.bakker@example.nl'],
+      toText: '<piet.bakker@example.nl>',
       note: 'Zie hieronder, dit bericht begrijp ik niet.',
     });
     expect(p.from.address).to.equal('piet.bakker@example.nl');
@@ -80,7 +81,7 @@ describe('parse: normalisation of fixtures', () => {
     const p = await parseEmail(fixture('forward-outlook-nl.eml'));
     expect(p.text).to.equal('Hoi Karin,\n\nWaarom krijg ik geen berichten meer in mijn Berichtenbox?\n\nHenk');
     expect(p.quotedText).to.equal('Op di 6 jan. 2026 om 20:00 schreef Karin Smit <karin.smit@example.nl>:\n> Vraag het de KCC.');
-    expect(p.forwarded).to.deep.equal({ from: { name: 'Henk Smit', address: 'h.smit@example.org' }, subject: 'Vraag over Berichtenbox', to: ['karin.smit@example.nl'], note: '' });
+    expect(p.forwarded).to.deep.equal({ from: { name: 'Henk Smit', address: 'h.smit@example.org' }, subject: 'Vraag over Berichtenbox', to: ['karin.smit@example.nl'], toText: 'Karin Smit <karin.smit@example.nl>', note: '' });
   });
 
   it('HTML-only Gmail reply: converted without link targets, blockquote history removed', async () => {
@@ -129,7 +130,7 @@ describe('parse: splitQuotes', () => {
     expect(s).to.deep.equal({
       text: 'Beste,\nUw toeslag is gewijzigd.',
       quotedText: 'FYI',
-      forwarded: { from: { name: 'Dienst Toeslagen', address: 'info@toeslagen.example.nl' }, subject: 'Uw toeslag', to: ['me@example.nl'], note: 'FYI' },
+      forwarded: { from: { name: 'Dienst Toeslagen', address: 'info@toeslagen.example.nl' }, subject: 'Uw toeslag', to: ['me@example.nl'], toText: 'Me <me@example.nl>', note: 'FYI' },
     });
   });
 
@@ -141,7 +142,7 @@ describe('parse: splitQuotes', () => {
     expect(s).to.deep.equal({
       text: 'Uw aanslag staat klaar.',
       quotedText: '',
-      forwarded: { from: { name: 'Belastingdienst', address: 'noreply@belasting.example.nl' }, subject: 'Aanslag', to: ['me@example.nl'], note: '' },
+      forwarded: { from: { name: 'Belastingdienst', address: 'noreply@belasting.example.nl' }, subject: 'Aanslag', to: ['me@example.nl'], toText: 'me@example.nl', note: '' },
     });
   });
 
