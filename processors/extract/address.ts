@@ -34,9 +34,9 @@ const NEVER_ISSUED = new Set(['SA', 'SD', 'SS']);
  * at the end of the line or before a comma or the postcode).
  */
 const HOUSE_NUMBER_AT_END =
-  /(?<![\p{L}\p{N}\-/.,])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|hs|huis|boven|beneden|bg|[A-Z]|II|III|IV)(?![\p{L}\p{N}]))?)(?:[ ,]{0,3}(?:in|te|,)?)?[ ,]*$/u;
+  /(?<![\p{L}\p{N}\-/.,])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|BIS|hs|HS|huis|boven|beneden|bg|BG|[A-Z]|II|III|IV)(?![\p{L}\p{N}]))?)(?:[ ,]{0,3}(?:in|te|,)?)?[ ,]*$/u;
 const HOUSE_NUMBER_ANYWHERE =
-  /(?<![\p{L}\p{N}\-/.,#])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|hs|huis|boven|beneden|bg|[A-Z])(?=[ ]*(?:$|[,;)]|\d{4})))?)(?![\p{L}\p{N}])/gmu;
+  /(?<![\p{L}\p{N}\-/.,#])(\d{1,5}(?:-(?:[IVX]{1,4}|\d{1,4}|[A-Za-z]{1,3})(?![\p{L}\p{N}])|[A-Za-z]{1,2}(?![\p{L}\p{N}])| (?:bis|BIS|hs|HS|huis|boven|beneden|bg|BG|[A-Z])(?=[ ]*(?:$|[,;)]|\d{4})))?)(?![\p{L}\p{N}])/gmu;
 
 /** Lower-case words that occur inside Dutch street and place names. */
 const PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', "'t", 'aan', 'op', 'bij', 'ter', 'ten', 'te', 'la', 'le', 'du', 'des', "'s", 'in', 'a/d', 'en']);
@@ -55,6 +55,9 @@ const NOT_STREET = new Set([
   'niveau', 'level', 'artikel', 'article', 'art', 'pagina', 'page', 'bijlage', 'kenmerk', 'zaaknummer', 'hoofdstuk',
   'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december',
   'january', 'february', 'march', 'may', 'june', 'july', 'august', 'october', 'ik', 'we', 'wij', 'i', 'dit', 'deze',
+  // Words that introduce an address, which in an all-capitals message look like its start.
+  // ('Nieuwe' is not among them: it starts street names, 'Nieuwe Binnenweg'.)
+  'mijn', 'my', 'ons', 'onze', 'our', 'adres', 'address', 'is', 'woon', 'wonen', 'live', 'lives', 'at', 'aan',
 ]);
 
 /** Country names that follow a postcode in an address block but are not the city. */
@@ -251,7 +254,7 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
  * signature, a one-word city and a comma on the next line before the postcode ('Dorpsweg 41'
  * / 'Oudega, 9216 VD'; not 'Piet Bakker, 8011 AB', which is a name).
  */
-const BETWEEN_STREET_AND_POSTCODE = /^[ ,(]*(?:(?:te|in) )?((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})?[ ,(]*(?:\n[ ]*(?:((?:'s-)?\p{Lu}[\p{L}'\-]*),[ ]*)?)?$/u;
+const BETWEEN_STREET_AND_POSTCODE = /^[ ,(]*(?:(?:te|in) )?((?:'s-)?\p{Lu}[\p{L}'\-]*(?:[ -]\p{Lu}[\p{L}'\-]*){0,2})?[ ,(]*(?:postcode:? ?)?(?:\n[ ]*(?:((?:'s-)?\p{Lu}[\p{L}'\-]*),[ ]*)?)?$/u;
 
 /**
  * A street and number found in prose (tier 3) followed closely by a postcode without a
@@ -282,13 +285,16 @@ const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:a
 
 /**
  * The best hit: lowest tier first, then the earliest. An address introduced as the old one
- * ('mijn oude adres, Ringweg 8', 'sent to my old address (Biltstraat 45, ...)') comes after
- * every other address.
+ * ('mijn oude adres, Ringweg 8', 'sent to my old address (Biltstraat 45, ...)') is not taken,
+ * even when it is the only one.
  */
 export function bestAddress(hits: readonly AddressHit[], text: string): AddressHit | null {
-  const rank = (h: AddressHit): number => h.tier + (OLD_ADDRESS_CUE.test(text.slice(Math.max(0, h.start - 60), h.start)) ? 10 : 0);
+  const isOld = (h: AddressHit): boolean => OLD_ADDRESS_CUE.test(text.slice(Math.max(0, h.start - 60), h.start));
+  const rank = (h: AddressHit): number => h.tier;
   let best: AddressHit | null = null;
   for (const h of hits) {
+    // An address introduced as the old one is not where to reach the person: never taken.
+    if (isOld(h)) continue;
     if (best === null || rank(h) < rank(best) || (rank(h) === rank(best) && h.start < best.start)) best = h;
   }
   return best;

@@ -18,7 +18,7 @@ import { findPhones, toE164 } from './phone.ts';
 import { findAddresses, bestAddress } from './address.ts';
 import type { AddressHit } from './address.ts';
 import { findClosings, letterheadName, displayName, mergeNames, signatureName } from './name.ts';
-import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT } from './representative.ts';
+import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
 
@@ -126,7 +126,7 @@ const REFERENCES = [
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
 /** Words that make an e-mail address in the text the writer's own. Given a 60-character window only (`(?:^|\n)\s*` is slow on long text). */
-const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*)$/iu;
+const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*|\b(?:reach me|contact me|bereiken|bereikbaar)\b[^\n@]{0,40}\b(?:e-?mail|mail)\s*(?:at|op|via|:)?\s*)$/iu;
 /**
  * Words by which the writer asks for replies at an address other than the one they wrote
  * from ('please reply to my private address …', 'mijn nieuwe e-mailadres is …'): only an
@@ -134,7 +134,7 @@ const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|p
  * bestaat niet meer' never replaces the sender. Given a 60-character window only (like
  * SELF_EMAIL_CUE: on long text `\s*` patterns like these are slow).
  */
-const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:)?\s*$/iu;
+const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:|,)?\s*$/iu;
 
 function spansOf(text: string, re: RegExp): Span[] {
   const out: Span[] = [];
@@ -245,7 +245,13 @@ export function extractContact(input: ExtractInput): Extraction {
   // Phones. Nine-digit tokens cannot be Dutch numbers written with their trunk 0 or country
   // code (those have ten digits or more), so BSNs do not turn up here.
   const allPhones = findPhones(masked);
-  const phones = allPhones.filter((p) => !ours.phones.has(p.e164)).filter(cuedForCitizen);
+  // Writing for themselves, a number introduced as 'zijn directe nummer' / 'her number' is
+  // someone else's (a staff member's, a relative's); for a representative it is the subject's.
+  const someoneElses = (s: Span): boolean => !rep && THIRD_PERSON_NUMBER.test(text.slice(Math.max(0, s.start - 60), s.start).split('\n').pop() ?? '');
+  const candidates = allPhones.filter((p) => !ours.phones.has(p.e164)).filter(cuedForCitizen).filter((p) => !someoneElses(p));
+  // A switchboard only when it is the one number given.
+  const direct = candidates.filter((p) => !p.switchboard);
+  const phones = direct.length > 0 ? direct : candidates;
   for (const p of phones) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
   if (citizen.phones.length > 0) found.push('phones:text');
 

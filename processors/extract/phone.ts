@@ -29,9 +29,20 @@ const MAX_TRIMS = 3;
 /** The number belongs to the organisation the citizen contacted, not to the citizen. */
 const ORG_NUMBER_BEFORE =
   /(?:helpdesk|servicedesk|klantcontactcentrum|klantenservice|kcc|uw (?:telefoon)?nummer|jullie (?:telefoon)?nummer|your (?:phone )?number|your helpdesk|support line)[^\p{L}\p{N}]{0,4}$/u;
+/**
+ * An organisation's switchboard ('via onze receptie (0318-612000)', '+31 40 123 4567 (office
+ * main line)'): a way to reach the citizen only when they give no other number. Before the
+ * number on its line, or in brackets right after it.
+ */
+const SWITCHBOARD_BEFORE = /(?:receptie|reception|switchboard|telefooncentrale|centrale|hoofdnummer|algemeen nummer|algemene nummer|main line|main number|general number)[^\p{L}\p{N}\n]{0,6}$/u;
+const SWITCHBOARD_AFTER = /^\s{0,2}\((?:[^()\n]{0,20}\b)?(?:receptie|reception|switchboard|centrale|hoofdnummer|algemeen|main line|general)\b/u;
+/** A number the writer asks us not to call ('please do not call my work number, 030 239 1000'). */
+const DO_NOT_CALL_BEFORE = /(?:do not|don't|niet) (?:call|bellen)[^\n]{0,30}[^\p{L}\p{N}\n]{0,6}$/u;
 
 export interface PhoneHit extends Span {
   e164: string;
+  /** Introduced as an organisation's switchboard ('receptie', '(algemeen)'): a fallback only. */
+  switchboard: boolean;
 }
 
 function parseValid(raw: string): string | null {
@@ -59,7 +70,10 @@ export function findPhones(text: string): PhoneHit[] {
     if (e164 === null) continue;
     const before = fold(text.slice(Math.max(0, m.index - 40), m.index));
     if (ORG_NUMBER_BEFORE.test(before)) continue;
-    out.push({ start: m.index, end: m.index + raw.length, e164 });
+    const lineBefore = fold(text.slice(Math.max(0, m.index - 60), m.index)).split('\n').pop() ?? '';
+    const after = fold(text.slice(m.index + raw.length, m.index + raw.length + 40));
+    if (DO_NOT_CALL_BEFORE.test(lineBefore)) continue;
+    out.push({ start: m.index, end: m.index + raw.length, e164, switchboard: SWITCHBOARD_BEFORE.test(lineBefore) || SWITCHBOARD_AFTER.test(after) });
   }
   return out;
 }

@@ -66,9 +66,10 @@ export function findRepresentative(text: string): RepresentativeHit | null {
       if (kind === 'subject') {
         // Only with a name in brackets, a name followed by an age, or an age: 'Mijn kleinzoon zegt' is not about him.
         const paren = /^\s?\((\p{Lu}[^,)]{1,60})[,)]/u.exec(after);
-        const named = /^\s?(\p{Lu}[\p{L}'\- ]{0,60}?)\s?\(\d{1,3}(?:\s?(?:jaar|jr\.?|years?(?: old)?))?\)/u.exec(after);
+        // 'Daan (14)', 'Daan Visser (14 jaar)', 'Jelle Hoekstra (geboren 11-09-2010, BSN …)'
+        const named = /^\s?(\p{Lu}[\p{L}'\- ]{0,60}?)\s?\((?:\d{1,3}(?:\s?(?:jaar|jr\.?|years?(?: old)?))?\)|(?:geboren|geb\.|born)\b)/u.exec(after);
         const age = /^\s?(?:\(\d{1,3}\)|is \d{1,3}\b|\(\d{1,3} (?:jaar|years)\))/u.exec(after);
-        const apposition = /^,\s(?:(?:mr|mrs|ms|dhr|mevr)\.?\s)?(\p{Lu}[\p{L}'.\- ]{1,60}?),/u.exec(after);
+        const apposition = /^,\s(?:(?:mr|mrs|ms|dhr|mevr)\.?\s)?(\p{Lu}[\p{L}'.\- ]{1,60}?)(?:\s\(\d{1,3}\))?,/u.exec(after);
         if (paren?.[1]) subjectName = cleanName(paren[1]);
         else if (named?.[1]) subjectName = cleanName(named[1]);
         else if (apposition?.[1] && cleanName(apposition[1])) subjectName = cleanName(apposition[1]);
@@ -85,6 +86,9 @@ export function findRepresentative(text: string): RepresentativeHit | null {
 }
 
 /** Third-person words that tie a phone number or e-mail address to the person written about. */
+/** 'zijn directe nummer', 'haar mobiele nummer', 'his number': a number that is another person's. */
+export const THIRD_PERSON_NUMBER = /\b(?:zijn|haar|his|her)\s+(?:eigen\s+|own\s+|directe?\s+|direct\s+|mobiele\s+|mobile\s+){0,2}(?:telefoonnummer|nummer|number|mobiel|mobile|phone(?: number)?)\b[^\n]{0,30}$/iu;
+
 export const THIRD_PERSON_CONTACT = new RegExp(
   '(?:\\b(?:zijn|haar|hun|his|her|their)\\s+(?:eigen\\s+|own\\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\\b[^\\n]{0,20}' +
     // 'Mijn man is thuis bereikbaar op', 'she can be reached on': the person, not 'mijn kantoor'.

@@ -133,7 +133,33 @@ describe('extract: phone numbers', () => {
   });
 });
 
+describe('extract: numbers that are not the citizen\'s to be called on', () => {
+  it('takes a switchboard only when no other number is given, and never one the writer asks us not to call', () => {
+    expect(extractContact(mail('Bel mij op 06-51827364. Via onze receptie (0318-612000) kan ook.')).citizen.phones).to.deep.equal(['+31651827364']);
+    expect(extractContact(mail('Groet,\nRaj Patel\n+31 40 123 4567 (office main line)\n+31 6 4172 8391 (mobile)')).citizen.phones).to.deep.equal(['+31641728391']);
+    expect(extractContact(mail('Groet,\nSander Meijer\nFiscaalSoft B.V.\n030-2 97 64 10 (algemeen)')).citizen.phones).to.deep.equal(['+31302976410']);
+    expect(extractContact(mail('Phone: 06 18 29 37 46 (please do not call my work number, 030 239 1000).')).citizen.phones).to.deep.equal(['+31618293746']);
+  });
+
+  it("does not take a number introduced as someone else's ('zijn directe nummer')", () => {
+    const x = extractContact(mail('De heer Dennis van Leeuwen gaf mij zijn directe nummer 070-8881234 maar nam niet op.\n\nGroet,\nTest Persoon\n0343-512398'));
+    expect(x.citizen.phones).to.deep.equal(['+31343512398']);
+  });
+});
+
 describe('extract: addresses and postcodes', () => {
+  it('never takes an address introduced as the old one, even when it is the only one', () => {
+    const x = extractContact(mail('For identification: my former address was Overtoom 120-1, 1054 HN Amsterdam.'));
+    expect(x.citizen).to.include({ street: null, postcode: null, city: null });
+    const y = extractContact(mail('Mijn oude adres was Ringweg 8, 1234 AB Ergens. Nu woon ik op Kerkweg 3, 8011 AB Zwolle.'));
+    expect(y.citizen).to.include({ street: 'Kerkweg', postcode: '8011AB' });
+  });
+
+  it('reads an address in capitals, and keeps street names that start with Nieuwe', () => {
+    expect(extractContact(mail('MIJN ADRES IS BUIKSLOTERWEG 7 HS, 1031 CC AMSTERDAM')).citizen).to.include({ street: 'BUIKSLOTERWEG', house_number: '7 HS', postcode: '1031CC' });
+    expect(extractContact(mail('Current address: Nieuwe Binnenweg 310C, 3021 GR Rotterdam')).citizen).to.include({ street: 'Nieuwe Binnenweg', house_number: '310C' });
+  });
+
   it('reads postcodes with and without space and in lower case after a street', () => {
     const a = extractContact(mail('Groet,\nAnna Smit\nKerkweg 12\n1234AB Ergenshuizen'));
     expect(a.citizen).to.include({ street: 'Kerkweg', house_number: '12', postcode: '1234AB', city: 'Ergenshuizen' });
@@ -265,6 +291,11 @@ describe('extract: e-mail addresses', () => {
     ]) expect(extractContact(mail(t)).citizen.email, t).to.equal('test.persoon@example.nl');
   });
 
+  it('takes the address a letter writer says they can be reached at by e-mail', () => {
+    const letter = 'Daniel Kim\nCalle de Alcalá 155\n28009 Madrid\n\nDear Sir or Madam,\n\nYou can reach me by phone at +34 612 345 678 or by e-mail at daniel.kim@example.es.\n\nYours faithfully,\nDaniel Kim';
+    expect(extractContact({ ...mail(letter), channel: 'letter', fromName: null, fromAddress: null }).citizen.email).to.equal('daniel.kim@example.es');
+  });
+
   it("takes a letter writer's own address from the sender block or a label, not someone else's", () => {
     const letter = 'A. Jansen\nKerkweg 1\n1234 AB Ergens\ne-mail: a.jansen@example.nl\n\nGeachte heer,\nIk mailde al naar info@digid.nl en naar mijn buurman piet@example.nl.';
     expect(extractContact({ ...mail(letter), channel: 'letter', fromName: null, fromAddress: null }).citizen.email).to.equal('a.jansen@example.nl');
@@ -286,6 +317,8 @@ describe('extract: representatives', () => {
       ['Mijn zoon Daan Visser (14 jaar) heeft een DigiD nodig.', 'Daan Visser', 'zoon'],
       ['Bij beschikking ben ik benoemd\ntot beschermingsbewindvoerder van mevrouw E.A. Pinas, wonende te Utrecht.', 'E.A. Pinas', 'beschermingsbewindvoerder'],
       ['Ik ben benoemd tot curator over dhr. T.J.M. Nijhuis.', 'T.J.M. Nijhuis', 'curator'],
+      ['Mijn zoon Jelle Hoekstra (geboren 11-09-2010) heeft een DigiD nodig.', 'Jelle Hoekstra', 'zoon'],
+      ['My father, Gerard Visser (84), lives in a care home.', 'Gerard Visser', 'father'],
     ];
     for (const [sentence, subject, relation] of cases) {
       const x = extractContact(mail(`${sentence}\n\nMet vriendelijke groet,\nEls Post`, writer));
