@@ -55,10 +55,14 @@ const NOT_STREET = new Set([
   'niveau', 'level', 'artikel', 'article', 'art', 'pagina', 'page', 'bijlage', 'kenmerk', 'zaaknummer', 'hoofdstuk',
   'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december',
   'january', 'february', 'march', 'may', 'june', 'july', 'august', 'october', 'ik', 'we', 'wij', 'i', 'dit', 'deze',
-  // Words that introduce an address, which in an all-capitals message look like its start.
-  // ('Nieuwe' is not among them: it starts street names, 'Nieuwe Binnenweg'.)
-  'mijn', 'my', 'ons', 'onze', 'our', 'adres', 'address', 'is', 'woon', 'wonen', 'live', 'lives', 'at', 'aan',
 ]);
+/**
+ * Words that introduce an address ('MIJN ADRES IS BUIKSLOTERWEG 7'): in a message in capitals
+ * they look like the start of the street. Only written in capitals are they dropped, since
+ * some start real names ('Aan het Water', 'Onze Lieve Vrouweplein'); 'Nieuwe' is not among
+ * them ('Nieuwe Binnenweg').
+ */
+const CAPITALS_INTRO = new Set(['mijn', 'my', 'ons', 'onze', 'our', 'adres', 'address', 'is', 'ik', 'woon', 'wonen', 'live', 'lives', 'at', 'aan', 'op', 'in', 'te']);
 
 /** Country names that follow a postcode in an address block but are not the city. */
 const COUNTRIES = /^(?:nederland|the netherlands|netherlands|holland|nl)$/;
@@ -99,7 +103,18 @@ function streetBefore(before: string): string | null {
   }
   // Leading particles belong to the sentence ('op de Dorpsstraat'); so do capitalised words
   // that open one ('Sinds 2019', 'Op 5 januari').
-  while (picked.length > 0 && (STREET_PARTICLES.has(picked[0] ?? '') || NOT_STREET.has(fold(picked[0] ?? '').replace(/[.:]$/, '')))) picked.shift();
+  // In capitals, the particles after such words go with them ('AAN DE KERKSTRAAT').
+  let introInCapitals = false;
+  while (picked.length > 0) {
+    const word = picked[0] ?? '';
+    const folded = fold(word).replace(/[.:]$/, '');
+    const capitals = /^\p{Lu}{2,}[.:]?$/u.test(word);
+    const intro = capitals && CAPITALS_INTRO.has(folded);
+    if (STREET_PARTICLES.has(word) || NOT_STREET.has(folded) || intro || (introInCapitals && capitals && STREET_PARTICLES.has(folded))) {
+      introInCapitals ||= intro;
+      picked.shift();
+    } else break;
+  }
   if (picked.length === 0) return null;
   const street = picked.join(' ');
   if (!/\p{L}{3}/u.test(street)) return null;
@@ -281,7 +296,9 @@ function withPostcodesJoined(hits: AddressHit[], text: string): AddressHit[] {
 }
 
 /** Words just before an address that say it is no longer where the person lives. */
-const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n]{0,40}$|\b(?:woonde|lived)\b[^\n]{0,40}$/iu;
+const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n.;!?]{0,40}$|\b(?:woonde|lived)\b[^\n.;!?]{0,40}$/iu;
+/** Between an old-address cue and an address: words that say the address after them is the new one. */
+const NOW_CUE = /\b(?:nu|now|new|nieuwe|naar|current|huidige|currently|tegenwoordig|sinds kort)\b/iu;
 
 /**
  * The best hit: lowest tier first, then the earliest. An address introduced as the old one
@@ -289,7 +306,12 @@ const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:a
  * even when it is the only one.
  */
 export function bestAddress(hits: readonly AddressHit[], text: string): AddressHit | null {
-  const isOld = (h: AddressHit): boolean => OLD_ADDRESS_CUE.test(text.slice(Math.max(0, h.start - 60), h.start));
+  const isOld = (h: AddressHit): boolean => {
+    const before = text.slice(Math.max(0, h.start - 60), h.start);
+    const cue = OLD_ADDRESS_CUE.exec(before);
+    // 'mijn oude adres is verkocht, ik woon nu op …': the cue ends where the new address starts.
+    return cue !== null && !NOW_CUE.test(before.slice(cue.index));
+  };
   const rank = (h: AddressHit): number => h.tier;
   let best: AddressHit | null = null;
   for (const h of hits) {

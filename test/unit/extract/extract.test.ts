@@ -141,6 +141,13 @@ describe('extract: numbers that are not the citizen\'s to be called on', () => {
     expect(extractContact(mail('Phone: 06 18 29 37 46 (please do not call my work number, 030 239 1000).')).citizen.phones).to.deep.equal(['+31618293746']);
   });
 
+  it('keeps the only number of a writer who says when or how not to call', () => {
+    for (const t of ['Graag niet bellen na 17:00, 06-12345678', 'liever niet bellen maar sms-en naar 06-12345678', "Don't call me at work, call my mobile: 06-12345678"]) {
+      expect(extractContact(mail(t)).citizen.phones, t).to.deep.equal(['+31612345678']);
+    }
+    expect(extractContact(mail('Uw collega gaf mij zijn nummer niet. Mijn mobiel is 06-12345678')).citizen.phones).to.deep.equal(['+31612345678']);
+  });
+
   it("does not take a number introduced as someone else's ('zijn directe nummer')", () => {
     const x = extractContact(mail('De heer Dennis van Leeuwen gaf mij zijn directe nummer 070-8881234 maar nam niet op.\n\nGroet,\nTest Persoon\n0343-512398'));
     expect(x.citizen.phones).to.deep.equal(['+31343512398']);
@@ -153,11 +160,22 @@ describe('extract: addresses and postcodes', () => {
     expect(x.citizen).to.include({ street: null, postcode: null, city: null });
     const y = extractContact(mail('Mijn oude adres was Ringweg 8, 1234 AB Ergens. Nu woon ik op Kerkweg 3, 8011 AB Zwolle.'));
     expect(y.citizen).to.include({ street: 'Kerkweg', postcode: '8011AB' });
+    // The new address after an old-address cue is the new one.
+    for (const t of [
+      'Mijn oude adres is verkocht, ik woon nu op Dorpsstraat 5, 1234 AB Zeist',
+      'My previous address was Kerkstraat 1; my new address is Dorpsstraat 5, 1234 AB Utrecht',
+      'verhuisd van mijn oude adres naar Dorpsstraat 5, 1234 AB Zeist',
+      'Ik woonde tot vorig jaar in Utrecht, nu op Dorpsstraat 5, 1234 AB Zeist',
+    ]) expect(extractContact(mail(t)).citizen, t).to.include({ street: 'Dorpsstraat', house_number: '5', postcode: '1234AB' });
   });
 
   it('reads an address in capitals, and keeps street names that start with Nieuwe', () => {
     expect(extractContact(mail('MIJN ADRES IS BUIKSLOTERWEG 7 HS, 1031 CC AMSTERDAM')).citizen).to.include({ street: 'BUIKSLOTERWEG', house_number: '7 HS', postcode: '1031CC' });
     expect(extractContact(mail('Current address: Nieuwe Binnenweg 310C, 3021 GR Rotterdam')).citizen).to.include({ street: 'Nieuwe Binnenweg', house_number: '310C' });
+    expect(extractContact(mail('IK WOON AAN DE KERKSTRAAT 5, 1234 AB ZEIST')).citizen).to.include({ street: 'KERKSTRAAT', house_number: '5' });
+    // The same words starting a name in ordinary writing are the name.
+    expect(extractContact(mail('Aan het Water 7, 5301 AB Zaltbommel')).citizen.street).to.equal('Aan het Water');
+    expect(extractContact(mail('Onze Lieve Vrouweplein 3, 6211 HD Maastricht')).citizen.street).to.equal('Onze Lieve Vrouweplein');
   });
 
   it('reads postcodes with and without space and in lower case after a street', () => {
@@ -291,9 +309,13 @@ describe('extract: e-mail addresses', () => {
     ]) expect(extractContact(mail(t)).citizen.email, t).to.equal('test.persoon@example.nl');
   });
 
-  it('takes the address a letter writer says they can be reached at by e-mail', () => {
-    const letter = 'Daniel Kim\nCalle de Alcalá 155\n28009 Madrid\n\nDear Sir or Madam,\n\nYou can reach me by phone at +34 612 345 678 or by e-mail at daniel.kim@example.es.\n\nYours faithfully,\nDaniel Kim';
-    expect(extractContact({ ...mail(letter), channel: 'letter', fromName: null, fromAddress: null }).citizen.email).to.equal('daniel.kim@example.es');
+  it('takes the address a letter writer says they can be reached at by e-mail, not someone else\'s', () => {
+    const asLetter = (text: string) => extractContact({ ...mail(text), channel: 'letter', fromName: null, fromAddress: null }).citizen.email;
+    expect(asLetter('Daniel Kim\nCalle de Alcalá 155\n28009 Madrid\n\nDear Sir or Madam,\n\nYou can reach me by phone at +34 612 345 678 or by e-mail at daniel.kim@example.es.\n\nYours faithfully,\nDaniel Kim')).to.equal('daniel.kim@example.es');
+    expect(asLetter('Geachte heer,\n\nU kunt mij het beste bereiken per e-mail: kees@example.nl')).to.equal('kees@example.nl');
+    for (const t of ['Mijn collega is bereikbaar via mail op piet@bedrijf.nl', 'Mijn buurman is slecht bereikbaar, zijn mail: buurman@ziggo.nl', 'Ik kon uw afdeling niet bereiken per e-mail op info@zeist.nl']) {
+      expect(asLetter(`Geachte heer,\n\n${t}`), t).to.equal(null);
+    }
   });
 
   it("takes a letter writer's own address from the sender block or a label, not someone else's", () => {
