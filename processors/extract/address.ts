@@ -8,6 +8,10 @@
  *  2. a postcode with a city but no readable street;
  *  3. a street with a Dutch street-name ending and a number in prose, without postcode
  *     ('wonende aan de Dorpsstraat 5 te Nijkerk').
+ * An address abroad counts as shape 1 only when a country names it: street and number, a
+ * four- or five-digit postcode and a city, then the country, on one line or three
+ * ('Schillerstraße 41, 50667 Köln, Germany'; 'Kapelstraat 14 bus 3' / '2018 Antwerpen' /
+ * 'België'). Without the country, four or five digits and a word are too often something else.
  * A city alone ('wonende te Gouda') is the last resort. Everything works line by line with
  * bounded patterns and a token walk, so the cost is linear in the text.
  */
@@ -21,7 +25,7 @@ export interface AddressHit extends Span {
   city: string | null;
   /** 1 = street+number+postcode, 2 = postcode (+city), 3 = street+number in prose, 4 = city only. */
   tier: 1 | 2 | 3 | 4;
-  shape: 'block' | 'inline' | 'prose' | 'city';
+  shape: 'block' | 'inline' | 'prose' | 'city' | 'foreign';
 }
 
 /** Dutch postcode: 4 digits (no leading 0), optional space, 2 letters; SA, SD and SS are never issued. */
@@ -260,7 +264,41 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
     if (NOT_A_CITY.test(fold(city))) continue;
     hits.push({ start: m.index, end: m.index + m[0].length, street: null, houseNumber: null, postcode: null, city, tier: 4, shape: 'city' });
   }
-  return withPostcodesJoined(hits, text);
+  return [...withPostcodesJoined(hits, text), ...foreignAddresses(lines, starts)];
+}
+
+/** Countries a KCC correspondent abroad writes from, as they write them (lower case, folded). */
+const FOREIGN_COUNTRY = /^(?:belgie|belgium|belgique|duitsland|germany|deutschland|spanje|spain|espana|frankrijk|france|luxemburg|luxembourg|oostenrijk|austria|osterreich|zwitserland|switzerland|schweiz|suisse|italie|italy|italia|portugal|denemarken|denmark|danmark|zweden|sweden|sverige|noorwegen|norway|norge|polen|poland|polska)$/;
+/** A foreign postcode and city: four or five digits (Portugal 4-3), then the place. */
+const FOREIGN_POSTAL = /^(?:[A-Z]{1,2}-)?(\d{4,5}(?:-\d{3})?)\s+(\p{Lu}[\p{L}'.\-]*(?:[ -]\p{Lu}[\p{L}'.\-]*){0,3})$/u;
+/** Street and number abroad: 'Schillerstraße 41', 'Calle de Alcalá 155', 'Kapelstraat 14 bus 3', 'Rue Neuve 12 bte 4'. */
+const FOREIGN_STREET = /^(\p{Lu}[\p{L}'.\-]*(?:\s(?:[\p{Ll}'.]{1,4}\s)?\p{Lu}?[\p{L}'.\-]+){0,4})\s(\d{1,5}[a-zA-Z]?(?:\s?(?:bus|bte|boîte|box)\s?\d{1,4})?)$/u;
+
+/** Addresses abroad that end in a country name (on its own line, or after a comma on the postcode's line). */
+function foreignAddresses(lines: readonly string[], starts: readonly number[]): AddressHit[] {
+  const hits: AddressHit[] = [];
+  for (let li = 0; li < lines.length; li++) {
+    const line = (lines[li] ?? '').slice(0, 300).trim().replace(/[.]$/, '');
+    // One line: 'Schillerstraße 41, 50667 Köln, Germany'.
+    const parts = line.split(/\s*,\s*/);
+    let street: RegExpExecArray | null = null;
+    let postal: RegExpExecArray | null = null;
+    let startLine = li;
+    if (parts.length >= 3 && FOREIGN_COUNTRY.test(fold(parts[parts.length - 1] ?? ''))) {
+      postal = FOREIGN_POSTAL.exec(parts[parts.length - 2] ?? '');
+      const streetText = (parts[parts.length - 3] ?? '').replace(/^.*?\b(?:is|at|op|aan|:)\s+/u, '');
+      street = FOREIGN_STREET.exec(streetText);
+    } else if (li >= 2 && FOREIGN_COUNTRY.test(fold(line))) {
+      // Three lines: street and number, postcode and city, country.
+      postal = FOREIGN_POSTAL.exec((lines[li - 1] ?? '').slice(0, 200).trim());
+      street = FOREIGN_STREET.exec((lines[li - 2] ?? '').slice(0, 200).trim());
+      startLine = li - 2;
+    }
+    if (!postal || !street) continue;
+    const start = (starts[startLine] ?? 0) + Math.max(0, (lines[startLine] ?? '').indexOf(street[1] ?? ''));
+    hits.push({ start, end: (starts[li] ?? 0) + (lines[li] ?? '').length, street: street[1] ?? null, houseNumber: street[2] ?? null, postcode: postal[1] ?? null, city: postal[2] ?? null, tier: 1, shape: 'foreign' });
+  }
+  return hits;
 }
 
 /**

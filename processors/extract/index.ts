@@ -38,7 +38,7 @@ export interface Citizen {
   name: string | null;
   street: string | null;
   house_number: string | null;
-  /** '2511DP' form: no space, upper case. */
+  /** '2511DP' form: no space, upper case; abroad as written ('50667'). */
   postcode: string | null;
   city: string | null;
   email: string | null;
