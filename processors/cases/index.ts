@@ -21,15 +21,18 @@ export interface SourceRef { kind: string; mailbox?: string; uidValidity?: strin
 
 export interface IntakeCitizen {
   name: string | null; street: string | null; houseNumber: string | null; postcode: string | null;
-  city: string | null; email: string | null; phones: string[];
+  city: string | null;
+  /** As written, for an address abroad; null for one in the Netherlands (a letter needs it on its last line). */
+  country?: string | null;
+  email: string | null; phones: string[];
 }
 
 /** The analysis's citizen (field names as `kcc extract` prints them) as the case store takes it. */
 export function intakeCitizen(c: {
   name: string | null; street: string | null; house_number: string | null; postcode: string | null;
-  city: string | null; email: string | null; phones: string[];
+  city: string | null; country?: string | null; email: string | null; phones: string[];
 }): IntakeCitizen {
-  return { name: c.name, street: c.street, houseNumber: c.house_number, postcode: c.postcode, city: c.city, email: c.email, phones: c.phones };
+  return { name: c.name, street: c.street, houseNumber: c.house_number, postcode: c.postcode, city: c.city, country: c.country ?? null, email: c.email, phones: c.phones };
 }
 
 export interface IntakeMessage {

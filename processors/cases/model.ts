@@ -77,6 +77,8 @@ export const caseSchema = pdSchema(
       houseNumber: { type: String, pd: 'contact' },
       postcode: { type: String, pd: 'contact' },
       city: { type: String, pd: 'contact' },
+      /** Only for an address abroad, as written ('Germany', 'België'). */
+      country: { type: String, pd: 'contact' },
       email: { type: String, pd: 'contact' },
       phones: { type: [String], pd: 'contact' },
     },
@@ -207,7 +209,7 @@ export interface CaseDoc {
   channel: 'email' | 'letter';
   status: CaseStatus;
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
-  citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; email?: string | null; phones: string[] };
+  citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; country?: string | null; email?: string | null; phones: string[] };
   representative?: { name?: string | null; email?: string | null; relation?: string | null };
   replyAddress?: string;
   lookup: { email: string[]; phone: string[]; bsn?: string; name: string[] };

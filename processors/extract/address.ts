@@ -23,6 +23,8 @@ export interface AddressHit extends Span {
   houseNumber: string | null;
   postcode: string | null;
   city: string | null;
+  /** The country as written for an address abroad; null for the Netherlands. */
+  country?: string | null;
   /** 1 = street+number+postcode, 2 = postcode (+city), 3 = street+number in prose, 4 = city only. */
   tier: 1 | 2 | 3 | 4;
   shape: 'block' | 'inline' | 'prose' | 'city' | 'foreign';
@@ -284,7 +286,9 @@ function foreignAddresses(lines: readonly string[], starts: readonly number[]): 
     let street: RegExpExecArray | null = null;
     let postal: RegExpExecArray | null = null;
     let startLine = li;
+    let country: string | null = null;
     if (parts.length >= 3 && FOREIGN_COUNTRY.test(fold(parts[parts.length - 1] ?? ''))) {
+      country = parts[parts.length - 1] ?? null;
       postal = FOREIGN_POSTAL.exec(parts[parts.length - 2] ?? '');
       const streetText = (parts[parts.length - 3] ?? '').replace(/^.*?\b(?:is|at|op|aan|:)\s+/u, '');
       street = FOREIGN_STREET.exec(streetText);
@@ -293,10 +297,11 @@ function foreignAddresses(lines: readonly string[], starts: readonly number[]): 
       postal = FOREIGN_POSTAL.exec((lines[li - 1] ?? '').slice(0, 200).trim());
       street = FOREIGN_STREET.exec((lines[li - 2] ?? '').slice(0, 200).trim());
       startLine = li - 2;
+      country = line;
     }
     if (!postal || !street) continue;
     const start = (starts[startLine] ?? 0) + Math.max(0, (lines[startLine] ?? '').indexOf(street[1] ?? ''));
-    hits.push({ start, end: (starts[li] ?? 0) + (lines[li] ?? '').length, street: street[1] ?? null, houseNumber: street[2] ?? null, postcode: postal[1] ?? null, city: postal[2] ?? null, tier: 1, shape: 'foreign' });
+    hits.push({ start, end: (starts[li] ?? 0) + (lines[li] ?? '').length, street: street[1] ?? null, houseNumber: street[2] ?? null, postcode: postal[1] ?? null, city: postal[2] ?? null, country, tier: 1, shape: 'foreign' });
   }
   return hits;
 }

@@ -41,6 +41,8 @@ export interface Citizen {
   /** '2511DP' form: no space, upper case; abroad as written ('50667'). */
   postcode: string | null;
   city: string | null;
+  /** Only for an address abroad, as written ('Germany'); null otherwise. */
+  country: string | null;
   email: string | null;
   /** E.164 ('+31612345678'), default region NL. */
   phones: string[];
@@ -206,6 +208,7 @@ export function extractContact(input: ExtractInput): Extraction {
     house_number: null,
     postcode: null,
     city: null,
+    country: null,
     email: null,
     phones: [],
     bsn: null,
@@ -263,6 +266,7 @@ export function extractContact(input: ExtractInput): Extraction {
     citizen.house_number = addr.houseNumber;
     citizen.postcode = addr.postcode;
     citizen.city = addr.city;
+    citizen.country = addr.country ?? null;
     for (const f of ['street', 'house_number', 'postcode', 'city'] as const) if (citizen[f] !== null) found.push(`${f}:${addr.shape}`);
   }
 

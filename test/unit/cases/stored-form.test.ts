@@ -68,6 +68,7 @@ async function intakeMessages(): Promise<IntakeMessage[]> {
   out.push(
     { ...base, bsn: '111222333', representative: { name: 'Piet Jansen', email: 'piet@example.nl', relation: 'parent' } },
     { ...base, representative: { name: null, email: null, relation: null } },
+    { ...base, citizen: { ...base.citizen, street: 'Schillerstraße', houseNumber: '41', postcode: '50667', city: 'Köln', country: 'Germany' } },
     { ...base, channel: 'letter', messageId: null, replyAddress: null, wantsAcknowledgment: false, source: { kind: 'letter' } },
     { ...base, attachments: [{ filename: 'id.png', contentType: 'image/png', size: 10, sha256: 'ab'.repeat(32), kind: 'id_document' }] },
   );

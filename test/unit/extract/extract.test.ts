@@ -157,15 +157,17 @@ describe('extract: numbers that are not the citizen\'s to be called on', () => {
 describe('extract: addresses and postcodes', () => {
   it('reads an address abroad when a country names it, on one line or three', () => {
     const cases: Array<[string, Record<string, string>]> = [
-      ['My address is Schillerstraße 41, 50667 Köln, Germany.', { street: 'Schillerstraße', house_number: '41', postcode: '50667', city: 'Köln' }],
-      ['Groeten,\nPieter Claes\nKapelstraat 14 bus 3\n2018 Antwerpen\nBelgië', { street: 'Kapelstraat', house_number: '14 bus 3', postcode: '2018', city: 'Antwerpen' }],
-      ['Yours faithfully,\nDaniel Kim\nCalle de Alcalá 155\n28009 Madrid\nSpain', { street: 'Calle de Alcalá', house_number: '155', postcode: '28009', city: 'Madrid' }],
+      ['My address is Schillerstraße 41, 50667 Köln, Germany.', { street: 'Schillerstraße', house_number: '41', postcode: '50667', city: 'Köln', country: 'Germany' }],
+      ['Groeten,\nPieter Claes\nKapelstraat 14 bus 3\n2018 Antwerpen\nBelgië', { street: 'Kapelstraat', house_number: '14 bus 3', postcode: '2018', city: 'Antwerpen', country: 'België' }],
+      ['Yours faithfully,\nDaniel Kim\nCalle de Alcalá 155\n28009 Madrid\nSpain', { street: 'Calle de Alcalá', house_number: '155', postcode: '28009', city: 'Madrid', country: 'Spain' }],
     ];
     for (const [text, want] of cases) expect(extractContact(mail(text)).citizen, text).to.include(want);
     // Four or five digits and a word without a country are not an address abroad.
     for (const t of ['Sinds 2019 woon ik in Spanje.\n2020 Madrid was mooi.', 'Bestelling 12345 Amsterdam Centraal', 'Ik woonde in Duitsland, 50667 Köln.']) {
       expect(extractContact(mail(t)).citizen.postcode, t).to.equal(null);
     }
+    // A Dutch address has no country.
+    expect(extractContact(mail('Kerkweg 3, 8011 AB Zwolle')).citizen.country).to.equal(null);
   });
 
   it('never takes an address introduced as the old one, even when it is the only one', () => {
