@@ -27,12 +27,19 @@ export interface ProcessedPurgerOptions {
   clock?: () => Date;
   /** Called with the number expunged by a run (the deletion log records it). */
   onDeleted?: (count: number) => void;
+  /** How long stop() lets the batch in progress finish before closing the connection (ms, default 5,000). */
+  stopGraceMs?: number;
 }
 
 export interface ProcessedPurger {
   /** One pass: expunges everything past the term, returns how many. */
   runOnce(): Promise<number>;
-  /** Cuts a running pass short (its connection is closed; what was expunged is reported) and refuses new ones. */
+  /**
+   * Ends a running pass after the batch in progress (what was expunged is reported exactly)
+   * and refuses new ones. A batch that hangs longer than `stopGraceMs` has its connection
+   * closed: the server may then have expunged that batch without our knowing, so the count
+   * can fall short by at most one batch.
+   */
   stop(): void;
 }
 
@@ -42,6 +49,9 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
   const log = o.logger.child({ stage: 'imap-purge' });
   const clock = o.clock ?? (() => new Date());
   const batchSize = o.batchSize ?? 500;
+
+  let stopped = false;
+  let current: ImapFlow | null = null;
 
   /** Expunges in batches; `done.count` grows after each, so a failing run still reports what went. */
   async function purge(client: ImapFlow, cutoff: Date, done: { count: number }): Promise<void> {
@@ -59,7 +69,7 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
       const near = await client.search({ before: new Date(cutoff.getTime() + 2 * DAY_MS) }, { uid: true });
       // imapflow reports a refused SEARCH as `false`: not the same as "nothing found".
       if (!Array.isArray(near)) throw new Error('the server refused SEARCH BEFORE');
-      for (let i = 0; i < near.length; i += batchSize) {
+      for (let i = 0; i < near.length && !stopped; i += batchSize) {
         const uids = near.slice(i, i + batchSize);
         const due: number[] = [];
         for await (const m of client.fetch(uids.join(','), { uid: true, internalDate: true }, { uid: true })) {
@@ -78,13 +88,11 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
     }
   }
 
-  let stopped = false;
-  let current: ImapFlow | null = null;
-
   return {
     stop() {
       stopped = true;
-      current?.close();
+      const client = current;
+      if (client) setTimeout(() => { if (current === client) client.close(); }, o.stopGraceMs ?? 5_000).unref();
     },
     async runOnce() {
       if (stopped) return 0;
