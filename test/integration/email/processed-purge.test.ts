@@ -97,7 +97,7 @@ describe('processed folder retention (real Dovecot)', function () {
     const deleted: number[] = [];
     const purger = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', termMs: HOUR, logger: silentLogger(), batchSize: 1, onDeleted: (n) => deleted.push(n) });
     const run = purger.runOnce().then((n) => ({ n }), (err: unknown) => ({ err }));
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50)); // well before 120 single-message batches end (each takes three round trips)
     purger.stop();
     const outcome = await run;
     expect(deleted).to.have.length(1);
