@@ -61,14 +61,15 @@ const NOT_STREET = new Set([
   'niveau', 'level', 'artikel', 'article', 'art', 'pagina', 'page', 'bijlage', 'kenmerk', 'zaaknummer', 'hoofdstuk',
   'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december',
   'january', 'february', 'march', 'may', 'june', 'july', 'august', 'october', 'ik', 'we', 'wij', 'i', 'dit', 'deze',
+  // Words that introduce an address ('Adres Kerkstraat 12', 'MIJN ADRES IS …').
+  'mijn', 'my', 'adres', 'address', 'is', 'woon', 'wonen', 'live', 'lives', 'kamer', 'room', 'rekening',
 ]);
 /**
- * Words that introduce an address ('MIJN ADRES IS BUIKSLOTERWEG 7'): in a message in capitals
- * they look like the start of the street. Only written in capitals are they dropped, since
- * some start real names ('Aan het Water', 'Onze Lieve Vrouweplein'); 'Nieuwe' is not among
- * them ('Nieuwe Binnenweg').
+ * Words before an address that also start real street names ('Aan het Water', 'Onze Lieve
+ * Vrouweplein'): dropped only in a message written in capitals ('IK WOON AAN DE KERKSTRAAT
+ * 5'). 'Nieuwe' is not among them ('Nieuwe Binnenweg').
  */
-const CAPITALS_INTRO = new Set(['mijn', 'my', 'ons', 'onze', 'our', 'adres', 'address', 'is', 'ik', 'woon', 'wonen', 'live', 'lives', 'at', 'aan', 'op', 'in', 'te']);
+const CAPITALS_INTRO = new Set(['ons', 'onze', 'our', 'at', 'aan', 'op', 'in', 'te']);
 
 /** Country names that follow a postcode in an address block but are not the city. */
 const COUNTRIES = /^(?:nederland|the netherlands|netherlands|holland|nl)$/;
@@ -299,7 +300,7 @@ function foreignAddresses(lines: readonly string[], starts: readonly number[]): 
       startLine = li - 2;
       country = line;
     }
-    if (!postal || !street) continue;
+    if (!postal || !street || NOT_STREET.has(fold((street[1] ?? '').split(' ')[0] ?? ''))) continue;
     const start = (starts[startLine] ?? 0) + Math.max(0, (lines[startLine] ?? '').indexOf(street[1] ?? ''));
     hits.push({ start, end: (starts[li] ?? 0) + (lines[li] ?? '').length, street: street[1] ?? null, houseNumber: street[2] ?? null, postcode: postal[1] ?? null, city: postal[2] ?? null, country, tier: 1, shape: 'foreign' });
   }
@@ -339,9 +340,11 @@ function withPostcodesJoined(hits: AddressHit[], text: string): AddressHit[] {
 }
 
 /** Words just before an address that say it is no longer where the person lives. */
-const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n.;!?]{0,40}$|\b(?:woonde|lived)\b[^\n.;!?]{0,40}$/iu;
-/** Between an old-address cue and an address: words that say the address after them is the new one. */
-const NOW_CUE = /\b(?:nu|now|new|nieuwe|naar|current|huidige|currently|tegenwoordig|sinds kort)\b/iu;
+const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n]{0,40}$|\b(?:woonde|lived)\b[^\n]{0,40}$/iu;
+/** Between an old-address cue and an address: the cue's sentence ended ('…; my new address is', '… years. I now live'). */
+const CUE_ENDED = /[;!?]|\.\s+\p{Lu}/u;
+/** Between an old-address cue and an address: words that make the address after them the new one. */
+const NOW_CUE = /\b(?:woon(?:t|en)? nu|nu op|nu in|nu aan|nieuwe (?:woon)?adres|new address|now live|i now|currently live|huidige (?:woon)?adres|current address|naar)\b/iu;
 
 /**
  * The best hit: lowest tier first, then the earliest. An address introduced as the old one
@@ -352,14 +355,20 @@ export function bestAddress(hits: readonly AddressHit[], text: string): AddressH
   const isOld = (h: AddressHit): boolean => {
     const before = text.slice(Math.max(0, h.start - 60), h.start);
     const cue = OLD_ADDRESS_CUE.exec(before);
-    // 'mijn oude adres is verkocht, ik woon nu op …': the cue ends where the new address starts.
-    return cue !== null && !NOW_CUE.test(before.slice(cue.index));
+    if (cue === null) return false;
+    // 'mijn oude adres is verkocht, ik woon nu op …': what follows the cue is the new address.
+    const keyword = /^(?:(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)|woonde|lived)/iu.exec(cue[0])?.[0] ?? '';
+    const gap = cue[0].slice(keyword.length);
+    return !CUE_ENDED.test(gap) && !NOW_CUE.test(gap);
   };
   const rank = (h: AddressHit): number => h.tier;
   let best: AddressHit | null = null;
+  // An address abroad only when the text holds no Dutch one (a company's letterhead abroad or
+  // a relative's address must not outrank the citizen's own).
+  const dutch = hits.some((h) => h.shape !== 'foreign' && h.tier <= 2 && !isOld(h));
   for (const h of hits) {
     // An address introduced as the old one is not where to reach the person: never taken.
-    if (isOld(h)) continue;
+    if (isOld(h) || (dutch && h.shape === 'foreign')) continue;
     if (best === null || rank(h) < rank(best) || (rank(h) === rank(best) && h.start < best.start)) best = h;
   }
   return best;

@@ -128,7 +128,7 @@ const REFERENCES = [
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
 /** Words that make an e-mail address in the text the writer's own. Given a 60-character window only (`(?:^|\n)\s*` is slow on long text). */
-const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*|(?:\b(?:reach|contact|e-?mail)\s+me\b|\b(?:mij|me)\s+(?:\S+\s+){0,3}bereiken\b|\bik\s+ben\s+(?:\S+\s+){0,3}bereikbaar\b)[^\n@]{0,40}\b(?:e-?mail|mail)\s*(?:at|op|via|:)?\s*)$/iu;
+const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|privé\s+|prive\s+)?(?:e-?mail(?:adres)?|mailadres|email address|e-mail address)\s*(?:is|:)?\s*|(?:^|\n)\s*e-?mail(?:adres)?\s*:\s*|(?:\b(?:reach|contact|e-?mail)\s+me\b|\b(?:mij|me)\s+(?:\S+\s+){0,3}bereiken\b|\bik\s+ben\s+(?:\S+\s+){0,3}(?:bereikbaar|te bereiken)\b|(?:^|\n)\s*(?:bereikbaar|te bereiken)\b)[^\n@]{0,40}\b(?:e-?mail|mail)\s*(?:at|op|via|:)?\s*)$/iu;
 /**
  * Words by which the writer asks for replies at an address other than the one they wrote
  * from ('please reply to my private address …', 'mijn nieuwe e-mailadres is …'): only an

@@ -38,10 +38,11 @@ const SWITCHBOARD_BEFORE = /(?:receptie|reception|switchboard|telefooncentrale|c
 const SWITCHBOARD_AFTER = /^\s{0,2}\((?:[^()\n]{0,20}\b)?(?:receptie|reception|switchboard|centrale|hoofdnummer|algemeen|main line|general)\b/u;
 /**
  * A number the writer asks us not to call ('please do not call my work number, 030 239
- * 1000', 'niet bellen op mijn werknummer:'): the refusal names that number right before it.
- * 'Graag niet bellen na 17:00, 06-…' or 'liever niet bellen maar sms'en naar 06-…' are not.
+ * 1000', 'niet bellen op 030-…', 'do not call my husband's number 06-…'): the refusal stands
+ * right before it. 'Graag niet bellen na 17:00, 06-…' or 'liever niet bellen maar sms'en
+ * naar 06-…' are not.
  */
-const DO_NOT_CALL_BEFORE = /(?:do not|don't|niet) (?:call|bellen)\s+(?:(?:op|on|at)\s+)?(?:mijn|my)\s+\p{L}{2,15}(?:\s?nummer|\s+number)?[^\p{L}\p{N}\n]{0,6}$/u;
+const DO_NOT_CALL_BEFORE = /(?:do not|don't|niet) (?:call|bellen)(?:\s+(?:op|on|at|naar))?(?:\s+(?:mijn|my)\s+[\p{L}']{2,20}(?:\s?nummer|\s+number)?)?[^\p{L}\p{N}\n]{0,6}$/u;
 
 export interface PhoneHit extends Span {
   e164: string;

@@ -87,7 +87,7 @@ export function findRepresentative(text: string): RepresentativeHit | null {
 
 /** Third-person words that tie a phone number or e-mail address to the person written about. */
 /** 'zijn directe nummer', 'haar mobiele nummer', 'his number': a number that is another person's. */
-export const THIRD_PERSON_NUMBER = /\b(?:zijn|haar|his|her)\s+(?:eigen\s+|own\s+|directe?\s+|direct\s+|mobiele\s+|mobile\s+){0,2}(?:telefoonnummer|nummer|number|mobiel|mobile|phone(?: number)?)\s*(?:is|:)?\s*$/iu;
+export const THIRD_PERSON_NUMBER = /\b(?:zijn|haar|his|her)\s+(?:eigen\s+|own\s+|directe?\s+|direct\s+|mobiele\s+|mobile\s+){0,2}(?:telefoonnummer|nummer|number|mobiel|mobile|phone(?: number)?)[^\p{L}\p{N}\n]{0,4}(?:(?:is|was|staat hieronder|staat onder|is below|below)\b[^\p{L}\p{N}\n]{0,4})?$/iu;
 
 export const THIRD_PERSON_CONTACT = new RegExp(
   '(?:\\b(?:zijn|haar|hun|his|her|their)\\s+(?:eigen\\s+|own\\s+)?(?:e-?mail(?:adres)?|mailadres|telefoonnummer|telefoon|nummer|mobiele nummer|mobiel|email(?: address)?|e-mail address|phone(?: number)?|number|mobile)\\b[^\\n]{0,20}' +

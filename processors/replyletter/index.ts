@@ -209,7 +209,8 @@ export function replyLetterForCase(c: { caseNumber: string; classification?: { l
     language: c.classification?.language === 'en' ? 'en' : 'nl',
     caseNumber: c.caseNumber,
     date,
-    recipient: { name: r.name ?? null, street: r.street ?? null, houseNumber: r.houseNumber ?? null, postcode: r.postcode ?? null, city: r.city ?? null },
+    // The country of an address abroad goes on the last line; without it the letter would not arrive.
+    recipient: { name: r.name ?? null, street: r.street ?? null, houseNumber: r.houseNumber ?? null, postcode: r.postcode ?? null, city: r.city ?? null, country: r.country ?? null },
     body,
   };
 }

@@ -148,7 +148,16 @@ describe('extract: numbers that are not the citizen\'s to be called on', () => {
     expect(extractContact(mail('Uw collega gaf mij zijn nummer niet. Mijn mobiel is 06-12345678')).citizen.phones).to.deep.equal(['+31612345678']);
   });
 
+  it('drops the numbers the writer asks us not to call, in the ways people write it', () => {
+    for (const t of ["Please do not call my husband's number 06 87654321", 'Please do not call 030 239 1000', 'Niet bellen op 030-2391000 (werk)', 'niet bellen naar mijn werk: 030-2391000']) {
+      expect(extractContact(mail(t)).citizen.phones, t).to.deep.equal([]);
+    }
+  });
+
   it("does not take a number introduced as someone else's ('zijn directe nummer')", () => {
+    for (const t of ['Zijn nummer is: 06-87654321. Groet', 'De buurman, zijn telefoonnummer, 06-87654321', 'Zijn nummer staat hieronder: 06-87654321']) {
+      expect(extractContact(mail(t)).citizen.phones, t).to.deep.equal([]);
+    }
     const x = extractContact(mail('De heer Dennis van Leeuwen gaf mij zijn directe nummer 070-8881234 maar nam niet op.\n\nGroet,\nTest Persoon\n0343-512398'));
     expect(x.citizen.phones).to.deep.equal(['+31343512398']);
   });
@@ -162,6 +171,14 @@ describe('extract: addresses and postcodes', () => {
       ['Yours faithfully,\nDaniel Kim\nCalle de Alcalá 155\n28009 Madrid\nSpain', { street: 'Calle de Alcalá', house_number: '155', postcode: '28009', city: 'Madrid', country: 'Spain' }],
     ];
     for (const [text, want] of cases) expect(extractContact(mail(text)).citizen, text).to.include(want);
+    // Not a street ('Kamer', 'Postbus', 'Rekening'), and never over a Dutch address in the same text.
+    for (const t of ['Kamer 12\n1234 Zaal\nBelgië', 'Postbus 12\n1000 Brussel\nBelgië', 'Rekening 12\n2024 Betaling\nDuitsland']) {
+      expect(extractContact(mail(t)).citizen.street, t).to.equal(null);
+    }
+    const son = extractContact(mail('Ik heb een pakket gestuurd naar mijn zoon, Rue Neuve 12, 1000 Bruxelles, Belgique.\n\nGroet,\nTest Persoon\nKerkstraat 12\n1234 AB Utrecht')).citizen;
+    expect(son).to.include({ street: 'Kerkstraat', postcode: '1234AB', country: null });
+    const letterhead = extractContact({ ...mail('Firma X GmbH\nFriedrichstraße 10\n10117 Berlin\nDeutschland\n\nUw adres: Kerkstraat 12, 1234 AB Utrecht'), channel: 'letter', fromName: null, fromAddress: null }).citizen;
+    expect(letterhead).to.include({ street: 'Kerkstraat', country: null });
     // Four or five digits and a word without a country are not an address abroad.
     for (const t of ['Sinds 2019 woon ik in Spanje.\n2020 Madrid was mooi.', 'Bestelling 12345 Amsterdam Centraal', 'Ik woonde in Duitsland, 50667 Köln.']) {
       expect(extractContact(mail(t)).citizen.postcode, t).to.equal(null);
@@ -182,12 +199,18 @@ describe('extract: addresses and postcodes', () => {
       'verhuisd van mijn oude adres naar Dorpsstraat 5, 1234 AB Zeist',
       'Ik woonde tot vorig jaar in Utrecht, nu op Dorpsstraat 5, 1234 AB Zeist',
     ]) expect(extractContact(mail(t)).citizen, t).to.include({ street: 'Dorpsstraat', house_number: '5', postcode: '1234AB' });
+    // …and an old address stays old, whatever comes between.
+    expect(extractContact(mail('Mijn oude adres, waar ik nu niet meer woon: Kerkstraat 12, 1234 AB Utrecht')).citizen.street).to.equal(null);
+    expect(extractContact(mail('Mijn oude adres (zie bijl.) Kerkstraat 12, 1234 AB Utrecht. Nieuw: Dorpsweg 5, 5678 CD Zeist')).citizen.street).to.equal('Dorpsweg');
   });
 
   it('reads an address in capitals, and keeps street names that start with Nieuwe', () => {
     expect(extractContact(mail('MIJN ADRES IS BUIKSLOTERWEG 7 HS, 1031 CC AMSTERDAM')).citizen).to.include({ street: 'BUIKSLOTERWEG', house_number: '7 HS', postcode: '1031CC' });
     expect(extractContact(mail('Current address: Nieuwe Binnenweg 310C, 3021 GR Rotterdam')).citizen).to.include({ street: 'Nieuwe Binnenweg', house_number: '310C' });
     expect(extractContact(mail('IK WOON AAN DE KERKSTRAAT 5, 1234 AB ZEIST')).citizen).to.include({ street: 'KERKSTRAAT', house_number: '5' });
+    for (const t of ['Adres Kerkstraat 12 te Utrecht', 'Woon Kerkstraat 12, 1234 AB Utrecht', 'Mijn Adres Is Kerkstraat 12, 1234 AB Utrecht']) {
+      expect(extractContact(mail(t)).citizen.street, t).to.equal('Kerkstraat');
+    }
     // The same words starting a name in ordinary writing are the name.
     expect(extractContact(mail('Aan het Water 7, 5301 AB Zaltbommel')).citizen.street).to.equal('Aan het Water');
     expect(extractContact(mail('Onze Lieve Vrouweplein 3, 6211 HD Maastricht')).citizen.street).to.equal('Onze Lieve Vrouweplein');
@@ -328,6 +351,8 @@ describe('extract: e-mail addresses', () => {
     const asLetter = (text: string) => extractContact({ ...mail(text), channel: 'letter', fromName: null, fromAddress: null }).citizen.email;
     expect(asLetter('Daniel Kim\nCalle de Alcalá 155\n28009 Madrid\n\nDear Sir or Madam,\n\nYou can reach me by phone at +34 612 345 678 or by e-mail at daniel.kim@example.es.\n\nYours faithfully,\nDaniel Kim')).to.equal('daniel.kim@example.es');
     expect(asLetter('Geachte heer,\n\nU kunt mij het beste bereiken per e-mail: kees@example.nl')).to.equal('kees@example.nl');
+    expect(asLetter('Geachte heer,\n\nBereikbaar per e-mail: jan@example.nl')).to.equal('jan@example.nl');
+    expect(asLetter('Geachte heer,\n\nIk ben te bereiken via mail: jan@example.nl')).to.equal('jan@example.nl');
     for (const t of ['Mijn collega is bereikbaar via mail op piet@bedrijf.nl', 'Mijn buurman is slecht bereikbaar, zijn mail: buurman@ziggo.nl', 'Ik kon uw afdeling niet bereiken per e-mail op info@zeist.nl']) {
       expect(asLetter(`Geachte heer,\n\n${t}`), t).to.equal(null);
     }

@@ -129,4 +129,13 @@ describe('replyletter: the postal answer as an A4 PDF', function () {
     expect(input.language).to.equal('en');
     expect(addressLines(input.recipient)).to.deep.equal(['A. Visser', 'Zeestraat 45', '2518 AA  DEN HAAG']);
   });
+
+  it('puts the country of an address abroad on the last line', () => {
+    const input = replyLetterForCase(
+      { caseNumber: 'KCC-2026-000008', citizen: { name: 'M. Schneider', street: 'Schillerstraße', houseNumber: '41', postcode: '50667', city: 'Köln', country: 'Germany' } },
+      'Antwoord.',
+      base.date,
+    );
+    expect(addressLines(input.recipient)).to.deep.equal(['M. Schneider', 'Schillerstraße 41', '50667  KÖLN', 'GERMANY']);
+  });
 });
