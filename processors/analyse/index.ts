@@ -6,7 +6,7 @@
  * Nothing here decides about a person: the topic only routes the case to a queue.
  */
 import { parseEmail, type ParsedEmail, type ParseLimits } from '../parse/index.ts';
-import { extractContact, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
+import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
 
 export type AttachmentKind = 'id_document' | 'signature' | 'other';
@@ -116,7 +116,7 @@ export const FORWARD_DIVIDER = '----- doorgestuurd bericht -----';
 function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note: string } | null {
   const f = parsed.forwarded;
   const me = parsed.from.address?.toLowerCase() ?? null;
-  if (!f || !me || ROLE_MAILBOX.test(me) || isOursAddress(me, ours)) return null;
+  if (!f || !me || ROLE_MAILBOX.test(me) || isOurAddress(me, ours)) return null;
   if (!f.to.includes(me) && !namedIn(parsed.from.name, f.toText)) return null;
   const orig = f.from;
   // Mail from an organisation (a letter, a phishing mail, a supplier) that reached them: theirs.
@@ -152,14 +152,6 @@ function namedIn(name: string | null, recipients: string): boolean {
   if (words.length < 2) return false;
   const have = new Set(recipients.toLowerCase().split(/[^\p{L}]+/u));
   return words.every((w) => have.has(w));
-}
-
-function isOursAddress(me: string, ours: readonly string[]): boolean {
-  const domain = me.slice(me.lastIndexOf('@') + 1);
-  return ours.some((o) => {
-    const d = o.replace(/^@/, '');
-    return o === me || domain === d || domain.endsWith(`.${d}`);
-  });
 }
 
 function guessLanguage(parsed: ParsedEmail): 'nl' | 'en' {

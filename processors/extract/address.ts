@@ -340,7 +340,7 @@ function withPostcodesJoined(hits: AddressHit[], text: string): AddressHit[] {
 }
 
 /** Words just before an address that say it is no longer where the person lives. */
-const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b[^\n]{0,40}$|\b(?:woonde|lived)\b[^\n]{0,40}$/iu;
+const OLD_ADDRESS_CUE = /\b(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)\b([^\n]{0,40})$|\b(?:woonde|lived)\b([^\n]{0,40})$/iu;
 /** Between an old-address cue and an address: the cue's sentence ended ('…; my new address is', '… years. I now live'). */
 const CUE_ENDED = /[;!?]|\.\s+\p{Lu}/u;
 /** Between an old-address cue and an address: words that make the address after them the new one. */
@@ -353,23 +353,21 @@ const NOW_CUE = /\b(?:woon(?:t|en)? nu|nu op|nu in|nu aan|nieuwe (?:woon)?adres|
  */
 export function bestAddress(hits: readonly AddressHit[], text: string): AddressHit | null {
   const isOld = (h: AddressHit): boolean => {
-    const before = text.slice(Math.max(0, h.start - 60), h.start);
-    const cue = OLD_ADDRESS_CUE.exec(before);
+    const cue = OLD_ADDRESS_CUE.exec(text.slice(Math.max(0, h.start - 60), h.start));
     if (cue === null) return false;
     // 'mijn oude adres is verkocht, ik woon nu op …': what follows the cue is the new address.
-    const keyword = /^(?:(?:oude|vorige|voormalige|old|previous|former)\s+(?:adres|woonadres|address)|woonde|lived)/iu.exec(cue[0])?.[0] ?? '';
-    const gap = cue[0].slice(keyword.length);
+    const gap = cue[1] ?? cue[2] ?? '';
     return !CUE_ENDED.test(gap) && !NOW_CUE.test(gap);
   };
-  const rank = (h: AddressHit): number => h.tier;
-  let best: AddressHit | null = null;
+  // An address introduced as the old one is not where to reach the person: never taken.
+  const current = hits.filter((h) => !isOld(h));
   // An address abroad only when the text holds no Dutch one (a company's letterhead abroad or
   // a relative's address must not outrank the citizen's own).
-  const dutch = hits.some((h) => h.shape !== 'foreign' && h.tier <= 2 && !isOld(h));
-  for (const h of hits) {
-    // An address introduced as the old one is not where to reach the person: never taken.
-    if (isOld(h) || (dutch && h.shape === 'foreign')) continue;
-    if (best === null || rank(h) < rank(best) || (rank(h) === rank(best) && h.start < best.start)) best = h;
+  const dutch = current.some((h) => h.shape !== 'foreign' && h.tier <= 2);
+  let best: AddressHit | null = null;
+  for (const h of current) {
+    if (dutch && h.shape === 'foreign') continue;
+    if (best === null || h.tier < best.tier || (h.tier === best.tier && h.start < best.start)) best = h;
   }
   return best;
 }

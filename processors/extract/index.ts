@@ -100,6 +100,11 @@ function parseOurs(list: readonly string[] | undefined): Ours {
   return ours;
 }
 
+/** Whether an address is one of the KCC's own (`ourAddresses` as ExtractInput takes them). */
+export function isOurAddress(address: string, ourAddresses: readonly string[]): boolean {
+  return isOurs(address, parseOurs(ourAddresses));
+}
+
 function isOurs(address: string, ours: Ours): boolean {
   const a = address.toLowerCase();
   if (ours.emails.has(a)) return true;
