@@ -34,7 +34,13 @@ START_TIMEOUT=${KCC_SERVICE_START_TIMEOUT:-90}
 
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/scripts/kafka/pom.xml")
 FERRETDB_VERSION=v1.24.2
-APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
+# Every program the code, tests, benchmarks and these scripts run comes from here, from
+# Debian's base system, or is a prerequisite the README names (Node 20, Java 17 + Maven, Go);
+# test/unit/setup/programs.test.ts checks that, and names the package when one is missing.
+# poppler-utils: pdftotext, with which test/unit/replyletter reads the reply letter back.
+# tesseract-ocr: the language data (KCC_TESSDATA_DIR) and the native engine bench/ocr.ts compares.
+# iproute2: ss, which names the process holding a taken port (not on a minimal Debian).
+APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils iproute2)
 
 LOGS=$LOCAL/logs
 RUN=$LOCAL/run
