@@ -136,12 +136,15 @@ export function commandsInScript(text: string): string[] {
     return '{';
   });
   const out: string[] = [];
-  // A stack of contexts: 'cmd' (top level, $( ), ( )), 'dq' (inside double quotes).
-  const stack: Array<{ kind: 'cmd' | 'dq'; depth: number }> = [{ kind: 'cmd', depth: 0 }];
+  type Skip = 'none' | 'redirect' | 'untilSep' | 'untilIn';
+  interface Saved { word: string; wordStarted: boolean; atCommand: boolean; skipWords: Skip }
+  // A stack of contexts: 'cmd' (top level, or a `$( … )` with the state it interrupted),
+  // 'dq' (inside double quotes); `depth` counts `( … )` subshells open in a 'cmd'.
+  const stack: Array<{ kind: 'cmd' | 'dq'; depth: number; saved?: Saved }> = [{ kind: 'cmd', depth: 0 }];
   let word = '';
   let wordStarted = false;
   let atCommand = true;
-  let skipWords: 'none' | 'redirect' | 'untilSep' | 'untilIn' = 'none';
+  let skipWords: Skip = 'none';
   let heredocs: string[] = [];
   let i = 0;
   const top = () => stack[stack.length - 1]!;
@@ -200,9 +203,9 @@ export function commandsInScript(text: string): string[] {
       if (c === '\\') { word += text[i + 1] ?? ''; i += 2; continue; }
       if (c === '"') { stack.pop(); i += 1; continue; }
       if (c === '$' && text[i + 1] === '(' && text[i + 2] !== '(') {
-        const saved = { word, wordStarted, atCommand, skipWords };
+        const saved: Saved = { word, wordStarted, atCommand, skipWords };
         word = ''; wordStarted = false; atCommand = true; skipWords = 'none';
-        stack.push({ kind: 'cmd', depth: 0, saved } as never);
+        stack.push({ kind: 'cmd', depth: 0, saved });
         i += 2;
         continue;
       }
@@ -230,9 +233,9 @@ export function commandsInScript(text: string): string[] {
       word += '$'; wordStarted = true; i = end + 2; continue;
     }
     if (c === '$' && text[i + 1] === '(') {
-      const saved = { word: word + '$', wordStarted: true, atCommand, skipWords };
+      const saved: Saved = { word: word + '$', wordStarted: true, atCommand, skipWords };
       word = ''; wordStarted = false; atCommand = true; skipWords = 'none';
-      stack.push({ kind: 'cmd', depth: 0, saved } as never);
+      stack.push({ kind: 'cmd', depth: 0, saved });
       i += 2;
       continue;
     }
@@ -287,8 +290,7 @@ export function commandsInScript(text: string): string[] {
       if (ctx.depth > 0) { separator(); ctx.depth -= 1; i += 1; continue; }
       if (stack.length > 1) {
         endWord();
-        const saved = (stack.pop() as unknown as { saved: { word: string; wordStarted: boolean; atCommand: boolean; skipWords: typeof skipWords } }).saved;
-        ({ word, wordStarted, atCommand, skipWords } = saved);
+        ({ word, wordStarted, atCommand, skipWords } = stack.pop()!.saved!);
         i += 1;
         continue;
       }
