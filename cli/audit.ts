@@ -19,6 +19,7 @@ import mongoose from 'mongoose';
 import { loadConfig, type Config } from '../config/index.ts';
 import { TransientError } from '../lib/errors.ts';
 import { auditEntryJson, createAuditLog, deletionEntryJson, type Actor, type Range } from '../processors/audit/index.ts';
+import { usageOf } from './usage.ts';
 
 export interface CliDeps {
   /** Defaults to loadConfig() (the environment). */
@@ -83,10 +84,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const AUDIT_USAGE = `usage:
-  kcc audit verify [--json]
-  kcc audit export [--from ISO-8601] [--to ISO-8601] [--log audit|deletion|all]
-`;
+export const AUDIT_USAGE = usageOf('audit');
 
 function isoArg(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;

@@ -15,11 +15,9 @@ import { parseArgs } from 'node:util';
 import { createKeyedHasher } from '../lib/crypto.ts';
 import { eraseSubject, exportSubject, type SubjectQuery } from '../processors/dsar/index.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
+import { usageOf } from './usage.ts';
 
-export const DSAR_USAGE = `usage:
-  kcc dsar export (--email X | --phone X | --bsn X)... [--actor NAME] [--role ROLE]
-  kcc dsar erase  (--email X | --phone X | --bsn X)... [--actor NAME] [--role ROLE]
-`;
+export const DSAR_USAGE = usageOf('dsar');
 
 /** Who handles subject requests by default: the privacy officer (FG/DPO) or their delegate. */
 const DEFAULT_ROLE = 'privacy_officer';

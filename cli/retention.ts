@@ -19,11 +19,9 @@ import { detectServer, retentionReport, type CollectionRetention } from '../lib/
 import { AUDIT_COLLECTION, createAuditLog } from '../processors/audit/index.ts';
 import { caseExpiry } from '../processors/cases/index.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
+import { usageOf } from './usage.ts';
 
-export const RETENTION_USAGE = `usage:
-  kcc retention report [--json]
-  kcc retention recompute [--batch-size N] [--actor NAME] [--json]
-`;
+export const RETENTION_USAGE = usageOf('retention');
 
 /** Cases per read/write round trip; the sweeper's batch (lib/retention DEFAULT_BATCH_SIZE) for the same reasons. */
 export const RECOMPUTE_BATCH_SIZE = 500;
