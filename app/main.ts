@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
-import { createLogger } from '../lib/logger.ts';
+import { createLogger, wantsPretty } from '../lib/logger.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { createApp, ROLES, type Role } from './index.ts';
 
@@ -24,7 +24,8 @@ try {
   console.error(`kcc: ${(err as Error).message}`);
   process.exit(2);
 }
-const logger = createLogger({ level: config.logLevel });
+// A terminal gets readable lines; anything else (a file, a pipe, a service manager) JSON lines.
+const logger = createLogger({ level: config.logLevel, pretty: wantsPretty(process.stdout) });
 
 try {
   const app = await createApp({ config, logger, roles, ...(values.group ? { groupId: values.group } : {}) });

@@ -8,7 +8,8 @@
  *   kcc audit verify|export ...         the audit log and the deletion log
  *   kcc retention report|recompute ...  retention state; rewrite expiresAt from the register
  *
- * The database commands are imported when called, so `kcc extract` does not load them.
+ * The database commands are imported when called, so `kcc extract` does not load them;
+ * `--help` and `-h` print from cli/usage.ts before anything is loaded or connected.
  */
 import { parseArgs } from 'node:util';
 import { extractFiles } from './extract.ts';

@@ -128,6 +128,22 @@ function incoming(topic: string, partition: number, message: KafkaMessage): Inco
   };
 }
 
+/**
+ * kafkajs warnings that describe a choice made here, not a fault: logged at debug, so that
+ * every start does not print a warning an operator can do nothing about.
+ *
+ * 'Limiting retries…': kafkajs says so for every idempotent producer whose retries are
+ * bounded, because only a producer that never gives up on a batch keeps Kafka's exactly-once
+ * (EoS) promise. Ours are bounded on purpose (the client's `retry`: 10 retries, about a
+ * minute of back-off), so that a send fails instead of hanging while Kafka is away: the
+ * ingestors then keep the message at its source and publish it again, and every consumer
+ * drops a second copy by its dedupe key. The pipeline relies on at-least-once plus idempotent
+ * writes, not on EoS. Unbounded retries would remove the warning but leave a send that can
+ * only be given up from outside, with kafkajs retrying it in the background (it cannot be
+ * cancelled). See README "How it works".
+ */
+const EXPECTED_NOTICES = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 export function createBus(options: BusOptions): Bus {
   const log = options.logger.child({ component: 'kafka' });
   const kafka = new Kafka({
@@ -138,7 +154,8 @@ export function createBus(options: BusOptions): Bus {
       // kafkajs log entries carry broker names, codes and retry counts; never payloads.
       const { message, error, ...rest } = entry;
       const fields = { ns: namespace, error, broker: rest.broker, retryCount: rest.retryCount };
-      if (level <= logLevel.ERROR) log.error(fields, message);
+      if (EXPECTED_NOTICES.has(message)) log.debug(fields, message);
+      else if (level <= logLevel.ERROR) log.error(fields, message);
       else log.warn(fields, message);
     },
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10_000 },
