@@ -348,7 +348,7 @@ export function problem(program: string, where: string[], apt: readonly string[]
     }
   }
   if ('base' in source && !BASE.has(source.base)) return `${program}: ${source.base} is not a Debian base-system package`;
-  if ('readme' in source && !runIt.includes(source.readme)) {
+  if ('readme' in source && !new RegExp(`\\b${source.readme.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(runIt)) {
     return `${program} (run by ${where.join(', ')}) needs ${source.readme}, which the README's "Run it" section does not name`;
   }
   return null;
