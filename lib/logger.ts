@@ -3,21 +3,14 @@ import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
-/**
- * One structured logger, injected into every stage and namespaced per stage.
- *
- * Never pass message bodies, addresses, phone numbers, BSNs, names or credentials to it:
- * log ids, counts, codes and durations. `redact` is a second line of defence for the
- * field names most likely to carry personal data by accident, not a licence to log them.
- */
 export interface LoggerOptions {
   level?: string;
   /** Where the lines go (default: stdout). */
   destination?: pino.DestinationStream;
   /**
    * Lines for a person at a terminal (pino-pretty: time, level, message, fields) instead of
-   * JSON lines for a log collector. app/main.ts passes wantsPretty(process.stdout): `npm start` at a
-   * terminal is read by a developer; under a service manager or piped, JSON as before.
+   * JSON lines for a log collector. app/main.ts passes wantsPretty(process.stdout): `npm start`
+   * at a terminal is read by a developer; under a service manager or piped, JSON as before.
    * Formatted in this thread, synchronously: no worker thread whose buffered lines a crash
    * could lose. The redaction below applies before either format.
    */
@@ -29,6 +22,13 @@ export function wantsPretty(output: { isTTY?: boolean }): boolean {
   return output.isTTY === true;
 }
 
+/**
+ * One structured logger, injected into every stage and namespaced per stage.
+ *
+ * Never pass message bodies, addresses, phone numbers, BSNs, names or credentials to it:
+ * log ids, counts, codes and durations. `redact` is a second line of defence for the
+ * field names most likely to carry personal data by accident, not a licence to log them.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.pretty
     ? pretty({ translateTime: 'SYS:HH:MM:ss.l', sync: true, ...(options.destination ? { destination: options.destination } : {}) })
