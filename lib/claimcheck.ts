@@ -9,6 +9,14 @@
  */
 import { GridFSBucket, ObjectId, type Db } from 'mongodb';
 import { InputError, TransientError } from './errors.ts';
+import { retry } from './retry.ts';
+
+/**
+ * Index creation: a few quick tries inside one call (a refused DDL on FerretDB, a pool
+ * being replaced), then the caller's own backoff takes over (the ingestor waits and tries
+ * again). Short on purpose: a put waits at most ~3 s here before it reports the failure.
+ */
+const INDEX_RETRY = { retries: 4, initialDelayMs: 200, maxDelayMs: 2_000 } as const;
 
 export interface ClaimCheckStore {
   put(bytes: Buffer, expiresAt: Date): Promise<string>;
@@ -21,8 +29,27 @@ export interface ClaimCheckStore {
 export function createClaimCheckStore(db: Db, bucketName = 'claimchecks'): ClaimCheckStore {
   const bucket = new GridFSBucket(db, { bucketName, chunkSizeBytes: 255 * 1024 });
   const files = db.collection(`${bucketName}.files`);
-  let indexed: Promise<unknown> | null = null;
-  const ensureIndex = () => (indexed ??= files.createIndex({ 'metadata.expiresAt': 1 }, { name: 'metadata.expiresAt_1' }));
+  // Only success is remembered. Keeping the first attempt's promise made one refused DDL
+  // permanent: every later put and sweep failed with that error until a restart (issue 12:
+  // the ingestor tried the same batch 483 times in 4 minutes). Concurrent callers share the
+  // attempt in flight; a failed one is dropped, so the next call tries again.
+  let indexed = false;
+  let indexing: Promise<void> | null = null;
+  const ensureIndex = async (): Promise<void> => {
+    if (indexed) return;
+    indexing ??= retry(async () => {
+      try {
+        await files.createIndex({ 'metadata.expiresAt': 1 }, { name: 'metadata.expiresAt_1' });
+      } catch (err) {
+        // Whatever the server said, it is not the message's fault: the caller waits and
+        // tries again rather than refusing the mail.
+        throw new TransientError('CLAIMCHECK_INDEX_FAILED', 'creating the claim-check expiry index failed', err);
+      }
+    }, INDEX_RETRY)
+      .then(() => { indexed = true; })
+      .finally(() => { indexing = null; });
+    await indexing;
+  };
 
   return {
     bucketName,
