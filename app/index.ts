@@ -173,7 +173,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   if (roles.has('ingest')) {
     components.ingestor = createImapIngestor({
-      imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder,
+      imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder, refusedFolder: config.imap.refusedFolder,
       bus, claimChecks, topics, logger,
       claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes, maxMessageBytes: config.limits.maxMessageBytes,
       ...(o.clock ? { clock: o.clock } : {}),
@@ -193,7 +193,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   // The processed folder keeps every raw e-mail the ingestor moved there: expunged after its term.
   const purger = roles.has('retention')
     ? createProcessedPurger({
-      imap: config.imap, processedFolder: config.imap.processedFolder, logger,
+      imap: config.imap, processedFolder: config.imap.processedFolder, alsoFolders: [config.imap.refusedFolder], logger,
       termMs: durationToMilliseconds(technicalRetentionFor('imap_processed')),
       onDeleted: (n) => retentionRecorder.onDeleted('imap_processed', n),
       ...(o.clock ? { clock: o.clock } : {}),
