@@ -16,7 +16,7 @@ import mongoose from 'mongoose';
 import type { Config } from '../config/index.ts';
 import { createBus, type Bus } from '../lib/kafka/index.ts';
 import { topicName } from '../lib/contracts.ts';
-import { createClaimCheckStore } from '../lib/claimcheck.ts';
+import { createClaimCheckStore, ORPHAN_MIN_AGE_MS } from '../lib/claimcheck.ts';
 import { createFieldCipher, createKeyedHasher } from '../lib/crypto.ts';
 import { detectServer, ensureTtlIndexes, createRetentionSweeper, sweeperModeFor, type ServerInfo, type RetentionSweeper } from '../lib/retention.ts';
 import { durationToMilliseconds, technicalRetentionFor } from '../config/register.ts';
@@ -173,7 +173,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   if (roles.has('ingest')) {
     components.ingestor = createImapIngestor({
-      imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder,
+      imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder, refusedFolder: config.imap.refusedFolder,
       bus, claimChecks, topics, logger,
       claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes, maxMessageBytes: config.limits.maxMessageBytes,
       ...(o.clock ? { clock: o.clock } : {}),
@@ -190,10 +190,25 @@ export async function createApp(o: AppOptions): Promise<App> {
   }
   const claimSweepMs = durationToMilliseconds(technicalRetentionFor('claim_check_blob'));
   let claimTimer: NodeJS.Timeout | null = null;
+  // Expired blobs every run; orphan chunks (an upload that died halfway: no files document)
+  // hourly, as they only count once their upload is an hour old. Both in the deletion log.
+  let claimSweeping: Promise<unknown> | null = null;
+  let orphansSweptAt = -Infinity;
+  const sweepClaimChecks = () => {
+    claimSweeping ??= (async () => {
+      const now = o.clock?.() ?? new Date();
+      retentionRecorder.onDeleted('claim_check_blob', await claimChecks.sweepExpired(now));
+      if (now.getTime() - orphansSweptAt < ORPHAN_MIN_AGE_MS) return;
+      orphansSweptAt = now.getTime();
+      retentionRecorder.onDeleted('claim_check_orphan_chunks', await claimChecks.sweepOrphans(now));
+    })()
+      .catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code ?? 'INTERNAL_UNEXPECTED' }, 'claim-check sweep failed; next run retries'))
+      .finally(() => { claimSweeping = null; });
+  };
   // The processed folder keeps every raw e-mail the ingestor moved there: expunged after its term.
   const purger = roles.has('retention')
     ? createProcessedPurger({
-      imap: config.imap, processedFolder: config.imap.processedFolder, logger,
+      imap: config.imap, processedFolder: config.imap.processedFolder, alsoFolders: [config.imap.refusedFolder], logger,
       termMs: durationToMilliseconds(technicalRetentionFor('imap_processed')),
       onDeleted: (n) => retentionRecorder.onDeleted('imap_processed', n),
       ...(o.clock ? { clock: o.clock } : {}),
@@ -220,7 +235,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
-        claimTimer = setInterval(() => { void claimChecks.sweepExpired(o.clock?.() ?? new Date()).catch(() => undefined); }, Math.min(claimSweepMs, config.sweepIntervalMs));
+        claimTimer = setInterval(sweepClaimChecks, Math.min(claimSweepMs, config.sweepIntervalMs));
         claimTimer.unref();
         purgeOnce();
         purgeTimer = setInterval(purgeOnce, config.imap.purgeIntervalMs);
@@ -242,6 +257,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.acknowledger?.stop();
         await components.sweeper?.stop();
         await purging;
+        await claimSweeping;
         await retentionRecorder.flush();
         await bus.close();
         await conn.close();

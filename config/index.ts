@@ -43,6 +43,8 @@ export const DEFAULTS = {
   KCC_IMAP_USER: 'intake@kcc.test',
   KCC_IMAP_MAILBOXES: 'INBOX',
   KCC_IMAP_PROCESSED_FOLDER: 'Processed',
+  // Where a message the ingestor could not publish, alone, after its tries goes (dead-lettered).
+  KCC_IMAP_REFUSED_FOLDER: 'Refused',
   // How often the retention role expunges processed mail past its term (register: imap_processed).
   KCC_IMAP_PURGE_INTERVAL_MS: String(15 * 60_000),
   KCC_SMTP_HOST: '127.0.0.1',
@@ -110,6 +112,7 @@ const schema = z.object({
   KCC_IMAP_PASSWORD: z.string().min(1, 'is empty'),
   KCC_IMAP_MAILBOXES: list,
   KCC_IMAP_PROCESSED_FOLDER: z.string().min(1),
+  KCC_IMAP_REFUSED_FOLDER: z.string().min(1),
   KCC_IMAP_PURGE_INTERVAL_MS: positiveInt,
   KCC_SMTP_HOST: z.string().min(1),
   KCC_SMTP_PORT: port,
@@ -148,7 +151,7 @@ export interface Config {
   readonly imap: {
     readonly host: string; readonly port: number; readonly secure: boolean;
     readonly user: string; readonly password: string;
-    readonly mailboxes: readonly string[]; readonly processedFolder: string;
+    readonly mailboxes: readonly string[]; readonly processedFolder: string; readonly refusedFolder: string;
     readonly purgeIntervalMs: number;
   };
   readonly smtp: { readonly host: string; readonly port: number; readonly secure: boolean; readonly from: string };
@@ -226,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.KCC_TOPIC_RETENTION_MS > c.KCC_TOPIC_MAX_RETENTION_MS) {
     throw new ConfigError('CONFIG_INVALID', 'invalid configuration:\n  KCC_TOPIC_RETENTION_MS: exceeds KCC_TOPIC_MAX_RETENTION_MS (register M1533: Kafka is a short-lived buffer)');
   }
+  // A refused message moved into a watched mailbox would be taken again, refused again, for ever.
+  const folders = [...c.KCC_IMAP_MAILBOXES, c.KCC_IMAP_PROCESSED_FOLDER].map((f) => f.toLowerCase());
+  if (folders.includes(c.KCC_IMAP_REFUSED_FOLDER.toLowerCase())) {
+    throw new ConfigError('CONFIG_INVALID', 'invalid configuration:\n  KCC_IMAP_REFUSED_FOLDER: must differ from KCC_IMAP_MAILBOXES and KCC_IMAP_PROCESSED_FOLDER');
+  }
   return deepFreeze({
     localDir: c.KCC_LOCAL_DIR,
     kafka: {
@@ -240,7 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imap: {
       host: c.KCC_IMAP_HOST, port: c.KCC_IMAP_PORT, secure: c.KCC_IMAP_SECURE,
       user: c.KCC_IMAP_USER, password: c.KCC_IMAP_PASSWORD,
-      mailboxes: c.KCC_IMAP_MAILBOXES, processedFolder: c.KCC_IMAP_PROCESSED_FOLDER,
+      mailboxes: c.KCC_IMAP_MAILBOXES, processedFolder: c.KCC_IMAP_PROCESSED_FOLDER, refusedFolder: c.KCC_IMAP_REFUSED_FOLDER,
       purgeIntervalMs: c.KCC_IMAP_PURGE_INTERVAL_MS,
     },
     smtp: { host: c.KCC_SMTP_HOST, port: c.KCC_SMTP_PORT, secure: c.KCC_SMTP_SECURE, from: c.KCC_MAIL_FROM },

@@ -32,12 +32,23 @@ export async function retry<T>(
     } catch (err) {
       if (err instanceof BailError) throw err.inner;
       if (!isRetriable(err) || attempt >= opts.retries || opts.signal?.aborted) throw err;
-      const ceiling = Math.min(opts.maxDelayMs, opts.initialDelayMs * 2 ** (attempt - 1));
-      const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      const delayMs = backoffDelay(attempt, opts);
       opts.onRetry?.(attempt, err, delayMs);
       await sleep(delayMs, opts.signal);
     }
   }
+}
+
+/**
+ * The wait before try `attempt + 1`: capped exponential, with jitter over its upper half.
+ * Exported for loops that cannot be one `retry` call (a waiting ingestor re-reads its
+ * mailbox between tries), so there is still one backoff formula in the project.
+ */
+export function backoffDelay(attempt: number, opts: { initialDelayMs: number; maxDelayMs: number }): number {
+  // The exponent is capped too: 2 ** 1000 is Infinity, and min(Infinity, max) is fine, but
+  // an attempt counter that has run for days should not depend on that.
+  const ceiling = Math.min(opts.maxDelayMs, opts.initialDelayMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 class BailError {

@@ -11,6 +11,10 @@
  * soon after it was moved; it is on the raw-mail topic by then, for that topic's own term.
  * IMAP's BEFORE compares dates without time or zone, so it only narrows the search; the
  * exact cut is made on each message's INTERNALDATE.
+ *
+ * The refused folder (messages the ingestor could not publish, dead-lettered and moved
+ * aside) is purged the same way and with the same term: it is the same raw mail, kept as a
+ * replay copy, and its dead letter lives on Kafka for those same three days.
  */
 import { ImapFlow } from 'imapflow';
 import { PipelineError, TransientError } from '../../lib/errors.ts';
@@ -19,6 +23,8 @@ import type { Logger } from '../../lib/logger.ts';
 export interface ProcessedPurgerOptions {
   imap: { host: string; port: number; secure: boolean; user: string; password: string };
   processedFolder: string;
+  /** More folders purged with the same term (the ingestor's refused folder). */
+  alsoFolders?: readonly string[];
   /** Messages received longer ago than this are expunged. */
   termMs: number;
   logger: Logger;
@@ -57,12 +63,19 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
   async function purge(client: ImapFlow, cutoff: Date, done: { count: number }): Promise<void> {
     // Without UIDPLUS, EXPUNGE would also remove whatever else is flagged \Deleted there.
     if (!client.capabilities.has('UIDPLUS')) throw new PipelineError('IMAP_NO_UIDPLUS', 'the IMAP server lacks UIDPLUS (RFC 4315): expunging only expired mail is not possible', { retriable: false });
+    const listed = await client.list();
+    for (const folder of [o.processedFolder, ...(o.alsoFolders ?? [])]) {
+      if (stopped) return;
+      await purgeFolder(client, folder, listed.map((m) => m.path), cutoff, done);
+    }
+  }
+
+  async function purgeFolder(client: ImapFlow, folder: string, listed: readonly string[], cutoff: Date, done: { count: number }): Promise<void> {
     // As the ingestor's MOVE names it (imapflow puts the personal namespace's prefix in
     // front, "INBOX.Processed" on some servers); LIST reports full paths.
     const prefix = client.namespace?.prefix ?? '';
-    const path = prefix && !o.processedFolder.startsWith(prefix) && o.processedFolder.toUpperCase() !== 'INBOX' ? prefix + o.processedFolder : o.processedFolder;
-    const exists = (await client.list()).some((m) => m.path === path);
-    if (!exists) return; // nothing was ever moved there
+    const path = prefix && !folder.startsWith(prefix) && folder.toUpperCase() !== 'INBOX' ? prefix + folder : folder;
+    if (!listed.includes(path)) return; // nothing was ever moved there
     const lock = await client.getMailboxLock(path);
     try {
       // BEFORE is date-only in the server's zone: two days' margin, the exact cut below.
@@ -118,7 +131,7 @@ export function createProcessedPurger(o: ProcessedPurgerOptions): ProcessedPurge
         throw new TransientError('IMAP_PURGE_FAILED', 'expunging expired mail from the processed folder failed', err);
       } finally {
         current = null;
-        if (done.count > 0) log.info({ folder: o.processedFolder, expunged: done.count }, 'processed mail past its term expunged');
+        if (done.count > 0) log.info({ folders: [o.processedFolder, ...(o.alsoFolders ?? [])], expunged: done.count }, 'processed mail past its term expunged');
         o.onDeleted?.(done.count);
         await client.logout().catch(() => client.close());
       }

@@ -209,17 +209,22 @@ export function createBus(options: BusOptions): Bus {
       // Idempotent producer: the broker drops duplicates of a retried batch, so a retry
       // after a lost acknowledgement does not write the record twice.
       // The default (murmur2, Java-compatible) partitioner, named so kafkajs does not warn.
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-      await p.connect();
-      producers.add(p);
+      const connectOne = async (): Promise<KProducer> => {
+        const made = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+        await made.connect();
+        producers.add(made);
+        return made;
+      };
+      let p = await connectOne();
       return {
         async send(topic, records) {
           // The broker's max.message.bytes bounds a whole record batch, not one record: split
           // the records into sends that each stay below the bound (a lone larger record goes
           // alone, and the topic's own limit decides).
           for (const chunk of chunkBySize(records, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
+            const current = p;
             try {
-              await p.send({
+              await current.send({
                 topic,
                 acks: -1,
                 compression: CompressionTypes.None,
@@ -227,7 +232,20 @@ export function createBus(options: BusOptions): Bus {
               });
             } catch (err) {
               const tooLarge = (err as { type?: string }).type === 'MESSAGE_TOO_LARGE';
-              if (tooLarge) throw new ConfigError('KAFKA_RECORD_TOO_LARGE', `a record for ${topic} exceeds the topic's max.message.bytes; lower the claim-check threshold`);
+              if (tooLarge) {
+                // kafkajs' idempotent producer has already counted the refused batch in its
+                // sequence numbers, so the broker refuses every later batch to that partition
+                // as out of order (found by test/integration/email/ingest-faults.test.ts: one
+                // record too large stopped the partition for good). A new producer (a new
+                // producer id) starts clean; sends still in flight on the old one fail as
+                // retriable and are tried again by their stage.
+                if (p === current) {
+                  p = await connectOne();
+                  producers.delete(current);
+                  void current.disconnect().catch(() => undefined);
+                }
+                throw new ConfigError('KAFKA_RECORD_TOO_LARGE', `a record for ${topic} exceeds the topic's max.message.bytes; lower the claim-check threshold`);
+              }
               throw new TransientError('KAFKA_SEND_FAILED', `publishing to ${topic} failed`, err);
             }
           }

@@ -24,7 +24,12 @@ import type { Page, PageLimits } from './index.ts';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
-const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+// A failed load (EMFILE, a file being replaced by an upgrade) is dropped, not kept: the
+// next PDF tries again instead of every later one failing with the first one's error.
+const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs').catch((err: unknown) => {
+  pdfjs = undefined;
+  throw err;
+}));
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 

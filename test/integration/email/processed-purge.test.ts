@@ -91,6 +91,21 @@ describe('processed folder retention (real Dovecot)', function () {
     expect(await subjects(user, 'Processed')).to.deep.equal(['bericht 5', 'bericht 6']);
   });
 
+  it('purges the refused folder (alsoFolders) with the same term, in the same run', async () => {
+    const user = `purge-refused-${testId()}@kcc.test`;
+    const deleted: number[] = [];
+    const purger = createProcessedPurger({ imap: imapFor(user), processedFolder: 'Processed', alsoFolders: ['Refused'], termMs: TERM, logger: silentLogger(), onDeleted: (n) => deleted.push(n) });
+    // A refused folder without a processed one (every message so far was refused): still purged.
+    await put(user, 'Refused', [[1, 4 * DAY], [2, HOUR]]);
+    expect(await purger.runOnce()).to.equal(1);
+    await put(user, 'Processed', [[3, 4 * DAY], [4, HOUR]]);
+    await put(user, 'Refused', [[5, 5 * DAY]]);
+    expect(await purger.runOnce()).to.equal(2);
+    expect(deleted).to.deep.equal([1, 2]);
+    expect(await subjects(user, 'Refused')).to.deep.equal(['bericht 2']);
+    expect(await subjects(user, 'Processed')).to.deep.equal(['bericht 4']);
+  });
+
   it('stopped mid-run, ends after the batch in progress and reports exactly what it expunged', async () => {
     const user = `purge-stop-${testId()}@kcc.test`;
     await put(user, 'Processed', Array.from({ length: 120 }, (_, i): [number, number] => [i, DAY]));

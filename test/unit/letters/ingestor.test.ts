@@ -33,6 +33,9 @@ function memoryClaimChecks(): ClaimCheckStore & { blobs: Map<string, Buffer> } {
     async delete(id) {
       blobs.delete(id);
     },
+    async sweepOrphans() {
+      return 0; // a map has no half-written blobs
+    },
     async sweepExpired() {
       return 0;
     },
