@@ -277,6 +277,7 @@ export function emailIntakeMessage(
     representative: a.representative,
     classification: a.classification,
     wantsAcknowledgment: true,
+    truncated: a.truncated,
   };
 }
 

@@ -6,7 +6,7 @@
  * forward handling (quotes.ts) and "not a case" detection (noncase.ts).
  */
 export { parseEmail, messageKey, createEmailParser } from './parse.ts';
-export type { Address, ParsedAttachment, ParsedEmail, ParseOptions, EmailParser, EmailParserConfig } from './parse.ts';
+export type { Address, ParsedAttachment, ParsedEmail, ParseOptions, EmailParser, EmailParserConfig, Truncation, TruncationReason } from './parse.ts';
 export { DEFAULT_PARSE_LIMITS, resolveLimits } from './limits.ts';
 export type { ParseLimits } from './limits.ts';
 export { detectNonCase, headerIndex, DEFAULT_MAX_RECEIVED } from './noncase.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../lib/errors.ts';
-import { htmlToPlain } from './html.ts';
+import { htmlToPlain, type HtmlFallback } from './html.ts';
 import { resolveLimits } from './limits.ts';
 import type { ParseLimits } from './limits.ts';
 import { runMailparser } from './mailparser.ts';
@@ -53,8 +53,17 @@ export interface ParsedEmail {
   forwarded: { from: Address; subject: string | null; to: string[]; toText: string; note: string } | null;
   attachments: ParsedAttachment[];
   nonCase: NonCase | null;
+  /**
+   * Set when the body was cut to the text limit or could not be rendered as written (HTML
+   * too deep, too large, or not convertible: then its bare text, tags stripped, is kept).
+   * `originalChars`: the text's length before it was cut, when it was.
+   */
+  truncated: Truncation | null;
   warnings: string[];
 }
+
+export type TruncationReason = HtmlFallback | 'text-too-long';
+export interface Truncation { reason: TruncationReason; originalChars: number | null; keptChars: number }
 
 export type ParseOptions = NonCaseOptions;
 
@@ -92,7 +101,8 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     warnings.push('subject-truncated');
   }
 
-  const body = withoutControls(bodyText(mail, resolved.maxTextChars, warnings), warnings);
+  const rendered = bodyText(mail, resolved.maxTextChars, warnings);
+  const body = withoutControls(rendered.text, warnings);
   const split = splitQuotes(body, subject);
 
   const headers = headerIndex(mail.headerLines);
@@ -128,6 +138,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     forwarded: split.forwarded === null ? null : { ...split.forwarded },
     attachments,
     nonCase,
+    truncated: rendered.truncated,
     warnings,
   };
 }
@@ -141,18 +152,27 @@ export function messageKey(parsed: Pick<ParsedEmail, 'messageId'>, raw: Buffer):
   return createHash('sha256').update(parsed.messageId ?? '', 'utf8').update(rawHash, 'utf8').digest('hex');
 }
 
-function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): string {
+function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): { text: string; truncated: Truncation | null } {
   let text = mail.text ?? '';
+  let fallback: HtmlFallback | null = null;
   if (text.trim() === '' && mail.html !== null && mail.html.trim() !== '') {
     const converted = htmlToPlain(mail.html, maxChars);
     warnings.push(...converted.warnings);
     text = converted.text;
+    fallback = converted.fallback;
   }
+  // The tag stripper keeps a line break per block tag: 450,000 empty <div>s must not spend
+  // the whole text limit on blank lines before the words.
+  if (fallback !== null) text = text.replace(/\n(?:[ \t\r]*\n)+/g, '\n\n').trim();
+  let originalChars: number | null = null;
   if (text.length > maxChars) {
+    originalChars = text.length;
     text = text.slice(0, maxChars);
     warnings.push('text-truncated');
   }
-  return text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
+  text = text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
+  const reason: TruncationReason | null = originalChars !== null ? 'text-too-long' : fallback;
+  return { text, truncated: reason === null ? null : { reason, originalChars, keptChars: text.length } };
 }
 
 // C0 control characters other than tab and line breaks (and DEL), wherever a header or the
