@@ -292,3 +292,69 @@ export function createEmailParser(config: EmailParserConfig = {}): EmailParser {
     parse: (raw: Buffer) => parseEmail(raw, limits, frozenOptions),
   });
 }
+
+/** What a refusal needs from a message it could not take: its headers, read on their own. */
+export interface HeaderView {
+  messageId: string | null;
+  subject: string;
+  from: Address;
+  replyTo: Address | null;
+  /** The envelope sender (Return-Path) lower-cased; '' for the null sender `<>`; null when absent. */
+  returnPath: string | null;
+  /** Auto-reply, bounce, list, loop… (the same rules as for whole messages). */
+  nonCase: NonCase | null;
+  /** Any List-* header (RFC 2369/2919): list traffic is never answered. */
+  fromList: boolean;
+}
+
+// The start of a header block a refusal reads: From, Message-ID, Subject and the automation
+// headers sit in the first few kilobytes; 64 KiB covers the corpus' largest real header
+// blocks (Outlook threads with long References), and a 5 MB header (PARSE_HEADER_TOO_LARGE)
+// is read only this far.
+const REFUSAL_HEADER_BYTES = 64 * 1024;
+
+/** The header block of a raw message (up to the first empty line), at most REFUSAL_HEADER_BYTES, cut at a line end. */
+export function headerBlockOf(raw: Buffer): Buffer {
+  const head = raw.subarray(0, REFUSAL_HEADER_BYTES);
+  const crlf = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  if (ends.length > 0) return head.subarray(0, Math.min(...ends));
+  const lastLine = head.lastIndexOf('\n');
+  return lastLine > 0 ? head.subarray(0, lastLine) : head;
+}
+
+/**
+ * Read a header block alone (an IMAP FETCH of the header of a message too large to fetch
+ * whole, or the start of one the parser refused). Never throws for bad input: what cannot
+ * be read is null, and a refusal without a readable sender is simply not answered.
+ */
+export async function parseHeaderBlock(header: Buffer, options: ParseOptions = {}): Promise<HeaderView> {
+  const empty: HeaderView = { messageId: null, subject: '', from: { name: null, address: null }, replyTo: null, returnPath: null, nonCase: null, fromList: false };
+  const block = headerBlockOf(header);
+  let mail: RawParsed;
+  try {
+    mail = await runMailparser(Buffer.concat([block, Buffer.from('\r\n\r\n')]), resolveLimits());
+  } catch {
+    return empty;
+  }
+  const warnings: string[] = [];
+  const headers = headerIndex(mail.headerLines);
+  const subject = withoutControls(mail.subject ?? '', warnings).replaceAll('\n', ' ').slice(0, MAX_SUBJECT_CHARS);
+  const from = firstAddress(mail.from) ?? { name: null, address: null };
+  const rp = headers.get('return-path')?.[0];
+  const returnPath = rp === undefined ? null : (/<([^<>]*)>/.exec(rp)?.[1] ?? rp).replace(CONTROLS, '').trim().toLowerCase();
+  const nonCase = detectNonCase(
+    { headers, subject, from, contentType: mail.contentType, partTypes: [], deliveryStatus: '', text: '' },
+    options,
+  );
+  return {
+    messageId: cleanId(mail.messageId, warnings),
+    subject,
+    from,
+    replyTo: firstAddress(mail.replyTo),
+    returnPath,
+    nonCase,
+    fromList: [...headers.keys()].some((k) => k.startsWith('list-')),
+  };
+}
