@@ -7,6 +7,7 @@
  *   kcc dsar export|erase ...           subject access and erasure
  *   kcc audit verify|export ...         the audit log and the deletion log
  *   kcc retention report|recompute ...  retention state; rewrite expiresAt from the register
+ *   kcc deadletters list|show|retry ... dead letters for people; where the raw bytes are
  *
  * The database commands are imported when called, so `kcc extract` does not load them.
  */
@@ -28,6 +29,8 @@ const USAGE = `usage:
   kcc retention report [--json]      per collection: documents, oldest, next expiry, overdue
   kcc retention recompute [--batch-size N]
                                      rewrite cases' expiresAt from the register's term
+  kcc deadletters list|show ID|retry ID
+                                     dead letters, where their raw bytes are, hand one in again
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -56,6 +59,9 @@ const commands: Record<string, Command> = {
   },
   async retention(args) {
     return (await import('./retention.ts')).retentionCommand(args);
+  },
+  async deadletters(args) {
+    return (await import('./deadletters.ts')).deadlettersCommand(args);
   },
 };
 

@@ -11,6 +11,7 @@ import { createLogger, createTestPipeline, testId, type TestPipeline } from '../
 import { eventually, imapAs } from '../../support/env.ts';
 import { buildMail, newMessageId } from '../../support/mail.ts';
 import { simpleParser } from 'mailparser';
+import { deadlettersCommand } from '../../../cli/deadletters.ts';
 
 // Small, so the test moves kilobytes: the rule is the same at 36 MiB.
 const LIMIT = 200_000;
@@ -126,5 +127,39 @@ describe('refused messages: one limit, one reply, visible dead letters', functio
     expect(deepDl!.expiresAt.getTime()).to.be.greaterThan(Date.now() + 29 * 86_400_000);
     expect(JSON.stringify(await dead.find().toArray())).to.not.include('citizens.test');
     expect((await dead.find({ code: 'INGEST_TOO_LARGE' }).toArray()).every((d) => d.size > LIMIT)).to.equal(true);
+
+    // …and through `kcc deadletters`: list, show (where the raw bytes are), retry.
+    const cli = async (...args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await deadlettersCommand(args, { config: p.config, out: (t) => { out += t; }, err: (t) => { err += t; } });
+      return { code, out, err };
+    };
+    const listed = await cli('list');
+    expect(listed.code).to.equal(0);
+    expect(listed.out.trim().split('\n')).to.have.length(6);
+    const shown = await cli('show', String(deepDl!._id).slice(0, 16));
+    expect(shown.code).to.equal(0);
+    expect(shown.out).to.include('PARSE_TOO_DEEP');
+    expect(shown.out).to.match(/folder "Processed": until about .* imap_processed/);
+    expect(shown.out).to.match(/Kafka topic .*mail\.raw\.v2, partition \d+, offset \d+/);
+    const tooLarge = await dead.findOne({ code: 'INGEST_TOO_LARGE' });
+    const refusedRetry = await cli('retry', String(tooLarge!._id));
+    expect(refusedRetry.code).to.equal(1);
+    expect(refusedRetry.err).to.include('still larger than KCC_MAX_MESSAGE_BYTES');
+    expect((await cli('show', '--help')).out).to.include('usage:');
+    // The deep one is found in the processed folder by size and SHA-256 and moved back; the
+    // ingestor takes it again, the processor refuses it again, and no second reply goes out.
+    const retried = await cli('retry', String(deepDl!._id));
+    expect(retried.err).to.equal('');
+    expect(retried.out).to.include('moved back');
+    expect((await dead.findOne({ _id: deepDl!._id }))!.retriedAt).to.be.instanceOf(Date);
+    const client = await imapAs(p.intakeUser);
+    try {
+      await eventually(async () => (((await client.status('INBOX', { messages: true })) || { messages: -1 }).messages === 0 ? true : undefined), 30_000, 'retried mail taken again');
+    } finally { await client.logout(); }
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await refusals.countDocuments()).to.equal(6);
+    expect((await inbox(deep)).length).to.equal(1);
   });
 });
