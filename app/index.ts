@@ -213,6 +213,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     })
     : null;
   let purgeTimer: NodeJS.Timeout | null = null;
+  let recorderStarted: Promise<void> | null = null;
   let purging: Promise<unknown> | null = null;
   const purgeOnce = () => {
     // Runs never overlap; a failure is logged by code (the server may be away) and retried next time.
@@ -230,7 +231,11 @@ export async function createApp(o: AppOptions): Promise<App> {
       components.acknowledger?.start();
       await components.ingestor?.start();
       await components.letterIngestor?.start();
-      await components.deadLetterRecorder?.start();
+      // Not awaited: joining its consumer group must not hold up the rest of start-up (the
+      // dead-letter topic keeps records for days, so nothing is missed while it joins).
+      recorderStarted = components.deadLetterRecorder?.start().catch((err: unknown) => {
+        logger.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'dead-letter recorder did not start; dead letters stay on the topic');
+      }) ?? null;
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
@@ -252,6 +257,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.processor?.stop();
         await components.letterProcessor?.stop();
         await components.attachmentInspector?.stop();
+        await recorderStarted;
         await components.deadLetterRecorder?.stop();
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
