@@ -14,6 +14,7 @@ import { createRefusalStore, type RefusalStore } from '../../../processors/refus
 import { createKeyedHasher } from '../../../lib/crypto.ts';
 import { createDocLock } from '../../../lib/doclock.ts';
 import { silentLogger } from '../../../lib/logger.ts';
+import { eraseSubject } from '../../../processors/dsar/index.ts';
 
 describe('refusal replies: one per refused message, also when a sender was killed after the 250', function () {
   this.timeout(60_000);
@@ -67,5 +68,14 @@ describe('refusal replies: one per refused message, also when a sender was kille
     expect(r?.replyTo).to.equal(undefined);
     await new Promise((res) => setTimeout(res, 1500)); // a mail, had one been sent, would be in by now
     expect(await inboxMessageIds(citizen)).to.deep.equal([]);
+  });
+
+  it('an erasure request removes a refusal still waiting for its reply, by the same keyed hash', async () => {
+    const citizen = `refused-${testId()}@citizens.test`;
+    const key = `test:${testId()}`;
+    await refusals.refuse({ key, code: 'INGEST_TOO_LARGE', limit: 100, size: 200, header: header(citizen), receivedAt: new Date() });
+    const result = await eraseSubject(conn, hasher, { email: citizen }, { actor: { id: 'test', role: 'privacy_officer' } });
+    expect(result.counts.refusals).to.equal(1);
+    expect(await refusals.models.Refusal.findById(key).lean()).to.equal(null);
   });
 });
