@@ -12,6 +12,7 @@ import { eventually, imapAs } from '../../support/env.ts';
 import { buildMail, newMessageId } from '../../support/mail.ts';
 import { simpleParser } from 'mailparser';
 import { deadlettersCommand } from '../../../cli/deadletters.ts';
+import { ObjectId } from 'mongodb';
 
 // Small, so the test moves kilobytes: the rule is the same at 36 MiB.
 const LIMIT = 200_000;
@@ -21,8 +22,8 @@ function large(from: string, subject: string, messageId: string, headers: Record
   return buildMail({ from, subject, text, messageId, headers });
 }
 
-function nestedTooDeep(from: string, messageId: string): Buffer {
-  let body = 'Content-Type: text/plain\r\n\r\nIk heb een vraag over mijn DigiD.\r\n';
+function nestedTooDeep(from: string, messageId: string, padding = 0): Buffer {
+  let body = `Content-Type: text/plain\r\n\r\nIk heb een vraag over mijn DigiD.\r\n${'bijlage '.repeat(padding / 8).replace(/(.{72})/g, '$1\r\n')}\r\n`;
   for (let i = 120; i > 0; i--) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
   return Buffer.from(`From: <${from}>\r\nTo: intake@kcc.test\r\nSubject: Vraag over mijn DigiD\r\nMessage-ID: <${messageId}>\r\nMIME-Version: 1.0\r\n${body}`);
 }
@@ -161,5 +162,45 @@ describe('refused messages: one limit, one reply, visible dead letters', functio
     await new Promise((r) => setTimeout(r, 2000));
     expect(await refusals.countDocuments()).to.equal(6);
     expect((await inbox(deep)).length).to.equal(1);
+  });
+});
+
+describe('refused messages by claim check: where the raw bytes are, and retry from them', function () {
+  this.timeout(180_000);
+  let p: TestPipeline;
+  before(async () => { p = await createTestPipeline({ KCC_MAX_MESSAGE_BYTES: String(4 * 1024 * 1024) }); });
+  after(async () => { await p.cleanup(); });
+
+  it('show names the GridFS blob and when it goes; retry re-publishes it, and no second reply goes out', async () => {
+    const sender = `diep-groot-${testId()}@citizens.test`;
+    const raw = nestedTooDeep(sender, newMessageId(), 1_200_000);
+    expect(raw.length).to.be.above(p.config.limits.claimCheckThresholdBytes).and.below(p.config.limits.maxMessageBytes);
+    await p.append([raw]);
+    await p.start(['ingest', 'process', 'acknowledge', 'retention']);
+    const db = await p.db();
+    const dead = db.collection('dead_letters');
+    const dl = await eventually(async () => (await dead.findOne({ code: 'PARSE_TOO_DEEP' })) ?? undefined, 60_000, 'dead-letter record');
+    expect(dl.claimCheck.fileId).to.match(/^[0-9a-f]{24}$/);
+    await eventually(async () => ((await inbox(sender)).length === 1 ? true : undefined), 60_000, 'the one reply');
+    let out = '';
+    let err = '';
+    const cli = async (...args: string[]) => {
+      out = ''; err = '';
+      return deadlettersCommand(args, { config: p.config, out: (t) => { out += t; }, err: (t) => { err += t; } });
+    };
+    expect(await cli('show', String(dl._id))).to.equal(0);
+    expect(out).to.match(new RegExp(`GridFS bucket "claimchecks", file ${dl.claimCheck.fileId}: deleted at \\d{4}-.* claim_check_blob, P3D`));
+    expect(await cli('retry', String(dl._id))).to.equal(0);
+    expect(err).to.equal('');
+    expect(out).to.include('re-published from claim check');
+    // The processor takes it again and refuses it again: same keys, so one record and one reply.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await dead.countDocuments()).to.equal(1);
+    expect(await db.collection('refusals').countDocuments()).to.equal(1);
+    expect((await inbox(sender)).length).to.equal(1);
+    // Once the blob is gone, show says so and retry finds the processed-folder copy instead.
+    await db.collection('claimchecks.files').deleteOne({ _id: new ObjectId(dl.claimCheck.fileId) });
+    expect(await cli('show', String(dl._id))).to.equal(0);
+    expect(out).to.include(`GridFS claim check ${dl.claimCheck.fileId}: gone`);
   });
 });
