@@ -33,6 +33,8 @@ import { createAttachmentInspector, type AttachmentInspector } from '../processo
 import { createLetterProcessor, type LetterProcessor } from '../processors/letters/index.ts';
 import { createOcrPool, type OcrPool } from '../processors/ocr/index.ts';
 import { createLetterIngestor, type LetterIngestor } from '../ingest/letters/index.ts';
+import { createRefusalStore } from '../processors/refusals/index.ts';
+import { createDeadLetterRecorder, type DeadLetterRecorder } from '../processors/deadletters/index.ts';
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
 
@@ -40,7 +42,7 @@ export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters'
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'noncases', 'audit_log', 'identity_documents', 'verification_records', 'refusals', 'refusal_senders', 'dead_letters'] as const;
 
 export interface App {
   readonly server: ServerInfo;
@@ -53,6 +55,7 @@ export interface App {
   readonly components: {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
     letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
+    deadLetterRecorder?: DeadLetterRecorder;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -88,6 +91,11 @@ export async function createApp(o: AppOptions): Promise<App> {
   await store.ensureIndexes();
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, ...(o.clock ? { clock: o.clock } : {}) });
   await identity.ensureIndexes();
+  const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
+  // Messages refused for their size or form: recorded by the ingestor and the processor,
+  // answered once by the acknowledger (processors/refusals).
+  const refusals = createRefusalStore(conn, { hasher, ourAddresses: ours });
+  await refusals.ensureIndexes();
   await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
 
   // A produce batch must stay under the smallest max.message.bytes of our topics (the broker
@@ -116,7 +124,6 @@ export async function createApp(o: AppOptions): Promise<App> {
     config.kafka.maxRetentionMs,
   );
   const claimChecks = createClaimCheckStore(db);
-  const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
 
   let ocrPool: Promise<OcrPool> | null = null;
   const ocr = (): Promise<OcrPool> => {
@@ -132,6 +139,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     components.acknowledger = createAcknowledger({
       models: store.models, withCase: store.withCase, smtp: config.smtp, from: config.smtp.from,
       messageIdDomain: (addressOf(config.smtp.from) ?? 'kcc.invalid').split('@')[1]!, logger,
+      refusals: { models: refusals.models, lock },
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
@@ -139,11 +147,13 @@ export async function createApp(o: AppOptions): Promise<App> {
     components.processor = createEmailProcessor({
       bus, store, claimChecks, logger, topics, claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes,
       groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
-      analyse: { ourAddresses: ours },
+      // The parser's size limit is the configured one the ingestor enforces (issue 12).
+      analyse: { ourAddresses: ours, limits: { maxBytes: config.limits.maxMessageBytes } },
       ...(o.clock ? { clock: o.clock } : {}),
       onCaseCreated: () => components.acknowledger?.kick(),
       partitionsConsumedConcurrently: config.intakeConcurrency,
       batchSize: config.intakeBatch,
+      refusals,
     });
   }
   if (roles.has('inspect')) {
@@ -176,12 +186,15 @@ export async function createApp(o: AppOptions): Promise<App> {
       imap: config.imap, mailboxes: config.imap.mailboxes, processedFolder: config.imap.processedFolder, refusedFolder: config.imap.refusedFolder,
       bus, claimChecks, topics, logger,
       claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes, maxMessageBytes: config.limits.maxMessageBytes,
+      refusals,
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
   // Retention deletions (counts only) go to the audit log and the hash-chained deletion log.
   const retentionRecorder = createRetentionRecorder(audit, { logger });
   if (roles.has('retention')) {
+    // Dead letters into `dead_letters`, where `kcc deadletters` shows them to people.
+    components.deadLetterRecorder = createDeadLetterRecorder({ bus, conn, topic: topics.deadLetter, groupId: `${config.kafka.topicPrefix}.deadletters`, logger });
     components.sweeper = createRetentionSweeper({
       db, collections: RETENTION_COLLECTIONS, mode: sweeperModeFor(server), intervalMs: config.sweepIntervalMs, logger,
       onDeleted: retentionRecorder.onDeleted,
@@ -215,6 +228,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     })
     : null;
   let purgeTimer: NodeJS.Timeout | null = null;
+  let recorderStarted: Promise<void> | null = null;
   let purging: Promise<unknown> | null = null;
   const purgeOnce = () => {
     // Runs never overlap; a failure is logged by code (the server may be away) and retried next time.
@@ -232,6 +246,11 @@ export async function createApp(o: AppOptions): Promise<App> {
       components.acknowledger?.start();
       await components.ingestor?.start();
       await components.letterIngestor?.start();
+      // Not awaited: joining its consumer group must not hold up the rest of start-up (the
+      // dead-letter topic keeps records for days, so nothing is missed while it joins).
+      recorderStarted = components.deadLetterRecorder?.start().catch((err: unknown) => {
+        logger.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'dead-letter recorder did not start; dead letters stay on the topic');
+      }) ?? null;
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
@@ -253,6 +272,8 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.processor?.stop();
         await components.letterProcessor?.stop();
         await components.attachmentInspector?.stop();
+        await recorderStarted;
+        await components.deadLetterRecorder?.stop();
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();

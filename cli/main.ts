@@ -7,6 +7,7 @@
  *   kcc dsar export|erase ...           subject access and erasure
  *   kcc audit verify|export ...         the audit log and the deletion log
  *   kcc retention report|recompute ...  retention state; rewrite expiresAt from the register
+ *   kcc deadletters list|show|retry ... dead letters for people; where the raw bytes are
  *
  * The database commands are imported when called, so `kcc extract` does not load them;
  * `--help` and `-h` print from cli/usage.ts before anything is loaded or connected.
@@ -63,6 +64,9 @@ const commands: Record<string, Command> = {
   },
   async retention(args, io) {
     return (await import('./retention.ts')).retentionCommand(args, io);
+  },
+  async deadletters(args, io) {
+    return (await import('./deadletters.ts')).deadlettersCommand(args, io);
   },
 };
 

@@ -49,6 +49,17 @@ Per collection: documents, oldest, next expiry, overdue, without expiresAt, and 
 Rewrite every case's expiresAt from the register's current term (idempotent); prints counts.
 `,
   },
+  deadletters: {
+    list: `usage: kcc deadletters list [--code CODE] [--limit N] [--json]
+Dead letters (messages the pipeline refused: code, reason, time; no content), newest first (default 50).
+`,
+    show: `usage: kcc deadletters show ID [--json]
+One dead letter, and where its raw bytes are and when they go. ID is the id \`list\` prints; a unique prefix will do.
+`,
+    retry: `usage: kcc deadletters retry ID
+Hand an e-mail to the pipeline again (from its claim check, else from the intake mailbox's processed folder).
+`,
+  },
 };
 
 /** The usage lines only (no description), for a command or one subcommand. */

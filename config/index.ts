@@ -53,8 +53,15 @@ export const DEFAULTS = {
   KCC_MAIL_FROM: 'KCC Logius <intake@kcc.test>',
   // Kafka's default max.message.bytes is 1 MiB; larger messages travel by claim check.
   KCC_CLAIM_CHECK_THRESHOLD_BYTES: String(1024 * 1024),
-  // Mail servers commonly cap messages at 25-50 MiB; we refuse more than 50.
-  KCC_MAX_MESSAGE_BYTES: String(50 * 1024 * 1024),
+  // The one size limit of a message, as its raw bytes (base64 attachments included): the
+  // ingestor refuses anything larger by the server's SIZE before reading it, and the parser
+  // takes the same number (app/index.ts), so no message passes one and fails the other.
+  // Exchange Online's documented default receive limit for a mailbox is 36 MB (35 MB send),
+  // which leaves room for ~25 MB of attachments after base64's 4/3 growth; most citizens send
+  // through providers with the same or smaller limits, so a larger message would rarely
+  // reach a Logius mailbox anyway. (Until issue 12 this said 50 MiB while the parser refused
+  // at 36 MiB: a 41 MB mail passed the ingestor and was dead-lettered by the parser.)
+  KCC_MAX_MESSAGE_BYTES: String(36 * 1024 * 1024),
   KCC_ID_DOCUMENT_MAX_DAYS: '30',
   KCC_TESSDATA_DIR: '/usr/share/tesseract-ocr/5/tessdata',
   KCC_OCR_WORKERS: String(Math.max(1, os.availableParallelism())),

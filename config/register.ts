@@ -63,7 +63,7 @@ export type CategoryId =
 export type PurposeId = 'citizen_support' | 'identity_verification' | 'satisfaction_survey' | 'service_improvement';
 export type DataSubjectId = 'citizens' | 'kcc_staff';
 export type RecipientId = 'first_line' | 'second_line';
-export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'imap_processed' | 'audit_log';
+export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'imap_processed' | 'audit_log' | 'refusal_reply' | 'refusal_sender_day' | 'dead_letter_record';
 
 export interface Purpose {
   readonly id: PurposeId;
@@ -423,6 +423,33 @@ const TECHNICAL_TERMS: readonly TechnicalTerm[] = [
     },
     retention: 'P3D',
     why: 'A replay copy for as long as a message can still be on its way through the pipeline, equal to the Kafka topic term; without a term the folder would keep every raw e-mail, ID copies and BSNs included, beside the cases.',
+  },
+  {
+    id: 'refusal_reply',
+    description: {
+      nl: 'Antwoordadres en Message-ID van een geweigerd bericht (te groot, niet leesbaar), alleen om de afzender één automatisch antwoord te sturen; verwijderd zodra dat verstuurd is',
+      en: 'Reply address and Message-ID of a refused message (too large, unreadable), only to send the sender one automatic reply; removed as soon as it is sent',
+    },
+    retention: 'P3D',
+    why: 'Contact details only when needed to answer: the address is removed the moment the reply is sent (normally seconds); the term only bounds an SMTP outage, equal to the Kafka and claim-check terms (a weekend).',
+  },
+  {
+    id: 'refusal_sender_day',
+    description: {
+      nl: 'Sleutel-hash (HMAC) van een afzender die vandaag een weigeringsantwoord kreeg, zodat hij er hoogstens één per dag krijgt; geen adres',
+      en: 'Keyed hash (HMAC) of a sender who got a refusal reply today, so nobody gets more than one a day; no address',
+    },
+    retention: 'P2D',
+    why: 'The rule is one reply per sender per calendar day (UTC); a marker for a day must outlive that day, and one more day covers a refusal received just before midnight and sent after it.',
+  },
+  {
+    id: 'dead_letter_record',
+    description: {
+      nl: 'Dead-letterregistratie voor beheerders (code, reden, tijd, bronverwijzing, SHA-256, claim-check-locatie; geen inhoud, geen adressen)',
+      en: 'Dead-letter record for operators (code, reason, time, source reference, SHA-256, claim-check location; no content, no addresses)',
+    },
+    retention: 'P30D',
+    why: 'The dead-letter topic keeps records 3 days, too short for a person to notice over a holiday; 30 days covers a month of absence. The record holds no personal data; the raw bytes it points to go on their own, shorter terms (claim_check_blob, imap_processed).',
   },
   {
     id: 'audit_log',

@@ -202,6 +202,9 @@ export const DeadLetterV1 = z.object({
   sourceRef: z.union([ImapSourceRef, LetterSourceRef, z.object({ kind: z.literal('unknown') })]),
   sha256: sha256Hex.nullable(),
   at: z.iso.datetime(),
+  /** Optional (added with issue 12, older records lack them): the raw size, and where the raw bytes wait when they came by claim check. */
+  size: z.number().int().nonnegative().optional(),
+  claimCheck: z.object({ bucket: z.string().min(1), fileId: z.string().regex(/^[0-9a-f]{24}$/) }).optional(),
 });
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1>;
 

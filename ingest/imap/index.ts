@@ -31,6 +31,7 @@ import { addDuration, technicalRetentionFor } from '../../config/register.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { errorCode, isRetriable, PipelineError } from '../../lib/errors.ts';
 import { backoffDelay, retry, sleep } from '../../lib/retry.ts';
+import type { RefusalInput } from '../../processors/refusals/index.ts';
 
 export interface ImapIngestorOptions {
   imap: { host: string; port: number; secure: boolean; user: string; password: string };
@@ -42,7 +43,10 @@ export interface ImapIngestorOptions {
   claimChecks: ClaimCheckStore;
   topics: { mailRaw: string; deadLetter: string };
   claimCheckThresholdBytes: number;
+  /** KCC_MAX_MESSAGE_BYTES: larger messages are refused by their SIZE, before their bytes are read. */
   maxMessageBytes: number;
+  /** Records a refused message so its sender gets one reply (processors/refusals). */
+  refusals?: { refuse(input: RefusalInput): Promise<unknown> };
   logger: Logger;
   /** Messages per fetch/publish/move round; bounds memory (batch × message size). */
   batchSize?: number;
@@ -265,14 +269,21 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
     log.warn({ mailbox, uid: p.uid, code: errorCode(err), strikes: p.strikes }, 'message could not be published: dead-lettered and moved to the refused folder');
   }
 
-  async function deadLetterTooLarge(mailbox: string, validity: string, uid: number, size: number): Promise<void> {
+  async function deadLetterTooLarge(mailbox: string, validity: string, uid: number, size: number, header: Buffer | null): Promise<void> {
+    // The sender is told (one reply, from the header block alone: From, Return-Path,
+    // Message-ID, Subject, Auto-Submitted, List-*), before the move that commits this.
+    if (o.refusals && header) {
+      await o.refusals.refuse({
+        key: `imap:${o.imap.user}/${mailbox}/${validity}/${uid}`, code: 'INGEST_TOO_LARGE', limit: o.maxMessageBytes, size, header, receivedAt: clock(),
+      });
+    }
     // The bytes stay in the processed folder; the dead-letter record says where and why.
     await producer!.send(o.topics.deadLetter, [{
       key: `${mailbox}/${validity}/${uid}`,
       value: encode(DeadLetterV1, {
         schemaVersion: 1, sourceTopic: o.topics.mailRaw, partition: -1, offset: '-1', code: 'INGEST_TOO_LARGE',
         reason: `message of ${size} bytes exceeds the limit of ${o.maxMessageBytes} bytes`,
-        sourceRef: { kind: 'imap', account: o.imap.user, mailbox, uidValidity: validity, uid }, sha256: null, at: clock().toISOString(),
+        sourceRef: { kind: 'imap', account: o.imap.user, mailbox, uidValidity: validity, uid }, sha256: null, at: clock().toISOString(), size,
       }),
     }]);
     stats.tooLarge += 1;
@@ -320,7 +331,13 @@ export function createImapIngestor(o: ImapIngestorOptions): ImapIngestor {
         stats.fetchMs += tPublish - tFetch;
         const { published, refused } = items.length > 0 ? await publishRound(mailbox, validity, items, waits > 0) : { published: [], refused: [] };
         stats.published += published.length;
-        for (const u of uids) if (!fetchable.includes(u)) await deadLetterTooLarge(mailbox, validity, u, sizes.get(u) ?? 0);
+        const tooLarge = uids.filter((u) => !fetchable.includes(u));
+        // Only the header block of a message too large to take (BODY.PEEK[HEADER]): enough to answer it.
+        const headers = new Map<number, Buffer>();
+        if (tooLarge.length > 0 && o.refusals) {
+          for await (const m of client.fetch(tooLarge.join(','), { uid: true, headers: true }, { uid: true })) if (m.headers) headers.set(m.uid, m.headers);
+        }
+        for (const u of tooLarge) await deadLetterTooLarge(mailbox, validity, u, sizes.get(u) ?? 0, headers.get(u) ?? null);
         // Only now, with Kafka's acknowledgement in hand, does the message leave the inbox.
         const handled = [...published.map((i) => i.uid), ...uids.filter((u) => !fetchable.includes(u))];
         const tMove = performance.now();

@@ -38,8 +38,13 @@ export interface ConsumerStageOptions<T> {
   handleBatch?(items: Array<{ env: T; record: IncomingRecord }>, producer: Producer): Promise<Array<unknown>>;
   maxBatch?: number;
   /** What the dead letter may say of the source (no content): reference, hash, record key. */
-  deadLetterOf(env: T | null, record: IncomingRecord): { sourceRef: DeadLetterV1['sourceRef']; sha256: string | null; key: string };
-  onDeadLettered?(): void;
+  deadLetterOf(env: T | null, record: IncomingRecord): { sourceRef: DeadLetterV1['sourceRef']; sha256: string | null; key: string; size?: number; claimCheck?: DeadLetterV1['claimCheck'] };
+  /**
+   * After the dead letter is on Kafka, before the offset is committed: a failure here makes
+   * the record come back (and the dead letter go out again under the same key), so what it
+   * does must be idempotent (the e-mail processor records a refusal to answer, by key).
+   */
+  onDeadLettered?(entry: DeadLetterV1, env: T | null, err: unknown): void | Promise<void>;
 }
 
 export interface ConsumerStage {
@@ -65,9 +70,11 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
       sourceRef: about.sourceRef,
       sha256: about.sha256,
       at: new Date().toISOString(),
+      ...(about.size !== undefined ? { size: about.size } : {}),
+      ...(about.claimCheck ? { claimCheck: about.claimCheck } : {}),
     };
     await producer!.send(o.deadLetterTopic, [{ key: about.key, value: encode(DeadLetterV1, entry) }]);
-    o.onDeadLettered?.();
+    await o.onDeadLettered?.(entry, env, err);
     o.log.warn({ code: entry.code, partition: record.partition, offset: record.offset }, `${o.what} dead-lettered`);
   }
 

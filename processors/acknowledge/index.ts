@@ -1,5 +1,6 @@
 /**
- * Acknowledgments: one mail per case, with the case number, in the case's language.
+ * Acknowledgments: one mail per case, with the case number, in the case's language; and,
+ * with the same machinery (refusals.ts), one reply to a message refused for its size or form.
  *
  * The case document is the outbox. A new case that wants an acknowledgment is stored with
  * `ack.status = 'pending'`; this stage claims one case at a time with a lease
@@ -25,6 +26,11 @@ import { caseExpiry, type CaseModels } from '../cases/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
 import { sleep } from '../../lib/retry.ts';
+import type { DocLock } from '../../lib/doclock.ts';
+import type { RefusalModels } from '../refusals/index.ts';
+import { createRefusalReplier, type RefusalReplier } from './refusals.ts';
+
+export { refusalMessageId, refusalReason } from './refusals.ts';
 
 export interface AcknowledgerOptions {
   models: CaseModels;
@@ -39,6 +45,11 @@ export interface AcknowledgerOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   clock?: () => Date;
+  /**
+   * The refusal outbox (processors/refusals): replies to messages refused for their size or
+   * form go out through this stage too, with the same transport, lease and Message-ID scheme.
+   */
+  refusals?: { models: RefusalModels; lock: DocLock };
 }
 
 export interface Acknowledger {
@@ -50,6 +61,8 @@ export interface Acknowledger {
   stop(): Promise<void>;
   /** recovered: found sent by an earlier process that was killed before recording it. */
   readonly stats: { sent: number; failed: number; retried: number; recovered: number };
+  /** Refusal replies (null without the refusal outbox). */
+  readonly refusalStats: RefusalReplier['stats'] | null;
 }
 
 const TEMPLATE_VARS = ['caseNumber'] as const;
@@ -78,6 +91,9 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     logger: false,
   });
   const stats = { sent: 0, failed: 0, retried: 0, recovered: 0 };
+  const refusals = o.refusals
+    ? createRefusalReplier({ ...o.refusals, transport, from: o.from, messageIdDomain: o.messageIdDomain, logger: o.logger, leaseMs, clock })
+    : null;
   let running = false;
   let stopped = false;
   let wake: (() => void) | null = null;
@@ -173,11 +189,13 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   async function runOnce(): Promise<number> {
     let n = 0;
     while (!stopped && (await sendOne())) n += 1;
+    while (!stopped && refusals && (await refusals.sendOne())) n += 1;
     return n;
   }
 
   return {
     stats,
+    refusalStats: refusals?.stats ?? null,
     runOnce,
     start() {
       if (running) return;

@@ -5,7 +5,7 @@
  *
  * Nothing here decides about a person: the topic only routes the case to a queue.
  */
-import { parseEmail, type ParsedEmail, type ParseLimits } from '../parse/index.ts';
+import { parseEmail, type ParsedEmail, type ParseLimits, type Truncation } from '../parse/index.ts';
 import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
 
@@ -30,6 +30,8 @@ export interface EmailAnalysis {
   representative: { name: string | null; email: string | null; relation: string | null } | null;
   classification: { topic: string; language: 'nl' | 'en'; confidence: number; reasons: string[] };
   attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; kind: AttachmentKind }>;
+  /** The body was cut or could not be rendered as written; `text` ends with a marker that says so. */
+  truncated: Truncation | null;
   warnings: string[];
 }
 
@@ -87,15 +89,38 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     references: parsed.references,
     date: parsed.date,
     subject: redact(parsed.subject),
-    text: redact(text),
+    text: withTruncationMarker(redact(text), parsed.truncated),
     replyAddress: replyTo && !ours.includes(replyTo) ? replyTo : null,
     citizen: extraction.citizen,
     onBehalfOf: extraction.onBehalfOf,
     representative: extraction.representative,
     classification: classification as EmailAnalysis['classification'],
     attachments,
+    truncated: parsed.truncated,
     warnings: parsed.warnings,
   };
+}
+
+/**
+ * What an agent reads at the end of a case text that is not the whole message: in Dutch,
+ * the agents' language, whatever the citizen wrote in. The same fact is on the case message
+ * as `truncated` for the workbench and queries.
+ */
+const TRUNCATION_MARKERS: Record<Truncation['reason'], (t: Truncation) => string> = {
+  'text-too-long': (t) => `de tekst telde ${t.originalChars} tekens; alleen de eerste ${t.keptChars} staan hier`,
+  'html-too-large': () => 'de opmaak (HTML) was te groot om weer te geven; alleen de kale tekst staat hier',
+  'html-too-deep': () => 'de opmaak (HTML) was te diep genest om weer te geven; alleen de kale tekst staat hier',
+  'html-conversion-failed': () => 'de opmaak (HTML) kon niet worden omgezet; alleen de kale tekst staat hier',
+  'html-rendered-empty': () => 'de opmaak (HTML) gaf geen leesbare tekst; alleen de kale tekst staat hier',
+};
+
+export function truncationMarker(t: Truncation): string {
+  return `[bericht ingekort: ${TRUNCATION_MARKERS[t.reason](t)}; het volledige bericht staat niet in deze zaak]`;
+}
+
+function withTruncationMarker(text: string, t: Truncation | null): string {
+  if (t === null) return text;
+  return `${text.trimEnd()}\n\n${truncationMarker(t)}`;
 }
 
 /** Between a forwarder's note and the original in a case's text. */

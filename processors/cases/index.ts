@@ -54,6 +54,8 @@ export interface IntakeMessage {
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   /** False for letters without an e-mail address, etc. */
   wantsAcknowledgment: boolean;
+  /** The body was cut or not rendered as written (processors/parse); the text's marker says so too. */
+  truncated?: { reason: string; originalChars: number | null; keptChars: number } | null;
 }
 
 export interface Actor { id: string; role: string }
@@ -434,6 +436,7 @@ function messageEntry(m: IntakeMessage) {
   return {
     dedupeKey: m.dedupeKey, messageId: m.messageId ?? undefined, channel: m.channel, receivedAt: m.receivedAt,
     subject: m.subject, text: m.text, writtenByRepresentative: !!m.representative, source: m.source, attachments: m.attachments,
+    ...(m.truncated ? { truncated: { reason: m.truncated.reason, ...(m.truncated.originalChars !== null ? { originalChars: m.truncated.originalChars } : {}), keptChars: m.truncated.keptChars } } : {}),
   };
 }
 

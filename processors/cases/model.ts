@@ -53,6 +53,16 @@ const MessageSchema = pdSchema(
       uid: { type: Number, pd: false },
     },
     attachments: { type: [AttachmentSchema], pd: 'message_content' },
+    /**
+     * Present when the text is not the whole body: cut to the parser's text limit, or HTML
+     * that could not be rendered and was reduced to its bare text (reason codes from
+     * processors/parse). The text ends with a "[bericht ingekort: …]" marker as well.
+     */
+    truncated: {
+      reason: { type: String, pd: false },
+      originalChars: { type: Number, pd: false },
+      keptChars: { type: Number, pd: false },
+    },
   },
   { _id: false },
 );
@@ -196,6 +206,7 @@ export interface CaseMessage {
   subject: string; text: string; writtenByRepresentative: boolean;
   source?: { kind?: string; mailbox?: string; uidValidity?: string; uid?: number };
   attachments: CaseAttachment[];
+  truncated?: { reason: string; originalChars?: number; keptChars: number };
 }
 
 export interface CaseAttachment {

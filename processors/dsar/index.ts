@@ -297,6 +297,15 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
     counts[name] = filter ? (await conn.db!.collection(name).deleteMany(filter)).deletedCount : 0;
   }
 
+  // A refused message's reply address lives only until its reply is sent (processors/refusals);
+  // one still waiting is erased here by the same keyed hash, with the sender's day marker.
+  if (r.hashes.email && present.has('refusals')) {
+    counts.refusals = (await conn.db!.collection('refusals').deleteMany({ senderHash: r.hashes.email })).deletedCount;
+  }
+  if (r.hashes.email && present.has('refusal_senders')) {
+    counts.refusal_senders = (await conn.db!.collection('refusal_senders').deleteMany({ _id: { $regex: `^${r.hashes.email}:` } } as never)).deletedCount;
+  }
+
   const mine = r.cases.filter((c) => c.role === 'citizen').map((c) => c.doc._id);
   counts.cases = mine.length > 0 ? (await Case.deleteMany({ _id: { $in: mine } })).deletedCount : 0;
 

@@ -29,6 +29,8 @@ type EmailAnalysis = Awaited<ReturnType<typeof analyseEmail>>;
 import { isInspectionCandidate } from '../identity/index.ts';
 import type { CaseAttachment } from '../cases/model.ts';
 import { addDuration, technicalRetentionFor } from '../../config/register.ts';
+import { headerBlockOf, resolveLimits, MAX_HEAD_BYTES, type ParseLimits } from '../parse/index.ts';
+import type { RefusalInput } from '../refusals/index.ts';
 
 export interface EmailProcessorOptions {
   bus: Bus;
@@ -51,9 +53,16 @@ export interface EmailProcessorOptions {
   partitionsConsumedConcurrently?: number;
   /** Records of a partition handled together (1: one at a time). */
   batchSize?: number;
+  /**
+   * Records a message the parser refused (PARSE_*) so its sender gets one reply
+   * (processors/refusals), before the offset is committed.
+   */
+  refusals?: { refuse(input: RefusalInput): Promise<unknown> };
 }
 
 export interface EmailProcessor {
+  /** The parser's limits as configured (maxBytes: KCC_MAX_MESSAGE_BYTES in the app). */
+  readonly limits: Readonly<ParseLimits>;
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly stats: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; attachmentsQueued: number; analyseMs: number; storeMs: number };
@@ -65,6 +74,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   const stats = { cases: 0, threaded: 0, nonCases: 0, duplicates: 0, deadLettered: 0, attachmentsQueued: 0, analyseMs: 0, storeMs: 0 };
   const inspect = o.inspectAttachments ?? true;
   const clock = o.clock ?? (() => new Date());
+  const limits = resolveLimits(o.analyse?.limits);
   // The stage's producer (lib/kafka/stage.ts): dead letters and attachment checks share it.
   let producer: Producer | null = null;
 
@@ -230,6 +240,33 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     return found.filter((x) => pending.has(x.index));
   }
 
+  /** The limit a parse refusal crossed, in its unit, for the reply to name. */
+  function limitOf(code: string): number | null {
+    switch (code) {
+      case 'PARSE_TOO_LARGE': return limits.maxBytes;
+      case 'PARSE_TOO_DEEP': return limits.maxMimeDepth;
+      case 'PARSE_TOO_MANY_ATTACHMENTS': return limits.maxAttachments;
+      case 'PARSE_HEADER_TOO_LARGE': return MAX_HEAD_BYTES;
+      default: return null;
+    }
+  }
+
+  /** A message the parser refused: its sender gets one reply, read from the header block. */
+  async function refuseParsed(env: RawMail, code: string): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = await rawOf(env);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'CLAIMCHECK_MISSING') return; // nothing left to read a sender from
+      throw err;
+    }
+    const header = headerBlockOf(raw);
+    await o.refusals!.refuse({
+      key: dedupeKeyOf(env.messageId, env.sha256), code, limit: limitOf(code), size: env.size, header,
+      bodyStart: raw.subarray(header.length, header.length + 8_000), receivedAt: new Date(env.receivedAt),
+    });
+  }
+
   async function dropBlob(env: RawMail): Promise<void> {
     // Minimisation: once the case holds what it needs, the raw bytes go at once, not in days.
     if (env.body.type === 'claim_check') await o.claimChecks.delete(env.body.fileId);
@@ -241,12 +278,20 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 2,
     handle,
     ...(o.batchSize && o.batchSize > 1 ? { handleBatch, maxBatch: o.batchSize } : {}),
-    deadLetterOf: (env, record) => ({ sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}` }),
-    onDeadLettered: () => { stats.deadLettered += 1; },
+    deadLetterOf: (env, record) => ({
+      sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}`,
+      ...(env ? { size: env.size } : {}),
+      ...(env?.body.type === 'claim_check' ? { claimCheck: { bucket: env.body.bucket, fileId: env.body.fileId } } : {}),
+    }),
+    onDeadLettered: async (entry, env) => {
+      stats.deadLettered += 1;
+      if (env && o.refusals && entry.code.startsWith('PARSE_')) await refuseParsed(env, entry.code);
+    },
   });
 
   return {
     stats,
+    limits,
     start: () => stage.start(),
     async stop() {
       await stage.stop();
@@ -277,6 +322,7 @@ export function emailIntakeMessage(
     representative: a.representative,
     classification: a.classification,
     wantsAcknowledgment: true,
+    truncated: a.truncated,
   };
 }
 

@@ -3,8 +3,11 @@
  *
  * html-to-text (htmlparser2 underneath) is quadratic in element nesting depth: 20,000
  * nested <div>s took 275 ms here, and the cost grows with the square, so 100,000 would take
- * seconds. A linear pre-pass measures the depth first; past the limit the markup is reduced
- * to text by a linear tag stripper instead.
+ * seconds. A linear pre-pass measures the depth first; past the limit, or past a size at
+ * which conversion gets slow, the markup is reduced to text by a linear tag stripper
+ * instead. The whole input is stripped, never a prefix of it: cutting the markup first
+ * lost every word of a 5 MB body of 450,000 nested <div>s, whose question came after the
+ * opening tags (issue 12). The text is cut to its own limit afterwards (parse.ts).
  */
 import { htmlToText } from 'html-to-text';
 
@@ -13,7 +16,8 @@ import { htmlToText } from 'html-to-text';
 // html-to-text's recursive walk would overflow the call stack.
 const MAX_HTML_DEPTH = 512;
 // Markup is typically 3–10 times the text it carries; beyond this many characters per
-// allowed text character the HTML is cut before conversion.
+// allowed text character the HTML is not given to html-to-text (its cost grows faster than
+// the input) but stripped in one linear pass.
 const HTML_CHARS_PER_TEXT_CHAR = 10;
 
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
@@ -38,29 +42,35 @@ const CONVERT_OPTIONS = {
   limits: { maxDepth: MAX_HTML_DEPTH + 1 },
 };
 
+/** Why an HTML body was not rendered as written but reduced to its bare text. */
+export type HtmlFallback = 'html-too-large' | 'html-too-deep' | 'html-conversion-failed' | 'html-rendered-empty';
+
 export interface HtmlText {
   text: string;
   warnings: string[];
+  /** Set when the text comes from the linear tag stripper instead of html-to-text. */
+  fallback: HtmlFallback | null;
 }
 
 export function htmlToPlain(html: string, maxTextChars: number): HtmlText {
-  const warnings: string[] = [];
   const maxHtml = maxTextChars * HTML_CHARS_PER_TEXT_CHAR;
-  let input = html;
-  if (input.length > maxHtml) {
-    input = input.slice(0, maxHtml);
-    warnings.push('html-truncated');
-  }
-  if (exceedsDepth(input, MAX_HTML_DEPTH)) {
-    warnings.push('html-too-deep');
-    return { text: stripTags(input), warnings };
-  }
+  const stripped = (fallback: HtmlFallback): HtmlText => ({ text: stripTags(html), warnings: [fallback], fallback });
+  // Depth first: it is the more telling reason, and the scan is linear at any size.
+  if (exceedsDepth(html, MAX_HTML_DEPTH)) return stripped('html-too-deep');
+  if (html.length > maxHtml) return stripped('html-too-large');
+  let text: string;
   try {
-    return { text: htmlToText(input, CONVERT_OPTIONS), warnings };
+    text = htmlToText(html, CONVERT_OPTIONS);
   } catch {
-    warnings.push('html-conversion-failed');
-    return { text: stripTags(input), warnings };
+    return stripped('html-conversion-failed');
   }
+  // html-to-text drops what it cannot place (content past its depth limit, odd markup):
+  // a message that had words must never become a case without them.
+  if (text.trim() === '') {
+    const bare = stripTags(html);
+    if (bare.trim() !== '') return { text: bare, warnings: ['html-rendered-empty'], fallback: 'html-rendered-empty' };
+  }
+  return { text, warnings: [], fallback: null };
 }
 
 function isNameChar(c: number): boolean {

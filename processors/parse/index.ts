@@ -5,9 +5,10 @@
  * that enforces the limits (scan.ts), HTML-to-text with a depth guard (html.ts), quote and
  * forward handling (quotes.ts) and "not a case" detection (noncase.ts).
  */
-export { parseEmail, messageKey, createEmailParser } from './parse.ts';
-export type { Address, ParsedAttachment, ParsedEmail, ParseOptions, EmailParser, EmailParserConfig } from './parse.ts';
+export { parseEmail, messageKey, createEmailParser, parseHeaderBlock, headerBlockOf } from './parse.ts';
+export type { Address, ParsedAttachment, ParsedEmail, ParseOptions, EmailParser, EmailParserConfig, Truncation, TruncationReason, HeaderView } from './parse.ts';
 export { DEFAULT_PARSE_LIMITS, resolveLimits } from './limits.ts';
+export { MAX_HEAD_BYTES } from './mailparser.ts';
 export type { ParseLimits } from './limits.ts';
 export { detectNonCase, headerIndex, DEFAULT_MAX_RECEIVED } from './noncase.ts';
 export type { NonCase, NonCaseKind, NonCaseInput, NonCaseOptions } from './noncase.ts';

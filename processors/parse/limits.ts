@@ -1,8 +1,12 @@
 import { ConfigError } from '../../lib/errors.ts';
+import { DEFAULTS as CONFIG_DEFAULTS } from '../../config/index.ts';
 
 /** Bounds on one untrusted message. Every value is a count or a size, never zero. */
 export interface ParseLimits {
-  /** Largest raw message in bytes; checked before anything else is done with it. */
+  /**
+   * Largest raw message in bytes; checked before anything else is done with it. Always the
+   * configured KCC_MAX_MESSAGE_BYTES in the pipeline (the ingestor refuses larger ones first).
+   */
   maxBytes: number;
   /** Most attachments (and, derived from it, MIME parts) one message may carry. */
   maxAttachments: number;
@@ -13,11 +17,10 @@ export interface ParseLimits {
 }
 
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({
-  // Exchange Online's documented default receive limit for a mailbox is 36 MB (35 MB send),
-  // which leaves room for ~25 MB of attachments after base64's 4/3 growth. Most citizens
-  // send through providers with the same or smaller limits, so a larger message would not
-  // have reached a Logius mailbox in the first place.
-  maxBytes: 36 * 1024 * 1024,
+  // The configured KCC_MAX_MESSAGE_BYTES (config/index.ts, where its reason is): the app
+  // passes the configured value, and this default is the same number, so `kcc extract` and
+  // tests parse with the limit the ingestor enforces. One limit, not two that disagree.
+  maxBytes: Number(CONFIG_DEFAULTS.KCC_MAX_MESSAGE_BYTES),
   // The shared corpus' richest message (postalmime-mimetorture.eml) has 9 attachments; 100
   // leaves room for long Outlook threads that carry every signature logo inline.
   maxAttachments: 100,

@@ -10,7 +10,7 @@ import type { ParseLimits } from './limits.ts';
 
 // mailparser's own default for one part's header block. The largest legitimate-looking
 // headers in the shared corpus are ~200 KB (flanker-long-header, mimekit-stack-overflow).
-const MAX_HEAD_BYTES = 1024 * 1024;
+export const MAX_HEAD_BYTES = 1024 * 1024;
 // Each attachment is one MIME part; the rest is structure (multipart containers, text and
 // HTML alternatives, report parts). Allow as many structural parts again, plus a margin for
 // small messages, so mailparser stops a part flood long before it is buffered.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../lib/errors.ts';
-import { htmlToPlain } from './html.ts';
+import { htmlToPlain, type HtmlFallback } from './html.ts';
 import { resolveLimits } from './limits.ts';
 import type { ParseLimits } from './limits.ts';
 import { runMailparser } from './mailparser.ts';
@@ -53,8 +53,17 @@ export interface ParsedEmail {
   forwarded: { from: Address; subject: string | null; to: string[]; toText: string; note: string } | null;
   attachments: ParsedAttachment[];
   nonCase: NonCase | null;
+  /**
+   * Set when the body was cut to the text limit or could not be rendered as written (HTML
+   * too deep, too large, or not convertible: then its bare text, tags stripped, is kept).
+   * `originalChars`: the text's length before it was cut, when it was.
+   */
+  truncated: Truncation | null;
   warnings: string[];
 }
+
+export type TruncationReason = HtmlFallback | 'text-too-long';
+export interface Truncation { reason: TruncationReason; originalChars: number | null; keptChars: number }
 
 export type ParseOptions = NonCaseOptions;
 
@@ -92,7 +101,8 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     warnings.push('subject-truncated');
   }
 
-  const body = withoutControls(bodyText(mail, resolved.maxTextChars, warnings), warnings);
+  const rendered = bodyText(mail, resolved.maxTextChars, warnings);
+  const body = withoutControls(rendered.text, warnings);
   const split = splitQuotes(body, subject);
 
   const headers = headerIndex(mail.headerLines);
@@ -128,6 +138,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     forwarded: split.forwarded === null ? null : { ...split.forwarded },
     attachments,
     nonCase,
+    truncated: rendered.truncated,
     warnings,
   };
 }
@@ -141,18 +152,27 @@ export function messageKey(parsed: Pick<ParsedEmail, 'messageId'>, raw: Buffer):
   return createHash('sha256').update(parsed.messageId ?? '', 'utf8').update(rawHash, 'utf8').digest('hex');
 }
 
-function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): string {
+function bodyText(mail: RawParsed, maxChars: number, warnings: string[]): { text: string; truncated: Truncation | null } {
   let text = mail.text ?? '';
+  let fallback: HtmlFallback | null = null;
   if (text.trim() === '' && mail.html !== null && mail.html.trim() !== '') {
     const converted = htmlToPlain(mail.html, maxChars);
     warnings.push(...converted.warnings);
     text = converted.text;
+    fallback = converted.fallback;
   }
+  // The tag stripper keeps a line break per block tag: 450,000 empty <div>s must not spend
+  // the whole text limit on blank lines before the words.
+  if (fallback !== null) text = text.replace(/\n(?:[ \t\r]*\n)+/g, '\n\n').trim();
+  let originalChars: number | null = null;
   if (text.length > maxChars) {
+    originalChars = text.length;
     text = text.slice(0, maxChars);
     warnings.push('text-truncated');
   }
-  return text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
+  text = text.replace(/\r\n?/g, '\n').replaceAll('\u00a0', ' ');
+  const reason: TruncationReason | null = originalChars !== null ? 'text-too-long' : fallback;
+  return { text, truncated: reason === null ? null : { reason, originalChars, keptChars: text.length } };
 }
 
 // C0 control characters other than tab and line breaks (and DEL), wherever a header or the
@@ -271,4 +291,70 @@ export function createEmailParser(config: EmailParserConfig = {}): EmailParser {
     limits,
     parse: (raw: Buffer) => parseEmail(raw, limits, frozenOptions),
   });
+}
+
+/** What a refusal needs from a message it could not take: its headers, read on their own. */
+export interface HeaderView {
+  messageId: string | null;
+  subject: string;
+  from: Address;
+  replyTo: Address | null;
+  /** The envelope sender (Return-Path) lower-cased; '' for the null sender `<>`; null when absent. */
+  returnPath: string | null;
+  /** Auto-reply, bounce, list, loop… (the same rules as for whole messages). */
+  nonCase: NonCase | null;
+  /** Any List-* header (RFC 2369/2919): list traffic is never answered. */
+  fromList: boolean;
+}
+
+// The start of a header block a refusal reads: From, Message-ID, Subject and the automation
+// headers sit in the first few kilobytes; 64 KiB covers the corpus' largest real header
+// blocks (Outlook threads with long References), and a 5 MB header (PARSE_HEADER_TOO_LARGE)
+// is read only this far.
+const REFUSAL_HEADER_BYTES = 64 * 1024;
+
+/** The header block of a raw message (up to the first empty line), at most REFUSAL_HEADER_BYTES, cut at a line end. */
+export function headerBlockOf(raw: Buffer): Buffer {
+  const head = raw.subarray(0, REFUSAL_HEADER_BYTES);
+  const crlf = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  if (ends.length > 0) return head.subarray(0, Math.min(...ends));
+  const lastLine = head.lastIndexOf('\n');
+  return lastLine > 0 ? head.subarray(0, lastLine) : head;
+}
+
+/**
+ * Read a header block alone (an IMAP FETCH of the header of a message too large to fetch
+ * whole, or the start of one the parser refused). Never throws for bad input: what cannot
+ * be read is null, and a refusal without a readable sender is simply not answered.
+ */
+export async function parseHeaderBlock(header: Buffer, options: ParseOptions = {}): Promise<HeaderView> {
+  const empty: HeaderView = { messageId: null, subject: '', from: { name: null, address: null }, replyTo: null, returnPath: null, nonCase: null, fromList: false };
+  const block = headerBlockOf(header);
+  let mail: RawParsed;
+  try {
+    mail = await runMailparser(Buffer.concat([block, Buffer.from('\r\n\r\n')]), resolveLimits());
+  } catch {
+    return empty;
+  }
+  const warnings: string[] = [];
+  const headers = headerIndex(mail.headerLines);
+  const subject = withoutControls(mail.subject ?? '', warnings).replaceAll('\n', ' ').slice(0, MAX_SUBJECT_CHARS);
+  const from = firstAddress(mail.from) ?? { name: null, address: null };
+  const rp = headers.get('return-path')?.[0];
+  const returnPath = rp === undefined ? null : (/<([^<>]*)>/.exec(rp)?.[1] ?? rp).replace(CONTROLS, '').trim().toLowerCase();
+  const nonCase = detectNonCase(
+    { headers, subject, from, contentType: mail.contentType, partTypes: [], deliveryStatus: '', text: '' },
+    options,
+  );
+  return {
+    messageId: cleanId(mail.messageId, warnings),
+    subject,
+    from,
+    replyTo: firstAddress(mail.replyTo),
+    returnPath,
+    nonCase,
+    fromList: [...headers.keys()].some((k) => k.startsWith('list-')),
+  };
 }

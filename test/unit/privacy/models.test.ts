@@ -9,12 +9,17 @@ import mongoose, { Schema } from 'mongoose';
 import { auditSchemas, collectionsNeedingExpiry, pathsByCategory } from '../../../lib/pd-schema.ts';
 import { auditModels } from '../../../processors/audit/index.ts';
 import { caseModels } from '../../../processors/cases/model.ts';
+import { RETENTION_COLLECTIONS } from '../../../app/index.ts';
+import { refusalModels } from '../../../processors/refusals/index.ts';
+import { deadLetterModel } from '../../../processors/deadletters/index.ts';
 
 describe('privacy/models: the real schemas against the register', () => {
   const conn = mongoose.createConnection();
   const cases = caseModels(conn);
   const audit = auditModels(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, audit.AuditEntry, audit.DeletionEntry];
+  const refusals = refusalModels(conn);
+  const deadLetters = deadLetterModel(conn);
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters];
 
   after(async () => {
     await conn.close();
@@ -33,6 +38,15 @@ describe('privacy/models: the real schemas against the register', () => {
     // "never personal data in the entry": no path of either audit schema names a category.
     expect(pathsByCategory(audit.AuditEntry)).to.deep.equal({});
     expect(pathsByCategory(audit.DeletionEntry)).to.deep.equal({});
+  });
+
+  it('refusals hold only the reply address, its keyed hash and the Message-ID (removed when answered); dead letters nothing personal', () => {
+    expect(pathsByCategory(refusals.Refusal)).to.deep.equal({ contact: ['replyTo', 'senderHash'], message_content: ['inReplyTo'] });
+    expect(pathsByCategory(deadLetters)).to.deep.equal({});
+    expect(collectionsNeedingExpiry(all)).to.include('refusals');
+    // refusal_senders keeps its keyed hash in `_id` (which the audit exempts) and dead_letters
+    // no category at all: both expire all the same, by their register terms.
+    expect(RETENTION_COLLECTIONS).to.include.members(['refusals', 'refusal_senders', 'dead_letters']);
   });
 
   it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {
