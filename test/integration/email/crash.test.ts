@@ -157,11 +157,11 @@ describe('a restart after kill -9 of the all-roles process is back in seconds', 
       toCase.push(performance.now() - run.t0);
       // 'ready' (every stage started) may come after the case: wait for it, within the bound.
       toReady.push(await Promise.race([run.ready, new Promise<number>((r) => setTimeout(() => r(NaN), PER_RESTART_MS))]));
+      console.log(`      restart ${k + 1}: first case after ${(toCase[k]! / 1000).toFixed(1)} s, ready after ${(toReady[k]! / 1000).toFixed(1)} s`);
     }
     const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.ceil(f * xs.length) - 1]!;
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(`      restart → first case over ${KILLS} kills: p50 ${s(q(toCase, 0.5))}, p95 ${s(q(toCase, 0.95))}, max ${s(Math.max(...toCase))}`);
-    console.log(`      (each: ${toCase.map(s).join(', ')})`);
     console.log(`      restart → 'ready': p50 ${s(q(toReady, 0.5))}, max ${s(Math.max(...toReady))}`);
     // The target is 10 s (p95); this shared 2-core machine is noisy, so the assertion leaves
     // room, still far under the 87–90 s a restart took when the stages started one by one.
