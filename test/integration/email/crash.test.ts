@@ -131,7 +131,11 @@ describe('a restart after kill -9 of the all-roles process is back in seconds', 
     const db = await p.db();
     const cases = db.collection('cases');
     // A probe that meets the shared database restarting (other tests do that) asks again.
-    const caseOf = (citizen: string) => async () => ((await cases.countDocuments({ replyAddress: citizen }).catch(() => 0)) >= 1 ? true : undefined);
+    // A process that stopped by itself (it logs why at 'fatal' on stdout) fails the test at once.
+    const caseOf = (citizen: string, child: () => ChildProcess) => async () => {
+      if (child().exitCode !== null) throw new Error(`the all-roles process exited by itself with code ${child().exitCode}`);
+      return (await cases.countDocuments({ replyAddress: citizen }).catch(() => 0)) >= 1 ? true : undefined;
+    };
     const start = () => {
       const t0 = performance.now();
       const child = spawnStage(p, ROLES.join(','), children);
@@ -143,7 +147,7 @@ describe('a restart after kill -9 of the all-roles process is back in seconds', 
     let run = start();
     const warm = `restart-warm-${id}@citizens.test`;
     await p.append([citizenMail(0, warm)]);
-    await eventually(caseOf(warm), PER_RESTART_MS, 'the first case');
+    await eventually(caseOf(warm, () => run.child), PER_RESTART_MS, 'the first case');
 
     const toCase: number[] = [];
     const toReady: number[] = [];
@@ -154,7 +158,7 @@ describe('a restart after kill -9 of the all-roles process is back in seconds', 
       run = start();
       const citizen = `restart${k}-${id}@citizens.test`;
       await p.append([citizenMail(k + 1, citizen)]);
-      await eventually(caseOf(citizen), PER_RESTART_MS, `the case of the mail after restart ${k + 1}`);
+      await eventually(caseOf(citizen, () => run.child), PER_RESTART_MS, `the case of the mail after restart ${k + 1}`);
       toCase.push(performance.now() - run.t0);
       // 'ready' (every stage started) may come after the case: wait for it, within the bound.
       toReady.push(await Promise.race([run.ready, new Promise<number>((r) => setTimeout(() => r(NaN), PER_RESTART_MS))]));
