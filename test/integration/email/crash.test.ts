@@ -20,12 +20,12 @@ import { citizenMail } from '../../support/mail.ts';
 import { prng } from '../../support/letters/render.ts';
 
 /** One stage (or all of them) as a real child process, as `npm start` runs it. */
-function spawnStage(p: TestPipeline, roles: string, children: Set<ChildProcess>, env: Record<string, string> = {}): ChildProcess {
+function spawnStage(p: TestPipeline, roles: string, children: Set<ChildProcess>, logLevel: 'warn' | 'error' | null = null): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'app/main.ts'), '--roles', roles, '--group', `${p.config.kafka.topicPrefix}.intake`], {
     cwd: REPO_ROOT,
-    env: { ...p.env, KCC_LOG_LEVEL: 'warn', ...env },
-    // The IPC channel only carries main.ts's 'ready' (the time it is printed below).
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...p.env, KCC_LOG_LEVEL: logLevel ?? 'warn' },
+    // The log (stdout) shown only when asked for; the IPC channel carries main.ts's 'ready'.
+    stdio: ['ignore', logLevel ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -138,7 +138,8 @@ describe('a restart after kill -9 of the all-roles process is back in seconds', 
     };
     const start = () => {
       const t0 = performance.now();
-      const child = spawnStage(p, ROLES.join(','), children);
+      // Errors and fatal lines shown: why a restart did not come back, if it does not.
+      const child = spawnStage(p, ROLES.join(','), children, 'error');
       const ready = new Promise<number>((resolve) => child.on('message', (m) => { if (m === 'ready') resolve(performance.now() - t0); }));
       return { child, t0, ready };
     };
