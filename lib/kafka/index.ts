@@ -135,7 +135,7 @@ const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
  * What the session must survive: kafkajs has no heartbeat thread; it heartbeats between
  * records, after an empty fetch, and when a handler calls heartbeat(). One record in the OCR
  * stages takes far longer than a short session (bench/heartbeat.ts, 2 cores, loaded: an
- * e-mail attachment of 4 scanned pages 14.7 s, a letter of 4 pages 9.9 s, 50 pages ~65 s),
+ * e-mail attachment of 4 scanned pages 14.7 s, a letter of 4 pages 9.9 s, of 50 ~65 s estimated),
  * so every handler runs with a timer that heartbeats beside it (keptAlive). What is left is
  * the main thread being blocked, when no timer fires: at most 0.68 s measured (parsing a
  * 41 MB e-mail; OCR runs in worker threads, 0.44 s at most).
