@@ -6,8 +6,13 @@
  * Roles let one process run everything (`npm start`) or one stage per process (production,
  * and the kill -9 tests): `ingest` (IMAP → Kafka), `process` (Kafka → cases),
  * `acknowledge` (cases → SMTP), `retention` (sweeper or checker), `letters` (drop folder and
- * upload → Kafka when KCC_LETTERS_DROP_DIR is set; letters topic → OCR → cases), `inspect`
- * (e-mail attachments queued by `process` → OCR → ID copies to the identity store).
+ * upload → Kafka; letters topic → OCR → cases), `inspect` (e-mail attachments queued by
+ * `process` → OCR → ID copies to the identity store). A role its configuration leaves off
+ * (rolesOff) does not start, with one log line saying why.
+ *
+ * start() starts every stage at once: a consumer may have to wait for its group (after a
+ * kill -9, until the dead member's session ends: lib/kafka), and nothing waits for it; the
+ * mailbox is watched as soon as the ingestor's producer is connected.
  *
  * One OCR pool per process, created on first need and shared by the letter processor and
  * the attachment inspector (a process that never sees a scan never starts one).
@@ -71,9 +76,30 @@ export interface AppOptions {
   clock?: () => Date;
 }
 
+/**
+ * Roles asked for that this configuration leaves off, each with the reason. `letters`
+ * without a drop folder: nothing in this process could publish a letter (the upload stores
+ * into the drop folder too, so a token alone starts nothing), and every process that does
+ * publish them runs the letters role, with its own letter processor in the same group; so
+ * no letter waits for this process's processor, and it would only hold a consumer-group
+ * member (a restart after a crash waited for it).
+ */
+export function rolesOff(roles: ReadonlySet<Role>, config: Config): Map<Role, string> {
+  const off = new Map<Role, string>();
+  if (roles.has('letters') && !config.letters.dropDir) {
+    const token = config.letters.upload.token ? ' (uploads are stored into it, so the upload token alone starts nothing)' : ' and no upload token';
+    off.set('letters', `no KCC_LETTERS_DROP_DIR${token}: this process publishes no letter and runs no letter processor; a process with a drop folder runs its own`);
+  }
+  return off;
+}
+
 export async function createApp(o: AppOptions): Promise<App> {
   const { config, logger } = o;
   const roles = new Set(o.roles ?? ROLES);
+  for (const [role, why] of rolesOff(roles, config)) {
+    roles.delete(role);
+    logger.info({ role, code: 'ROLE_OFF' }, `role ${role} off: ${why}`);
+  }
   const conn = await mongoose.createConnection(config.mongoUrl, { serverSelectionTimeoutMS: 15_000 }).asPromise()
     .catch((err: unknown) => { throw new TransientError('MONGO_UNREACHABLE', `MongoDB at the configured URL did not answer within 15 s`, err); });
   const db = conn.db!;
@@ -163,7 +189,8 @@ export async function createApp(o: AppOptions): Promise<App> {
       partitionsConsumedConcurrently: config.ocr.workers,
     });
   }
-  if (roles.has('letters')) {
+  const dropDir = config.letters.dropDir;
+  if (roles.has('letters') && dropDir) {
     components.letterProcessor = createLetterProcessor({
       bus, store, identity, claimChecks, ocr, logger, topics,
       groupId: `${o.groupId ?? `${config.kafka.topicPrefix}.intake`}.letters`,
@@ -171,15 +198,13 @@ export async function createApp(o: AppOptions): Promise<App> {
       partitionsConsumedConcurrently: config.ocr.workers,
     });
     const letters = config.letters;
-    if (letters.dropDir) {
-      components.letterIngestor = createLetterIngestor({
-        dropDir: letters.dropDir, bus, claimChecks, topics, logger, pollIntervalMs: letters.pollIntervalMs,
-        upload: letters.upload.token ? { host: letters.upload.host, port: letters.upload.port, token: letters.upload.token } : null,
-        rejectedRetentionMs: config.idDocumentMaxDays * 86_400_000,
-        ...(o.clock ? { clock: o.clock } : {}),
-      });
-      if (!letters.upload.token) logger.warn({ code: 'LETTERS_UPLOAD_DISABLED' }, 'letter upload disabled: no KCC_LETTERS_UPLOAD_TOKEN');
-    }
+    components.letterIngestor = createLetterIngestor({
+      dropDir, bus, claimChecks, topics, logger, pollIntervalMs: letters.pollIntervalMs,
+      upload: letters.upload.token ? { host: letters.upload.host, port: letters.upload.port, token: letters.upload.token } : null,
+      rejectedRetentionMs: config.idDocumentMaxDays * 86_400_000,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+    if (!letters.upload.token) logger.warn({ code: 'LETTERS_UPLOAD_DISABLED' }, 'letter upload disabled: no KCC_LETTERS_UPLOAD_TOKEN');
   }
   if (roles.has('ingest')) {
     components.ingestor = createImapIngestor({
@@ -240,12 +265,13 @@ export async function createApp(o: AppOptions): Promise<App> {
   return {
     server, store, audit, identity, conn, bus, topics, components,
     async start() {
-      await components.processor?.start();
-      await components.letterProcessor?.start();
-      await components.attachmentInspector?.start();
-      components.acknowledger?.start();
-      await components.ingestor?.start();
-      await components.letterIngestor?.start();
+      const t0 = performance.now();
+      // All at once, none waiting for another (a consumer may wait seconds for its group).
+      await startAll([
+        components.ingestor, components.letterIngestor,
+        components.processor, components.letterProcessor, components.attachmentInspector,
+        components.acknowledger,
+      ]);
       // Not awaited: joining its consumer group must not hold up the rest of start-up (the
       // dead-letter topic keeps records for days, so nothing is missed while it joins).
       recorderStarted = components.deadLetterRecorder?.start().catch((err: unknown) => {
@@ -260,7 +286,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         purgeTimer = setInterval(purgeOnce, config.imap.purgeIntervalMs);
         purgeTimer.unref();
       }
-      logger.info({ roles: [...roles] }, 'pipeline ready');
+      logger.info({ roles: [...roles], ms: Math.round(performance.now() - t0) }, 'pipeline ready');
     },
     async stop(boundMs = 20_000) {
       if (claimTimer) clearInterval(claimTimer);
@@ -286,6 +312,16 @@ export async function createApp(o: AppOptions): Promise<App> {
       await withTimeout(work, boundMs, () => new Error(`shutdown did not finish within ${boundMs} ms`));
     },
   };
+}
+
+/**
+ * Starts every stage at once and waits for all of them; the first failure is thrown once
+ * all have settled, so stop() never races a stage still starting.
+ */
+async function startAll(stages: ReadonlyArray<{ start(): Promise<void> | void } | undefined>): Promise<void> {
+  const results = await Promise.allSettled(stages.map(async (s) => s?.start()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function addressOf(from: string): string | null {

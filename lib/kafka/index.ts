@@ -82,7 +82,14 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** How many partitions one process works on at once. */
   partitionsConsumedConcurrently?: number;
-  sessionTimeoutMs?: number;
+  /**
+   * How long the group waits, in a rebalance, for a member to rejoin. A member busy with a
+   * record rejoins only when that record is done, so this must be at least the longest work
+   * one record may take (else the busy member is dropped and its record done again).
+   * Default 60 s. It does not slow a restart after a crash: a dead member is dropped when its
+   * session ends (SESSION_TIMEOUT_MS), not at this bound.
+   */
+  rebalanceTimeoutMs?: number;
 }
 
 export interface ConsumerHandle {
@@ -114,6 +121,50 @@ export interface Bus {
 }
 
 const TOPIC_RESOURCE = 2; // kafkajs ConfigResourceTypes.TOPIC
+
+/*
+ * Consumer liveness, chosen for a fast restart after kill -9.
+ *
+ * Why a restarted consumer waits: the broker keeps a dead member's partitions until that
+ * member's session times out; the new member's join waits for it. kafkajs cannot rejoin
+ * under the dead member's identity (static membership, `group.instance.id`, is not
+ * supported), so the session timeout is the bound on that wait. It was 30 s (300 s for the
+ * letter processor, which waited the 60 s rebalance timeout instead): 87–90 s from a kill
+ * of the all-roles process to the mailbox being watched again.
+ *
+ * What the session must survive: kafkajs has no heartbeat thread; it heartbeats between
+ * records, after an empty fetch, and when a handler calls heartbeat(). One record in the OCR
+ * stages takes far longer than a short session (bench/heartbeat.ts, 2 cores, loaded: an
+ * e-mail attachment of 4 scanned pages 14.7 s, a letter of 4 pages 9.9 s, of 50 ~65 s estimated),
+ * so every handler runs with a timer that heartbeats beside it (keptAlive). What is left is
+ * the main thread being blocked, when no timer fires: at most 0.68 s measured (parsing a
+ * 41 MB e-mail; OCR runs in worker threads, 0.44 s at most).
+ *
+ * So: a heartbeat every second, and a session of 6 s, the broker's smallest allowed
+ * (`group.min.session.timeout.ms` default): five missed heartbeats, seven times the longest
+ * stall measured, and a restarted process has its partitions back 6 s after the kill at the
+ * latest. An idle consumer heartbeats after each empty fetch, so a fetch waits at most as
+ * long as the heartbeat interval.
+ */
+const SESSION_TIMEOUT_MS = 6_000;
+const HEARTBEAT_INTERVAL_MS = 1_000;
+const MAX_FETCH_WAIT_MS = HEARTBEAT_INTERVAL_MS;
+const DEFAULT_REBALANCE_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs a handler with kafkajs' heartbeat called beside it every interval (kafkajs sends one
+ * only when the interval has passed since the last). A failed heartbeat is left to the
+ * runner: a rebalance or a lost membership shows again at its own heartbeat after the
+ * handler, and it rejoins then.
+ */
+async function keptAlive<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => { heartbeat().catch(() => undefined); }, HEARTBEAT_INTERVAL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 function incoming(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
   const headers: Record<string, string> = {};
@@ -175,7 +226,11 @@ export function createBus(options: BusOptions): Bus {
 
   /** Connect, subscribe and run one consumer; the crash promise and stop are the same for both modes. */
   async function consumeWith(opts: ConsumerOptions, run: (c: KConsumer) => Promise<void>): Promise<ConsumerHandle> {
-    const c = kafka.consumer({ groupId: opts.groupId, sessionTimeout: opts.sessionTimeoutMs ?? 30_000, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    const c = kafka.consumer({
+      groupId: opts.groupId, allowAutoTopicCreation: false, retry: { retries: 10 },
+      sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: HEARTBEAT_INTERVAL_MS, maxWaitTimeInMs: MAX_FETCH_WAIT_MS,
+      rebalanceTimeout: Math.max(opts.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS, SESSION_TIMEOUT_MS),
+    });
     consumers.add(c);
     let rejectCrash!: (err: Error) => void;
     const crashed = new Promise<Error>((_, reject) => { rejectCrash = reject; });
@@ -263,8 +318,8 @@ export function createBus(options: BusOptions): Bus {
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
         // eachMessage: kafkajs resolves the offset only after the handler resolved, and a
         // throwing handler makes the same message come back (after the retrier's backoff).
-        eachMessage: async ({ topic, partition, message }) => {
-          await handler(incoming(topic, partition, message));
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          await keptAlive(heartbeat, () => handler(incoming(topic, partition, message)));
         },
       }));
     },
@@ -282,7 +337,7 @@ export function createBus(options: BusOptions): Bus {
           for (let i = 0; i < all.length; i += opts.maxBatch) {
             if (!isRunning() || isStale()) return;
             const group = all.slice(i, i + opts.maxBatch);
-            await handler(group, heartbeat);
+            await keptAlive(heartbeat, () => handler(group, heartbeat));
             resolveOffset(group[group.length - 1]!.offset);
             await commitOffsetsIfNecessary();
             await heartbeat();

@@ -26,7 +26,8 @@ export interface ConsumerStageOptions<T> {
   decodeRecord?(record: IncomingRecord): T;
   what: string;
   partitionsConsumedConcurrently?: number;
-  sessionTimeoutMs?: number;
+  /** The longest one record's work may take (lib/kafka ConsumerOptions.rebalanceTimeoutMs). */
+  rebalanceTimeoutMs?: number;
   /** The work for one decoded record; may use the stage's producer. */
   handle(env: T, record: IncomingRecord, producer: Producer): Promise<void>;
   /**
@@ -142,7 +143,7 @@ export function createConsumerStage<T>(o: ConsumerStageOptions<T>): ConsumerStag
       const options = {
         groupId: o.groupId, topics: [o.topic],
         partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-        ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
+        ...(o.rebalanceTimeoutMs ? { rebalanceTimeoutMs: o.rebalanceTimeoutMs } : {}),
       };
       consumer = o.handleBatch
         ? await o.bus.consumeBatches({ ...options, maxBatch: o.maxBatch ?? 50 }, runBatch)

@@ -56,10 +56,10 @@ export interface LetterProcessor {
 }
 
 const DEFAULT_LETTER_BUDGET_MS = 4 * 60_000;
-// The handler runs while OCR works, and kafkajs heartbeats only between messages: the
-// session must outlive one letter's budget, or the group would evict a busy member and
-// hand its letter to another (which would then OCR it again).
-const SESSION_MARGIN_MS = 60_000;
+// A member busy with a letter rejoins a rebalance only when the letter is done (lib/kafka
+// keeps its session alive meanwhile): the group must wait one letter's budget for it, or it
+// would drop the busy member and hand its letter to another (which would OCR it again).
+const REBALANCE_MARGIN_MS = 60_000;
 
 export function createLetterProcessor(o: LetterProcessorOptions): LetterProcessor {
   const log = o.logger.child({ stage: 'letters' });
@@ -164,8 +164,7 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
     bus: o.bus, log, groupId: o.groupId, topic: o.topics.letterRaw, deadLetterTopic: o.topics.deadLetter,
     schema: LetterRawV1, what: 'raw letter',
     partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
-    // A member busy with a long letter must not be taken for dead.
-    sessionTimeoutMs: budgetMs + SESSION_MARGIN_MS,
+    rebalanceTimeoutMs: budgetMs + REBALANCE_MARGIN_MS,
     handle,
     deadLetterOf: (env, record) => ({ sourceRef: env?.source ?? { kind: 'unknown' }, sha256: env?.sha256 ?? null, key: env?.sha256 ?? `${record.partition}:${record.offset}` }),
     onDeadLettered: () => { stats.deadLettered += 1; },
