@@ -19,12 +19,15 @@
  *     Still there with another expiresAt: its term moved; followed, or dropped when it moved
  *     past the look-ahead. Still there long after expiresAt (lag allowance): overdue —
  *     a warning by code and count, and the count in `kcc retention report`.
- *  3. record: the gone documents are claimed under a pass id (a conditional update, so two
- *     retention processes never claim one), counted per collection and term into one
- *     deletion link (`kind: retention`, `mechanism: ttl_index`, `ref: ttl:<pass>`), and the
- *     notes removed. A crash between claim and link leaves claimed notes that the next pass
- *     links (the ref makes the link appear once); between link and removal, notes that the
- *     next pass only removes. No deletion is counted twice.
+ *  3. record: the gone documents are claimed under a batch id (a conditional update, so two
+ *     retention processes never claim one); once an hour (`linkEveryMs`) and on stop, a batch
+ *     is counted per collection and term into one deletion link (`kind: retention`,
+ *     `mechanism: ttl_index`, `ref: ttl:<batch>`) and its notes removed. Hourly rather than
+ *     every pass: expiries trickle in all day, and a link a minute would add 1,440 links a
+ *     day to a chain that is kept for ever and read whole by `kcc audit verify`. A crash
+ *     leaves claimed notes that a later pass links once they are older than a batch can be
+ *     (the ref makes the link appear once); a crash between link and removal leaves notes
+ *     that the next pass only removes. No deletion is counted twice.
  *
  * It runs only where a TTL monitor deletes (app/index.ts: TTL mode, where the sweeper only
  * checks), so the sweeper's own links and these never cover the same documents.
@@ -74,8 +77,10 @@ export const DEFAULT_LAG_ALLOWANCE_MS = 15 * 60_000;
 export const DEFAULT_BATCH_SIZE = 500;
 /** Batches per collection per pass: 10,000 documents; a larger backlog continues next pass. */
 export const DEFAULT_MAX_BATCHES = 20;
-/** A claimed pass older than this was left by a crashed process: the next pass links it. */
-export const STALE_CLAIM_MS = 5 * 60_000;
+/** One deletion link per hour of TTL deletions at most (see 3. above). */
+export const DEFAULT_LINK_EVERY_MS = 60 * 60_000;
+/** A claim older than linkEveryMs + this was left by a crashed process (a live one links its batch within a pass of linkEveryMs): the next pass links it. */
+export const STALE_CLAIM_MARGIN_MS = 10 * 60_000;
 
 const DUPLICATE_KEY = 11000;
 
@@ -94,6 +99,8 @@ export interface TtlReconcilerOptions {
   lagAllowanceMs?: number;
   /** Pause between passes: one minute, the TTL monitor's period. */
   intervalMs?: number;
+  /** How long claimed deletions gather before they become one link; 0 = a link every pass that found any. */
+  linkEveryMs?: number;
   logger?: Logger;
   scheduler?: Scheduler;
   /** Pass ids; injected by tests that simulate a crash. */
@@ -103,8 +110,10 @@ export interface TtlReconcilerOptions {
 export interface ReconcileResult {
   /** Notes written this pass (new ones; already-noted documents are not counted again). */
   noted: Record<string, number>;
-  /** Documents counted as deleted by the TTL index this pass (= the link's counts). */
+  /** Documents counted as deleted by the TTL index in the links this pass appended (= their counts). */
   ttlDeleted: Record<string, number>;
+  /** Documents found gone this pass and claimed into the open batch (linked this pass or a later one). */
+  claimed: Record<string, number>;
   /** Gone, but by another path that logs itself (before expiry, or named by an erasure / identity link). */
   otherwise: Record<string, number>;
   /** Still present more than the lag allowance after expiresAt. */
@@ -116,6 +125,8 @@ export interface ReconcileResult {
 export interface TtlReconciler {
   ensureIndexes(): Promise<void>;
   runOnce(): Promise<ReconcileResult>;
+  /** Link the claimed deletions now instead of at the hour (tests; stop() does it too). */
+  flush(): Promise<ReconcileResult>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -152,6 +163,8 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
   const lookaheadMs = options.lookaheadMs ?? DEFAULT_LOOKAHEAD_MS;
   const lagAllowanceMs = options.lagAllowanceMs ?? DEFAULT_LAG_ALLOWANCE_MS;
   const intervalMs = options.intervalMs ?? 60_000;
+  const linkEveryMs = options.linkEveryMs ?? DEFAULT_LINK_EVERY_MS;
+  const staleClaimMs = linkEveryMs + STALE_CLAIM_MARGIN_MS;
   const terms = options.terms ?? COLLECTION_TERMS;
   const hashed = new Set(options.hashedIdCollections ?? HASHED_ID_COLLECTIONS);
   const logger = options.logger ?? silentLogger();
@@ -167,11 +180,13 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
   for (const [name, v] of [['batchSize', batchSize], ['maxBatches', maxBatches]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ConfigError('RETENTION_BAD_OPTION', `${name} must be a positive integer.`);
   }
-  if (!(lookaheadMs >= 0) || !(lagAllowanceMs >= 0) || !(intervalMs > 0)) throw new ConfigError('RETENTION_BAD_OPTION', 'lookaheadMs and lagAllowanceMs must be >= 0, intervalMs > 0.');
+  if (!(lookaheadMs >= 0) || !(lagAllowanceMs >= 0) || !(linkEveryMs >= 0) || !(intervalMs > 0)) throw new ConfigError('RETENTION_BAD_OPTION', 'lookaheadMs, lagAllowanceMs and linkEveryMs must be >= 0, intervalMs > 0.');
   if (!Buffer.isBuffer(options.hmacKey) || options.hmacKey.length < 16) throw new ConfigError('RETENTION_BAD_OPTION', 'hmacKey must be a key of at least 16 bytes.');
   const watch = db.collection<WatchEntry>(TTL_WATCH_COLLECTION);
   // Where each collection's walk stands; undefined = the next pass starts from the beginning.
   const cursors = new Map<string, Cursor>();
+  // The batch this process claims into until it is linked; never reused after.
+  let open: { pass: string; openedAt: number } | null = null;
 
   const keyedHash = (collection: string, id: unknown) =>
     createHmac('sha256', options.hmacKey).update(`ttl-watch\0${collection}\0${String(id)}`, 'utf8').digest('hex');
@@ -250,6 +265,19 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
     return out;
   }
 
+  /** Link the open batch, if any; claims after this go into a new one. */
+  async function publishOpen(result: ReconcileResult): Promise<void> {
+    if (!open) return;
+    const { pass } = open;
+    open = null;
+    const linked = await publish(pass);
+    if (linked === null) return;
+    result.links.push(linked);
+    const [link] = await deletionLog.find({ _id: linked }, { projection: { counts: 1 } }).toArray();
+    for (const c of (link?.counts ?? []) as Array<{ collectionName: string; count: number }>) result.ttlDeleted[c.collectionName] = (result.ttlDeleted[c.collectionName] ?? 0) + c.count;
+    logger.info({ counts: result.ttlDeleted, seq: linked }, 'retention: TTL deletions recorded in the deletion log');
+  }
+
   /** Erasure and identity-established links after `sinceSeq`: which cases' documents of which collections they deleted. */
   async function otherPathDeletions(sinceSeq: number): Promise<Array<{ seq: number; collections: Set<string>; caseIds: Set<string> }>> {
     const out: Array<{ seq: number; collections: Set<string>; caseIds: Set<string> }> = [];
@@ -323,17 +351,16 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
 
   async function runOnce(): Promise<ReconcileResult> {
     const now = clock();
-    const result: ReconcileResult = { noted: {}, ttlDeleted: {}, otherwise: {}, overdue: {}, links: [] };
+    const result: ReconcileResult = { noted: {}, ttlDeleted: {}, claimed: {}, otherwise: {}, overdue: {}, links: [] };
     try {
-      // A pass a crashed process claimed but did not finish: link it now (once, by its ref).
-      const stale = await watch.find({ state: 'gone', claimedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_MS) } }, { projection: { pass: 1 }, limit: batchSize }).toArray();
-      for (const pass of new Set(stale.map((e) => e.pass).filter((p): p is string => !!p))) {
+      // A batch a crashed process claimed but never linked: link it now (once, by its ref).
+      const stale = await watch.find({ state: 'gone', claimedAt: { $lt: new Date(now.getTime() - staleClaimMs) } }, { projection: { pass: 1 }, limit: batchSize }).toArray();
+      for (const pass of new Set(stale.map((e) => e.pass).filter((p): p is string => !!p && p !== open?.pass))) {
         const seq = await publish(pass);
         if (seq !== null) result.links.push(seq);
       }
 
       const seq = await logHead();
-      const pass = passId();
       const gone: WatchEntry[] = [];
       for (const collection of collections) {
         // Check before noting: a note made in this pass has nothing to check yet.
@@ -349,6 +376,8 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
 
       if (gone.length > 0) {
         const others = await otherPathDeletions(Math.min(...gone.map((e) => e.logSeq)));
+        open ??= { pass: passId(), openedAt: now.getTime() };
+        const pass = open.pass;
         const claims: mongo.AnyBulkWriteOperation<WatchEntry>[] = [];
         for (const e of gone) {
           const explained = e.caseId !== undefined && others.some((l) => l.seq > e.logSeq && l.collections.has(e.collection) && l.caseIds.has(e.caseId!));
@@ -357,17 +386,12 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
             claims.push({ deleteOne: { filter: { _id: e._id, state: 'noted' } } });
           } else {
             claims.push({ updateOne: { filter: { _id: e._id, state: 'noted' }, update: { $set: { state: 'gone', pass, claimedAt: now } } } });
+            result.claimed[e.collection] = (result.claimed[e.collection] ?? 0) + 1;
           }
         }
         await watch.bulkWrite(claims, { ordered: false });
-        const linked = await publish(pass);
-        if (linked !== null) {
-          result.links.push(linked);
-          const [link] = await deletionLog.find({ _id: linked }, { projection: { counts: 1 } }).toArray();
-          for (const c of (link?.counts ?? []) as Array<{ collectionName: string; count: number }>) result.ttlDeleted[c.collectionName] = c.count;
-          logger.info({ counts: result.ttlDeleted, seq: linked }, 'retention: TTL deletions recorded in the deletion log');
-        }
       }
+      if (open && now.getTime() - open.openedAt >= linkEveryMs) await publishOpen(result);
     } catch (err) {
       if (isRetriable(err)) throw new TransientError('RETENTION_TTL_RECONCILE_FAILED', 'TTL reconciliation failed: database unavailable.', err);
       throw err;
@@ -409,6 +433,14 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
       if (handle !== undefined) scheduler.clearInterval(handle);
       handle = undefined;
       if (running) await running;
+      // What this process claimed is linked now rather than by a later process's stale-claim pass.
+      await publishOpen({ noted: {}, ttlDeleted: {}, claimed: {}, otherwise: {}, overdue: {}, links: [] }).catch((err: unknown) =>
+        logger.warn({ code: (err as { code?: unknown }).code ?? 'INTERNAL_UNEXPECTED' }, 'TTL deletions not linked at stop; a later pass links them'));
+    },
+    flush: async () => {
+      const result: ReconcileResult = { noted: {}, ttlDeleted: {}, claimed: {}, otherwise: {}, overdue: {}, links: [] };
+      await publishOpen(result);
+      return result;
     },
   };
 }

@@ -53,8 +53,9 @@ describe('privacy/ttl-reconcile: what the TTL index deletes is counted in the de
 
   function reconciler(extra: Partial<TtlReconcilerOptions> = {}) {
     const sink = new Writable({ write(chunk, _enc, cb) { logged.push(String(chunk)); cb(); } });
-    // Small batches, so the walk's paging and its ties (several documents with one expiresAt) are exercised.
-    return createTtlReconciler({ db, audit, collections: COLLECTIONS, hmacKey, clock, batchSize: 2, logger: createLogger({ level: 'info', destination: sink }), ...extra });
+    // Small batches, so the walk's paging and its ties (several documents with one expiresAt) are
+    // exercised; a link every pass (the hourly batching has its own test).
+    return createTtlReconciler({ db, audit, collections: COLLECTIONS, hmacKey, clock, batchSize: 2, linkEveryMs: 0, logger: createLogger({ level: 'info', destination: sink }), ...extra });
   }
 
   const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
@@ -241,10 +242,10 @@ describe('privacy/ttl-reconcile: what the TTL index deletes is counted in the de
     failing = false;
     const r2 = reconciler();
     t = at(2 * MIN).getTime();
-    expect((await r2.runOnce()).links).to.deep.equal([]); // still fresh: could be a live pass of another process
-    t = at(7 * MIN).getTime();
+    expect((await r2.runOnce()).links).to.deep.equal([]); // still fresh: could be a live batch of another process
+    t = at(12 * MIN).getTime();
     expect((await r2.runOnce()).links).to.have.length(1);
-    t = at(13 * MIN).getTime();
+    t = at(18 * MIN).getTime();
     await r2.runOnce();
     const links = await ttlLinks();
     expect(links).to.have.length(1);
@@ -276,5 +277,38 @@ describe('privacy/ttl-reconcile: what the TTL index deletes is counted in the de
     } finally {
       await p.cleanup();
     }
+  });
+
+  it('gathers TTL deletions into one link an hour, and links what it holds when stopped', async () => {
+    await seed();
+    const r = reconciler({ linkEveryMs: 60 * MIN });
+    await r.ensureIndexes();
+    await r.runOnce();
+    await ttlMonitorPass(at(30_000));
+    t = at(MIN).getTime();
+    const first = await r.runOnce();
+    expect(first.claimed).to.deep.equal({ cases: 4, message_keys: 1, thread_keys: 2, identity_documents: 1 });
+    expect(first.links).to.deep.equal([]);
+    await ttlMonitorPass(at(6 * MIN));
+    t = at(7 * MIN).getTime();
+    expect((await r.runOnce()).claimed).to.deep.equal({ cases: 1 });
+    t = at(61 * MIN).getTime();
+    const hour = await r.runOnce();
+    expect(hour.links).to.have.length(1);
+    expect(hour.ttlDeleted).to.deep.equal({ cases: 5, message_keys: 1, thread_keys: 2, identity_documents: 1 });
+
+    // Another batch, linked at stop rather than left for an hour.
+    await db.collection('cases').insertOne({ _id: 'c-next', expiresAt: at(62 * MIN) } as never);
+    t = at(62 * MIN).getTime();
+    await r.runOnce();
+    await ttlMonitorPass(at(63 * MIN));
+    t = at(64 * MIN).getTime();
+    expect((await r.runOnce()).links).to.deep.equal([]);
+    await r.stop();
+    const links = await ttlLinks();
+    expect(links.map((l) => l.counts.map((c) => `${c.collectionName}:${c.count}`).join(','))).to.deep.equal([
+      'cases:5,identity_documents:1,message_keys:1,thread_keys:2',
+      'cases:1',
+    ]);
   });
 });
