@@ -22,7 +22,7 @@ import { RETENTION_COLLECTIONS } from '../app/index.ts';
 import { detectServer, retentionReport, type CollectionRetention } from '../lib/retention.ts';
 import { GENERAL_RETENTION, parseIsoDuration, addDuration } from '../config/register.ts';
 import { AUDIT_COLLECTION, DELETION_MECHANISMS, createAuditLog, type DeletionMechanism, type DeletionSummary } from '../processors/audit/index.ts';
-import { TTL_WATCH_COLLECTION } from '../processors/retention/index.ts';
+import { DEFAULT_LOOKAHEAD_MS, TTL_WATCH_COLLECTION, createTtlReconciler, type NoteDoc } from '../processors/retention/index.ts';
 import { caseExpiry } from '../processors/cases/index.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
 
@@ -61,7 +61,15 @@ const KEY_COLLECTIONS = ['message_keys', 'thread_keys'] as const;
  */
 export async function recomputeCaseExpiry(
   db: mongo.Db,
-  options: { batchSize?: number; expiryOf?: (from: Date) => Date; collection?: string } = {},
+  options: {
+    batchSize?: number; expiryOf?: (from: Date) => Date; collection?: string;
+    /**
+     * Where a TTL monitor deletes: documents whose new expiresAt falls before `horizon` are
+     * noted for the TTL reconciliation before they are written, as the monitor may delete
+     * them before the reconciliation's next walk would see them (processors/retention).
+     */
+    noteExpiring?: { horizon: Date; note: (collection: string, docs: NoteDoc[]) => Promise<unknown> };
+  } = {},
 ): Promise<RecomputeResult> {
   const batchSize = options.batchSize ?? RECOMPUTE_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
@@ -79,6 +87,7 @@ export async function recomputeCaseExpiry(
     result.scanned += batch.length;
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const keyOps: mongo.AnyBulkWriteOperation[] = [];
+    const soon: NoteDoc[] = [];
     for (const d of batch) {
       const from = d.closedAt instanceof Date ? d.closedAt : d.lastActivityAt instanceof Date ? d.lastActivityAt : null;
       if (!from) {
@@ -96,9 +105,22 @@ export async function recomputeCaseExpiry(
         result.unchanged += 1;
         continue;
       }
+      if (options.noteExpiring && want <= options.noteExpiring.horizon) soon.push({ _id: d._id, expiresAt: want, caseId: String(d._id) });
       ops.push({
         updateOne: { filter: { _id: d._id, expiresAt: have ?? { $exists: false } } as mongo.Filter<mongo.Document>, update: { $set: { expiresAt: want } } },
       });
+    }
+    if (options.noteExpiring && (options.collection ?? 'cases') === 'cases') {
+      const { note } = options.noteExpiring;
+      if (soon.length > 0) {
+        await note('cases', soon);
+        // Their look-up keys follow them (below): noted too, found by caseId (an indexed top-level equality).
+        for (const keys of KEY_COLLECTIONS) {
+          const ks: NoteDoc[] = [];
+          for (const c of soon) for (const k of await db.collection(keys).find({ caseId: c._id }, { projection: { _id: 1 } }).toArray()) ks.push({ _id: k._id, expiresAt: c.expiresAt, caseId: c._id as string });
+          await note(keys, ks);
+        }
+      }
     }
     let conflicts = 0;
     if (ops.length > 0) {
@@ -221,9 +243,18 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
       const raw = values['batch-size'];
       const batchSize = raw === undefined ? RECOMPUTE_BATCH_SIZE : Number(raw);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
-      return await withConnection(deps, async (conn) => {
-        const result = await recomputeCaseExpiry(conn.db!, { batchSize });
-        await createAuditLog(conn, { clock: io.clock }).record({
+      return await withConnection(deps, async (conn, config) => {
+        const db = conn.db!;
+        const server = await detectServer(db);
+        const audit = createAuditLog(conn, { clock: io.clock });
+        const noteExpiring = server.ttlIndexes
+          ? (() => {
+            const r = createTtlReconciler({ db, audit, collections: [], hmacKey: config.keys.hmac, clock: io.clock });
+            return { horizon: new Date(io.clock().getTime() + DEFAULT_LOOKAHEAD_MS), note: r.noteDocuments };
+          })()
+          : undefined;
+        const result = await recomputeCaseExpiry(db, { batchSize, ...(noteExpiring ? { noteExpiring } : {}) });
+        await audit.record({
           action: 'retention_recompute',
           actor: cliActor(values.actor, 'operator'),
           counts: { cases: result.updated },

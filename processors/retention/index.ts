@@ -125,10 +125,23 @@ export interface ReconcileResult {
 export interface TtlReconciler {
   ensureIndexes(): Promise<void>;
   runOnce(): Promise<ReconcileResult>;
+  /**
+   * Note documents now, with the expiresAt they are about to get: for a writer that moves
+   * expiresAt into the look-ahead or the past (`kcc retention recompute` after a shorter term),
+   * which the TTL monitor may act on before the next walk sees it. Call before the write.
+   */
+  noteDocuments(collection: string, docs: ReadonlyArray<NoteDoc>): Promise<number>;
   /** Link the claimed deletions now instead of at the hour (tests; stop() does it too). */
   flush(): Promise<ReconcileResult>;
   start(): void;
   stop(): Promise<void>;
+}
+
+/** What a note needs of a document: its `_id`, the expiresAt it has (or is about to get), its case. */
+export interface NoteDoc {
+  _id: unknown;
+  expiresAt: Date;
+  caseId?: string | null;
 }
 
 interface WatchEntry {
@@ -142,6 +155,7 @@ interface WatchEntry {
   expiresAt: Date;
   /** Last time the document was seen; updated when first seen after its expiresAt. */
   seenAt: Date;
+  notedAt: Date;
   /** The deletion log's head when noted: only later erasure / identity links can explain its going. */
   logSeq: number;
   state: 'noted' | 'gone';
@@ -224,17 +238,18 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
       }
       const last = dated[dated.length - 1]!;
       cursors.set(collection, { expiresAt: last.expiresAt as Date, id: last._id });
-      const entries: WatchEntry[] = dated.map((d) => {
-        const e: WatchEntry = { _id: noteId(collection, d._id), collection, expiresAt: d.expiresAt as Date, seenAt: now, logSeq: seq, state: 'noted', overdue: false };
-        if (hashed.has(collection)) e.h = keyedHash(collection, d._id);
-        else e.docId = d._id;
-        const caseId = caseIdOf(collection, d);
-        if (caseId !== undefined) e.caseId = caseId;
-        return e;
-      });
-      added += await insertNew(entries);
+      added += await insertNew(dated.map((d) => entryOf(collection, d as NoteDoc, now, seq)));
     }
     return added; // batch limit reached: the walk continues from the cursor next pass
+  }
+
+  function entryOf(collection: string, d: NoteDoc, now: Date, seq: number): WatchEntry {
+    const e: WatchEntry = { _id: noteId(collection, d._id), collection, expiresAt: d.expiresAt, seenAt: now, notedAt: now, logSeq: seq, state: 'noted', overdue: false };
+    if (hashed.has(collection)) e.h = keyedHash(collection, d._id);
+    else e.docId = d._id;
+    const caseId = caseIdOf(collection, d as unknown as Document);
+    if (caseId !== undefined) e.caseId = caseId;
+    return e;
   }
 
   async function insertNew(entries: WatchEntry[]): Promise<number> {
@@ -312,7 +327,10 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
         const cur = there.get(e._id);
         if (cur !== undefined) {
           if (cur === null || cur.getTime() !== e.expiresAt.getTime()) {
-            // Its term moved (a reply, a recompute) or it lost its date: follow it, or let the walk find it again later.
+            // Its term moved (a reply, a recompute) or it lost its date: follow it, or let the walk
+            // find it again later. A note younger than a pass may be a writer's advance note
+            // (noteDocuments) whose write has not landed yet: kept until then.
+            if (cur !== null && now.getTime() - (e.notedAt ?? e.seenAt).getTime() < intervalMs * 2) continue;
             if (cur === null || cur.getTime() > horizon) ops.push({ deleteOne: { filter: { _id: e._id, state: 'noted' } } });
             else ops.push({ updateOne: { filter: { _id: e._id, state: 'noted' }, update: { $set: { expiresAt: cur, seenAt: now, overdue: false } } } });
             continue;
@@ -424,6 +442,21 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
       });
     },
     runOnce,
+    async noteDocuments(collection, docs) {
+      if (docs.length === 0) return 0;
+      const now = clock();
+      const seq = await logHead();
+      let added = 0;
+      for (let i = 0; i < docs.length; i += batchSize) {
+        // Upserts: a note the walk made earlier takes the new expiresAt, so its check judges by that.
+        const ops = docs.slice(i, i + batchSize).map((d): mongo.AnyBulkWriteOperation<WatchEntry> => {
+          const { _id, expiresAt, notedAt, ...rest } = entryOf(collection, d, now, seq);
+          return { updateOne: { filter: { _id }, update: { $set: { expiresAt, notedAt }, $setOnInsert: rest }, upsert: true } };
+        });
+        added += (await watch.bulkWrite(ops, { ordered: false })).upsertedCount;
+      }
+      return added;
+    },
     start() {
       if (handle !== undefined) return;
       handle = scheduler.setInterval(tick, intervalMs);

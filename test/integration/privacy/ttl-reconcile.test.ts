@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { ObjectId } from 'mongodb';
 import { GENERAL_RETENTION } from '../../../config/register.ts';
-import { retentionCommand } from '../../../cli/retention.ts';
+import { recomputeCaseExpiry, retentionCommand } from '../../../cli/retention.ts';
 import { auditCommand } from '../../../cli/audit.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { createAuditLog, type AuditLog } from '../../../processors/audit/index.ts';
@@ -310,5 +310,34 @@ describe('privacy/ttl-reconcile: what the TTL index deletes is counted in the de
       'cases:5,identity_documents:1,message_keys:1,thread_keys:2',
       'cases:1',
     ]);
+  });
+
+  it('counts cases a recompute to a shorter term lets the TTL monitor delete at once, as recompute notes them first', async () => {
+    const r = reconciler();
+    await r.ensureIndexes();
+    const longAgo = new Date(T0.getTime() - 600 * 86_400_000); // closed ~20 months ago: past P18M
+    const seedClosed = async (id: string) => {
+      await db.collection('cases').insertOne({ _id: id, closedAt: longAgo, lastActivityAt: longAgo, expiresAt: at(400 * 86_400_000) } as never); // kept under a longer term
+      await db.collection('message_keys').insertOne({ _id: `mk-${id}`, caseId: id, expiresAt: at(400 * 86_400_000) } as never);
+      await db.collection('thread_keys').insertOne({ _id: `<${id}@example.nl>`, caseId: id, expiresAt: at(400 * 86_400_000) } as never);
+    };
+    // Control: recomputed without notes, the monitor deletes before the walk ever sees them.
+    await seedClosed('c-control');
+    await r.runOnce();
+    expect((await recomputeCaseExpiry(db)).updated).to.equal(1);
+    await ttlMonitorPass(at(10_000));
+    t = at(MIN).getTime();
+    await r.runOnce();
+    t = at(2 * MIN).getTime();
+    expect((await r.runOnce()).ttlDeleted).to.deep.equal({});
+
+    await seedClosed('c-r1');
+    await seedClosed('c-r2');
+    const horizon = new Date(t + 15 * MIN);
+    expect((await recomputeCaseExpiry(db, { noteExpiring: { horizon, note: r.noteDocuments } })).updated).to.equal(2);
+    await ttlMonitorPass(new Date(t + 10_000));
+    t += MIN;
+    expect((await r.runOnce()).ttlDeleted).to.deep.equal({ cases: 2, message_keys: 2, thread_keys: 2 });
+    expect(JSON.stringify(await db.collection(TTL_WATCH_COLLECTION).find({}).toArray())).not.to.include('example.nl');
   });
 });
