@@ -34,6 +34,7 @@ import { createAcknowledger, type Acknowledger } from '../processors/acknowledge
 import { createImapIngestor, type ImapIngestor } from '../ingest/imap/index.ts';
 import { createProcessedPurger } from '../ingest/imap/purge.ts';
 import { createIdentityStore, type IdentityStore } from '../processors/identity/index.ts';
+import { createTtlReconciler, type TtlReconciler } from '../processors/retention/index.ts';
 import { createAttachmentInspector, type AttachmentInspector } from '../processors/attachments/index.ts';
 import { createLetterProcessor, type LetterProcessor } from '../processors/letters/index.ts';
 import { createOcrPool, type OcrPool } from '../processors/ocr/index.ts';
@@ -61,6 +62,7 @@ export interface App {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
     letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
     deadLetterRecorder?: DeadLetterRecorder;
+    ttlReconciler?: TtlReconciler;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -226,6 +228,15 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
+  // Where a TTL monitor deletes (the sweeper only checks there), count what it deleted into the
+  // deletion log; never beside a deleting sweeper, so no deletion is counted by both.
+  if (roles.has('retention') && sweeperModeFor(server) === 'check') {
+    components.ttlReconciler = createTtlReconciler({
+      db, audit, collections: RETENTION_COLLECTIONS, hmacKey: config.keys.hmac, intervalMs: config.sweepIntervalMs, logger,
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+    await components.ttlReconciler.ensureIndexes();
+  }
   const claimSweepMs = durationToMilliseconds(technicalRetentionFor('claim_check_blob'));
   let claimTimer: NodeJS.Timeout | null = null;
   // Expired blobs every run; orphan chunks (an upload that died halfway: no files document)
@@ -286,6 +297,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         purgeTimer = setInterval(purgeOnce, config.imap.purgeIntervalMs);
         purgeTimer.unref();
       }
+      components.ttlReconciler?.start();
       logger.info({ roles: [...roles], ms: Math.round(performance.now() - t0) }, 'pipeline ready');
     },
     async stop(boundMs = 20_000) {
@@ -303,6 +315,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.sweeper?.stop();
+        await components.ttlReconciler?.stop();
         await purging;
         await claimSweeping;
         await retentionRecorder.flush();

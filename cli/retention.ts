@@ -3,7 +3,10 @@
  *
  *   kcc retention report [--json]
  *       per collection: documents, oldest, next expiry, overdue, documents without
- *       expiresAt, and what deletes them (TTL index or sweeper) — lib/retention.ts
+ *       expiresAt, and what deletes them (TTL index or sweeper) — lib/retention.ts; then,
+ *       from the deletion log, the last 18 months' deletions per collection by mechanism
+ *       (sweeper, TTL index, erasure, identity established, …) with the last one's time,
+ *       and the documents the TTL reconciliation found overdue (processors/retention)
  *   kcc retention recompute [--batch-size N] [--actor NAME] [--json]
  *       rewrites every case's expiresAt from the register's current term:
  *       (closedAt ?? lastActivityAt) + the general term (processors/cases caseExpiry).
@@ -13,10 +16,13 @@
  * a shorter term makes cases overdue, which the TTL monitor or the sweeper then deletes.
  */
 import { parseArgs } from 'node:util';
+import type mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import { RETENTION_COLLECTIONS } from '../app/index.ts';
 import { detectServer, retentionReport, type CollectionRetention } from '../lib/retention.ts';
-import { AUDIT_COLLECTION, createAuditLog } from '../processors/audit/index.ts';
+import { GENERAL_RETENTION, parseIsoDuration, addDuration } from '../config/register.ts';
+import { AUDIT_COLLECTION, DELETION_MECHANISMS, createAuditLog, type DeletionMechanism, type DeletionSummary } from '../processors/audit/index.ts';
+import { DEFAULT_LOOKAHEAD_MS, TTL_WATCH_COLLECTION, createTtlReconciler, type NoteDoc } from '../processors/retention/index.ts';
 import { caseExpiry } from '../processors/cases/index.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
 import { usageOf } from './usage.ts';
@@ -53,7 +59,15 @@ const KEY_COLLECTIONS = ['message_keys', 'thread_keys'] as const;
  */
 export async function recomputeCaseExpiry(
   db: mongo.Db,
-  options: { batchSize?: number; expiryOf?: (from: Date) => Date; collection?: string } = {},
+  options: {
+    batchSize?: number; expiryOf?: (from: Date) => Date; collection?: string;
+    /**
+     * Where a TTL monitor deletes: documents whose new expiresAt falls before `horizon` are
+     * noted for the TTL reconciliation before they are written, as the monitor may delete
+     * them before the reconciliation's next walk would see them (processors/retention).
+     */
+    noteExpiring?: { horizon: Date; note: (collection: string, docs: NoteDoc[]) => Promise<unknown> };
+  } = {},
 ): Promise<RecomputeResult> {
   const batchSize = options.batchSize ?? RECOMPUTE_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
@@ -71,6 +85,7 @@ export async function recomputeCaseExpiry(
     result.scanned += batch.length;
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const keyOps: mongo.AnyBulkWriteOperation[] = [];
+    const soon: NoteDoc[] = [];
     for (const d of batch) {
       const from = d.closedAt instanceof Date ? d.closedAt : d.lastActivityAt instanceof Date ? d.lastActivityAt : null;
       if (!from) {
@@ -88,9 +103,22 @@ export async function recomputeCaseExpiry(
         result.unchanged += 1;
         continue;
       }
+      if (options.noteExpiring && want <= options.noteExpiring.horizon) soon.push({ _id: d._id, expiresAt: want, caseId: String(d._id) });
       ops.push({
         updateOne: { filter: { _id: d._id, expiresAt: have ?? { $exists: false } } as mongo.Filter<mongo.Document>, update: { $set: { expiresAt: want } } },
       });
+    }
+    if (options.noteExpiring && (options.collection ?? 'cases') === 'cases') {
+      const { note } = options.noteExpiring;
+      if (soon.length > 0) {
+        await note('cases', soon);
+        // Their look-up keys follow them (below): noted too, found by caseId (an indexed top-level equality).
+        for (const keys of KEY_COLLECTIONS) {
+          const ks: NoteDoc[] = [];
+          for (const c of soon) for (const k of await db.collection(keys).find({ caseId: c._id }, { projection: { _id: 1 } }).toArray()) ks.push({ _id: k._id, expiresAt: c.expiresAt, caseId: c._id as string });
+          await note(keys, ks);
+        }
+      }
     }
     let conflicts = 0;
     if (ops.length > 0) {
@@ -120,6 +148,49 @@ function iso(d: Date | null): string {
   return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 
+/** The report's deletion part: the general term (P18M) back from now, the question a privacy officer is asked about. */
+export function deletionWindowStart(now: Date): Date {
+  const d = parseIsoDuration(GENERAL_RETENTION);
+  return addDuration(now, { ...d, years: -d.years, months: -d.months, weeks: -d.weeks, days: -d.days, hours: -d.hours, minutes: -d.minutes, seconds: -d.seconds });
+}
+
+export interface DeletionReport {
+  since: Date;
+  /** Per collection (or field-level key, e.g. `cases.bsnSealed`): documents deleted per mechanism, and the last deletion's time. */
+  deletions: DeletionSummary;
+  /** Per collection: documents the TTL reconciliation has seen past expiresAt + its lag allowance and still present. */
+  ttlOverdue: Record<string, number>;
+}
+
+/** Deletions by mechanism since the window start, and the TTL reconciliation's overdue counts. */
+export async function deletionReport(conn: mongoose.Connection, collections: readonly string[], now: Date): Promise<DeletionReport> {
+  const since = deletionWindowStart(now);
+  // The deletion log is small (a link per erasure, verification, or run that deleted anything); a range read on it is cheap everywhere.
+  const deletions = await createAuditLog(conn).deletionSummary({ from: since, to: new Date(now.getTime() + 1) });
+  const watch = conn.db!.collection(TTL_WATCH_COLLECTION);
+  const ttlOverdue: Record<string, number> = {};
+  // Equality on indexed top-level fields only (collection_state): pushed down on FerretDB too.
+  for (const c of collections) ttlOverdue[c] = await watch.countDocuments({ collection: c, state: 'noted', overdue: true });
+  return { since, deletions, ttlOverdue };
+}
+
+const MECHANISM_COLUMNS: readonly DeletionMechanism[] = DELETION_MECHANISMS;
+
+/** The deletion part as an aligned text table: one row per collection, a column per mechanism. */
+export function formatDeletions(r: DeletionReport): string {
+  const names = [...new Set([...Object.keys(r.ttlOverdue), ...Object.keys(r.deletions)])].sort();
+  const header = ['collection', ...MECHANISM_COLUMNS, 'last deletion', 'ttl overdue'];
+  const rows = names.map((name) => {
+    const row = r.deletions[name] ?? {};
+    const cells = Object.values(row);
+    const last = cells.length > 0 ? new Date(Math.max(...cells.map((c) => c.last.getTime()))) : null;
+    return [name, ...MECHANISM_COLUMNS.map((m) => String(row[m]?.count ?? 0)), iso(last), String(r.ttlOverdue[name] ?? 0)];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [`deletions since ${iso(r.since)} (deletion log), by mechanism`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
 /** The report as an aligned text table. */
 export function formatReport(report: Record<string, CollectionRetention>): string {
   const header = ['collection', 'documents', 'oldest', 'next expiry', 'overdue', 'no expiresAt', 'mechanism'];
@@ -147,7 +218,17 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
         const db = conn.db!;
         const server = await detectServer(db);
         const report = await retentionReport(db, reportCollections(), io.clock, { server });
-        io.out(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+        const deletions = await deletionReport(conn, reportCollections(), io.clock());
+        if (values.json) {
+          // Each collection's entry gains `deletions` and `ttlOverdue`; names in the deletion log
+          // that are not collections here (imap_processed, cases.bsnSealed) get `deletions` only.
+          const out: Record<string, unknown> = {};
+          for (const [name, r] of Object.entries(report)) out[name] = { ...r, ttlOverdue: deletions.ttlOverdue[name] ?? 0, deletions: deletions.deletions[name] ?? {} };
+          for (const [name, d] of Object.entries(deletions.deletions)) if (!(name in out)) out[name] = { deletions: d };
+          io.out(`${JSON.stringify(out)}\n`);
+        } else {
+          io.out(`${formatReport(report)}\n${formatDeletions(deletions)}`);
+        }
         return 0;
       });
     }
@@ -160,9 +241,18 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
       const raw = values['batch-size'];
       const batchSize = raw === undefined ? RECOMPUTE_BATCH_SIZE : Number(raw);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new UsageError('--batch-size must be an integer from 1 to 10000');
-      return await withConnection(deps, async (conn) => {
-        const result = await recomputeCaseExpiry(conn.db!, { batchSize });
-        await createAuditLog(conn, { clock: io.clock }).record({
+      return await withConnection(deps, async (conn, config) => {
+        const db = conn.db!;
+        const server = await detectServer(db);
+        const audit = createAuditLog(conn, { clock: io.clock });
+        const noteExpiring = server.ttlIndexes
+          ? (() => {
+            const r = createTtlReconciler({ db, audit, collections: [], hmacKey: config.keys.hmac, clock: io.clock });
+            return { horizon: new Date(io.clock().getTime() + DEFAULT_LOOKAHEAD_MS), note: r.noteDocuments };
+          })()
+          : undefined;
+        const result = await recomputeCaseExpiry(db, { batchSize, ...(noteExpiring ? { noteExpiring } : {}) });
+        await audit.record({
           action: 'retention_recompute',
           actor: cliActor(values.actor, 'operator'),
           counts: { cases: result.updated },

@@ -5,7 +5,8 @@
  * `expiresAtFor` in config/register.ts). Two mechanisms delete it when that date passes:
  *  - a TTL index `{ expiresAt: 1 }, expireAfterSeconds: 0` where the server has TTL
  *    (MongoDB; FerretDB 2.x). The server's TTL monitor deletes; the sweeper then only
- *    checks ('check' mode) that nothing lingers beyond a lag allowance.
+ *    checks ('check' mode) that nothing lingers beyond a lag allowance, and the TTL
+ *    reconciliation (processors/retention) counts what the monitor deleted into the deletion log.
  *  - the sweeper ('delete' mode) where it does not (FerretDB 1.x): it deletes documents
  *    with `expiresAt <= now` in bounded batches, using a plain `{ expiresAt: 1 }` index.
  *

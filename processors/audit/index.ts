@@ -29,6 +29,7 @@ import { sleep } from '../../lib/retry.ts';
 import {
   AUDIT_ACTIONS,
   DELETION_KINDS,
+  DELETION_MECHANISMS,
   auditModels,
   type Actor,
   type AuditAction,
@@ -37,6 +38,7 @@ import {
   type AuditEntryDoc,
   type DeletionEntryDoc,
   type DeletionKind,
+  type DeletionMechanism,
 } from './model.ts';
 
 export {
@@ -44,6 +46,7 @@ export {
   AUDIT_COLLECTION,
   DELETION_KINDS,
   DELETION_LOG_COLLECTION,
+  DELETION_MECHANISMS,
   auditEntrySchema,
   auditModels,
   deletionEntrySchema,
@@ -52,6 +55,7 @@ export {
   type AuditModels,
   type CollectionCount,
   type DeletionKind,
+  type DeletionMechanism,
 } from './model.ts';
 
 /** prevHash of the first link. */
@@ -88,10 +92,16 @@ export type AuditEntry = Omit<AuditEntryDoc, '_id'> & { id: string };
 
 export interface DeletionInput {
   kind: DeletionKind;
+  /** What deleted; when left out, read from kind and counts (`mechanismOf`) and stored all the same. */
+  mechanism?: DeletionMechanism;
   counts: Record<string, number>;
+  /** Per collection: the register term the deleted documents had run out (stored with the count). */
+  terms?: Record<string, string>;
   caseIds?: string[];
   actor: Actor;
   at?: Date;
+  /** Idempotency key: if a link with this ref exists, it is returned and nothing is appended. */
+  ref?: string;
 }
 
 /** One link of the deletion chain, as exported and hashed: the stored document, `_id` as `seq`. */
@@ -121,13 +131,34 @@ export interface AuditLog {
   record(input: AuditInput): Promise<AuditEntry>;
   appendDeletion(input: DeletionInput): Promise<DeletionEntry>;
   /** Record a retention run: one deletion link and one audit entry, if anything was deleted. */
-  recordRetentionRun(counts: Record<string, number>, actor?: Actor): Promise<DeletionEntry | null>;
+  recordRetentionRun(counts: Record<string, number>, actor?: Actor, options?: { mechanism?: DeletionMechanism; terms?: Record<string, string>; ref?: string }): Promise<DeletionEntry | null>;
+  /** Deletions per collection and mechanism with `at` in the range (`kcc retention report`). */
+  deletionSummary(range?: Range): Promise<DeletionSummary>;
   verifyDeletionLog(): Promise<ChainReport>;
   /** Audit entries with `at` in the range, oldest first. */
   entries(range?: Range): AsyncGenerator<AuditEntry>;
   /** Deletion links with `at` in the range, in chain order. */
   deletionEntries(range?: Range): AsyncGenerator<DeletionEntry>;
   ensureIndexes(): Promise<void>;
+}
+
+/** Per collection name (or field-level key such as `cases.bsnSealed`), per mechanism: documents and the last link's time. */
+export type DeletionSummary = Record<string, Partial<Record<DeletionMechanism, { count: number; links: number; last: Date }>>>;
+
+/**
+ * The mechanism of a link: the stored one, or for a link written before mechanisms were
+ * recorded, the only path that wrote that kind then (erasure: DSAR; verification: identity
+ * established; retention: the sweeper, except the processed-folder purge and the BSN dropped
+ * at closing, which have their own count names). TTL deletions were not logged before.
+ */
+export function mechanismOf(e: { kind: string; mechanism?: DeletionMechanism | undefined; counts: readonly CollectionCount[] }): DeletionMechanism {
+  if (e.mechanism) return e.mechanism;
+  if (e.kind === 'erasure') return 'erasure';
+  if (e.kind === 'verification') return 'identity_established';
+  const names = e.counts.map((c) => c.collectionName);
+  if (names.length > 0 && names.every((n) => n === 'imap_processed')) return 'imap_purge';
+  if (names.length > 0 && names.every((n) => n === 'cases.bsnSealed')) return 'case_closed';
+  return 'sweeper';
 }
 
 export interface AuditOptions {
@@ -163,13 +194,19 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
-/** SHA-256 (hex) over the canonical JSON of a link without its own hash. */
+/**
+ * SHA-256 (hex) over the canonical JSON of a link without its own hash. `mechanism`, `ref`
+ * and a count's `term` came later: canonicalJson leaves out what is undefined, so a link
+ * without them hashes exactly as it did when it was written, and one with them covers them.
+ */
 export function deletionEntryHash(entry: Omit<DeletionEntry, 'hash'>): string {
   const body = {
     seq: entry.seq,
     at: entry.at,
     kind: entry.kind,
-    counts: entry.counts.map((c) => ({ collectionName: c.collectionName, count: c.count })),
+    mechanism: entry.mechanism,
+    ref: entry.ref,
+    counts: entry.counts.map((c) => ({ collectionName: c.collectionName, count: c.count, term: c.term })),
     caseIds: entry.caseIds,
     actor: { id: entry.actor.id, role: entry.actor.role },
     prevHash: entry.prevHash,
@@ -205,8 +242,10 @@ function isWellFormed(e: DeletionEntry): boolean {
     e.at instanceof Date &&
     !Number.isNaN(e.at.getTime()) &&
     typeof e.kind === 'string' &&
+    (e.mechanism === undefined || typeof e.mechanism === 'string') &&
+    (e.ref === undefined || typeof e.ref === 'string') &&
     Array.isArray(e.counts) &&
-    e.counts.every((c) => c && typeof c.collectionName === 'string' && typeof c.count === 'number') &&
+    e.counts.every((c) => c && typeof c.collectionName === 'string' && typeof c.count === 'number' && (c.term === undefined || typeof c.term === 'string')) &&
     (e.caseIds === undefined || (Array.isArray(e.caseIds) && e.caseIds.every((x) => typeof x === 'string'))) &&
     !!e.actor &&
     typeof e.actor.id === 'string' &&
@@ -239,11 +278,13 @@ function fromDeletionDoc(d: DeletionEntryDoc): DeletionEntry {
     seq: d._id,
     at: d.at,
     kind: d.kind,
-    counts: (d.counts ?? []).map((c) => ({ collectionName: c.collectionName, count: c.count })),
+    counts: (d.counts ?? []).map((c) => (c.term != null ? { collectionName: c.collectionName, count: c.count, term: c.term } : { collectionName: c.collectionName, count: c.count })),
     actor: { id: d.actor?.id, role: d.actor?.role } as Actor,
     prevHash: d.prevHash,
     hash: d.hash,
   };
+  if (d.mechanism != null) e.mechanism = d.mechanism;
+  if (d.ref != null) e.ref = d.ref;
   if (d.caseIds !== undefined && d.caseIds !== null) e.caseIds = [...d.caseIds];
   return e;
 }
@@ -291,23 +332,36 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
   }
 
   async function appendDeletion(input: DeletionInput): Promise<DeletionEntry> {
+    return (await append(input)).link;
+  }
+
+  async function append(input: DeletionInput): Promise<{ link: DeletionEntry; appended: boolean }> {
     if (!(DELETION_KINDS as readonly string[]).includes(input.kind)) throw new InputError('AUDIT_BAD_DELETION_KIND', 'Unknown deletion kind.');
+    if (input.mechanism !== undefined && !(DELETION_MECHANISMS as readonly string[]).includes(input.mechanism)) throw new InputError('AUDIT_BAD_DELETION_MECHANISM', 'Unknown deletion mechanism.');
     const actor = checkActor(input.actor);
-    const counts = countsArray(input.counts);
+    const counts = countsArray(input.counts).map((c) => (input.terms?.[c.collectionName] !== undefined ? { ...c, term: input.terms[c.collectionName]! } : c));
+    const mechanism = mechanismOf({ kind: input.kind, mechanism: input.mechanism, counts });
+    if (input.ref !== undefined) {
+      // A writer that crashed after appending retries with the same ref: the link is there once.
+      const existing = await DeletionEntry.findOne({ ref: input.ref }).lean();
+      if (existing) return { link: fromDeletionDoc(existing as unknown as DeletionEntryDoc), appended: false };
+    }
     const caseIds = input.caseIds && input.caseIds.length > 0 ? [...new Set(input.caseIds)].sort() : undefined;
     if (caseIds && caseIds.length > MAX_CASE_IDS_PER_LINK) throw new InputError('AUDIT_TOO_MANY_CASE_IDS', `At most ${MAX_CASE_IDS_PER_LINK} case ids per deletion link.`);
     const at = input.at ?? clock();
 
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const [head] = await DeletionEntry.find({}, { _id: 1, hash: 1 }).sort({ _id: -1 }).limit(1).lean();
-      const link: Omit<DeletionEntry, 'hash'> = { seq: head ? head._id + 1 : 1, at, kind: input.kind, counts, actor, prevHash: head ? head.hash : GENESIS_HASH };
+      const link: Omit<DeletionEntry, 'hash'> = { seq: head ? head._id + 1 : 1, at, kind: input.kind, mechanism, counts, actor, prevHash: head ? head.hash : GENESIS_HASH };
+      if (input.ref !== undefined) link.ref = input.ref;
       if (caseIds) link.caseIds = caseIds;
       const hash = deletionEntryHash(link);
-      const doc: Record<string, unknown> = { _id: link.seq, at, kind: link.kind, counts, actor, prevHash: link.prevHash, hash };
+      const doc: Record<string, unknown> = { _id: link.seq, at, kind: link.kind, mechanism, counts, actor, prevHash: link.prevHash, hash };
+      if (input.ref !== undefined) doc.ref = input.ref;
       if (caseIds) doc.caseIds = caseIds;
       try {
         await DeletionEntry.collection.insertOne(doc as never);
-        return { ...link, hash };
+        return { link: { ...link, hash }, appended: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Someone appended this sequence number first: read the new head and try again.
@@ -331,14 +385,36 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     record,
     appendDeletion,
 
-    async recordRetentionRun(counts, actor = RETENTION_ACTOR) {
+    async recordRetentionRun(counts, actor = RETENTION_ACTOR, options = {}) {
       const deleted = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
       // A run that deleted nothing proves nothing: no link, or the chain grows by 1440 a day for no reason.
       if (Object.keys(deleted).length === 0) return null;
       const at = clock();
-      const link = await appendDeletion({ kind: 'retention', counts: deleted, actor, at });
-      await record({ action: 'retention_deletion', counts: deleted, actor, at });
+      const input: DeletionInput = { kind: 'retention', counts: deleted, actor, at };
+      if (options.mechanism) input.mechanism = options.mechanism;
+      if (options.terms) input.terms = options.terms;
+      if (options.ref !== undefined) input.ref = options.ref;
+      const { link, appended } = await append(input);
+      // A link found by its ref was appended by an earlier attempt, which recorded the audit entry after it
+      // (or crashed in between: the audit entry is the convenience copy, the link is the proof).
+      if (appended) await record({ action: 'retention_deletion', counts: deleted, actor, at });
       return link;
+    },
+
+    async deletionSummary(range) {
+      const out: DeletionSummary = {};
+      for await (const e of deletionEntries(range)) {
+        const m = mechanismOf(e);
+        for (const c of e.counts) {
+          if (c.count <= 0) continue;
+          const row = (out[c.collectionName] ??= {});
+          const cell = (row[m] ??= { count: 0, links: 0, last: e.at });
+          cell.count += c.count;
+          cell.links += 1;
+          if (e.at > cell.last) cell.last = e.at;
+        }
+      }
+      return out;
     },
 
     async verifyDeletionLog() {
@@ -417,6 +493,8 @@ export function parseDeletionJson(line: Record<string, unknown>): DeletionEntry 
     prevHash: line.prevHash as string,
     hash: line.hash as string,
   };
+  if (line.mechanism !== undefined) e.mechanism = line.mechanism as DeletionMechanism;
+  if (line.ref !== undefined) e.ref = line.ref as string;
   if (line.caseIds !== undefined) e.caseIds = line.caseIds as string[];
   return e;
 }

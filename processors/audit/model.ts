@@ -46,6 +46,21 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const DELETION_KINDS = ['retention', 'verification', 'erasure'] as const;
 export type DeletionKind = (typeof DELETION_KINDS)[number];
 
+/**
+ * What did the deleting, for "was it deleted, when, by what" (`kcc retention report`):
+ *  - `sweeper`: the retention sweeper (lib/retention.ts, servers without TTL indexes);
+ *  - `ttl_index`: the server's TTL monitor, counted afterwards by the TTL reconciliation
+ *    (processors/retention), which only counts, never deletes;
+ *  - `erasure`: a subject's erasure request (processors/dsar);
+ *  - `identity_established`: ID copies deleted when an agent established identity (processors/identity);
+ *  - `imap_purge`: the processed-folder expunge of the intake mailbox (ingest/imap/purge.ts);
+ *  - `case_closed`: the sealed BSN removed from a case closed without escalation (processors/cases).
+ * Links written before 2026-12 carry no `mechanism`; `mechanismOf` reads it from their kind
+ * and counts, which was unambiguous then (no path logged TTL deletions).
+ */
+export const DELETION_MECHANISMS = ['sweeper', 'ttl_index', 'erasure', 'identity_established', 'imap_purge', 'case_closed'] as const;
+export type DeletionMechanism = (typeof DELETION_MECHANISMS)[number];
+
 const ActorSchema = pdSchema(
   {
     /** Account id ("agent-017", "cli:jdevries", "system:retention"), never a display name or address. */
@@ -59,6 +74,8 @@ const CountSchema = pdSchema(
   {
     collectionName: { type: String, required: true, pd: false },
     count: { type: Number, required: true, pd: false },
+    /** Deletion log only, where known: the register term the deleted documents had run out (`P18M`, `until:identity_established/P30D`). */
+    term: { type: String, pd: false },
   },
   { _id: false },
 );
@@ -106,6 +123,10 @@ export const deletionEntrySchema = pdSchema(
     _id: { type: Number, pd: false },
     at: { type: Date, required: true, pd: false },
     kind: { type: String, enum: DELETION_KINDS, required: true, pd: false },
+    /** Absent in links written before mechanisms were recorded (see DELETION_MECHANISMS). */
+    mechanism: { type: String, enum: DELETION_MECHANISMS, pd: false },
+    /** A writer's idempotency key: the TTL reconciliation appends a link per ref at most once, also after a crash. */
+    ref: { type: String, pd: false },
     counts: { type: [CountSchema], default: [], pd: false },
     caseIds: { type: [String], default: undefined, pd: false },
     actor: { type: ActorSchema, required: true, pd: false },
@@ -115,6 +136,7 @@ export const deletionEntrySchema = pdSchema(
   { collection: DELETION_LOG_COLLECTION, versionKey: false, strict: 'throw' },
 );
 deletionEntrySchema.index({ at: 1 });
+deletionEntrySchema.index({ ref: 1 });
 
 export interface Actor {
   id: string;
@@ -124,6 +146,7 @@ export interface Actor {
 export interface CollectionCount {
   collectionName: string;
   count: number;
+  term?: string;
 }
 
 export interface AuditEntryDoc {
@@ -142,6 +165,8 @@ export interface DeletionEntryDoc {
   _id: number;
   at: Date;
   kind: DeletionKind;
+  mechanism?: DeletionMechanism;
+  ref?: string;
   counts: CollectionCount[];
   caseIds?: string[];
   actor: Actor;

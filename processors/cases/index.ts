@@ -398,7 +398,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
         await touchKeys(caseId, caseExpiry(at));
         return !c.escalatedAt && !!c.bsnSealed;
       });
-      if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
+      if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', mechanism: 'case_closed', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
     },
 
     async readBsnForSecondLine(caseId, role, actorId = 'unknown') {

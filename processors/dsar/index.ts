@@ -335,7 +335,7 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
   // Field-level erasure on kept cases is a deletion too: counted under its own key, and the
   // cases named, so the link accounts for every document the erasure touched.
   const linkCounts = representativeRedacted > 0 ? { ...counts, 'cases.representative': representativeRedacted } : counts;
-  const link = await audit.appendDeletion({ kind: 'erasure', counts: linkCounts, caseIds: [...mine, ...redactedIds], actor, at });
+  const link = await audit.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: linkCounts, caseIds: [...mine, ...redactedIds], actor, at });
   const entry = await audit.record({ action: 'erasure', subjectHashes: r.subjectHashes, counts, actor, at });
   return { counts, caseIds: mine, representativeRedacted, representativeMessagesKept, deletionSeq: link.seq, auditEntryId: entry.id };
 }

@@ -339,7 +339,7 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
         const res = await IdentityDocument.deleteMany({ _id: { $in: ids } });
         deleted = res.deletedCount;
         await unlist(caseId, ids);
-        await audit.appendDeletion({ kind: 'verification', counts: { [IDENTITY_COLLECTION]: deleted }, caseIds: [caseId], actor: agent, at: t });
+        await audit.appendDeletion({ kind: 'verification', mechanism: 'identity_established', counts: { [IDENTITY_COLLECTION]: deleted }, caseIds: [caseId], actor: agent, at: t });
       }
       await audit.record({ actor: agent, action: 'verification', caseId, at: t, ...(deleted > 0 ? { counts: { [IDENTITY_COLLECTION]: deleted } } : {}) });
       log.info({ outcome: input.outcome, deleted }, 'identity verification recorded');
