@@ -40,7 +40,7 @@ export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters'
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'work_items', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
 
 export interface App {
   readonly server: ServerInfo;

@@ -14,7 +14,7 @@ describe('privacy/models: the real schemas against the register', () => {
   const conn = mongoose.createConnection();
   const cases = caseModels(conn);
   const audit = auditModels(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, audit.AuditEntry, audit.DeletionEntry];
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, audit.AuditEntry, audit.DeletionEntry];
 
   after(async () => {
     await conn.close();
