@@ -35,12 +35,13 @@ import { createOcrPool, type OcrPool } from '../processors/ocr/index.ts';
 import { createLetterIngestor, type LetterIngestor } from '../ingest/letters/index.ts';
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
+import { createWorkbench, type Workbench } from '../workbench/index.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'work_items', 'noncases', 'audit_log', 'identity_documents', 'verification_records'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'work_items', 'noncases', 'audit_log', 'identity_documents', 'verification_records', 'workbench_sessions', 'workbench_logins'] as const;
 
 export interface App {
   readonly server: ServerInfo;
@@ -53,6 +54,7 @@ export interface App {
   readonly components: {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
     letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
+    workbench?: Workbench;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -179,6 +181,17 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
+  if (roles.has('workbench')) {
+    const w = config.workbench;
+    if (w.oidc.clientSecret) {
+      components.workbench = await createWorkbench({
+        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
+        conn, store, identity, audit, logger, ...(o.clock ? { clock: o.clock } : {}),
+      });
+    } else {
+      logger.warn({ code: 'WORKBENCH_DISABLED' }, 'workbench role off: no KCC_OIDC_CLIENT_SECRET');
+    }
+  }
   // Retention deletions (counts only) go to the audit log and the hash-chained deletion log.
   const retentionRecorder = createRetentionRecorder(audit, { logger });
   if (roles.has('retention')) {
@@ -217,6 +230,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       components.acknowledger?.start();
       await components.ingestor?.start();
       await components.letterIngestor?.start();
+      await components.workbench?.start();
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
@@ -233,6 +247,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       if (purgeTimer) clearInterval(purgeTimer);
       purger?.stop(); // a pass in progress ends now, not at its socket timeout
       const work = (async () => {
+        await components.workbench?.stop();
         await components.ingestor?.stop();
         await components.letterIngestor?.stop();
         await components.processor?.stop();

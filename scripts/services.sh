@@ -29,12 +29,15 @@ POSTGRES_PORT=${KCC_POSTGRES_PORT:-15432}
 IMAP_PORT=${KCC_IMAP_PORT:-10143}
 LMTP_PORT=${KCC_LMTP_PORT:-10024}
 SMTP_PORT=${KCC_SMTP_PORT:-10025}
+# The local OpenID Connect provider for the workbench (scripts/idp.ts).
+IDP_PORT=${KCC_IDP_PORT:-10490}
 # Bounds for start-up waits, in seconds (Kafka's first start on 2 cores takes ~10 s).
 START_TIMEOUT=${KCC_SERVICE_START_TIMEOUT:-90}
 
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$ROOT/scripts/kafka/pom.xml")
 FERRETDB_VERSION=v1.24.2
-APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
+# chromium: Debian's browser, driven by playwright-core in the workbench's browser tests (no browser download).
+APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core chromium)
 
 LOGS=$LOCAL/logs
 RUN=$LOCAL/run
@@ -162,6 +165,9 @@ install_all() {
   secret encryption-key 32
   secret hmac-key 32
   secret letters-upload-token 32
+  # The workbench's client secret at the local identity provider, and the demo accounts' password.
+  secret oidc-client-secret 32
+  secret demo-password 12
 }
 
 # ---------------------------------------------------------------- Kafka
@@ -345,7 +351,12 @@ start_ferretdb() {
   mkdir -p "$LOCAL/data/ferretdb/state"
   say "starting FerretDB $FERRETDB_VERSION (PostgreSQL) on 127.0.0.1:$FERRETDB_PORT"
   # The URL carries the password: through the environment, not the command line (ps).
-  FERRETDB_POSTGRESQL_URL="postgres://ferretdb:$(cat "$LOCAL/secrets/postgres-password")@127.0.0.1:$POSTGRES_PORT/ferretdb" \
+  # pool_max_conns: FerretDB's default pool is 50. Its metadata registry takes a write lock and
+  # then waits for a pool connection to create a database's schema, while requests that hold
+  # connections wait for that lock: with the pool exhausted by concurrent work (several test
+  # processes at once, 2026-12-01) every request hung until FerretDB was restarted (goroutine
+  # dump: Registry.databaseGetOrCreate in pgxpool.Acquire). PostgreSQL allows 200 (above).
+  FERRETDB_POSTGRESQL_URL="postgres://ferretdb:$(cat "$LOCAL/secrets/postgres-password")@127.0.0.1:$POSTGRES_PORT/ferretdb?pool_max_conns=150" \
   setsid "$LOCAL/bin/ferretdb-$FERRETDB_VERSION" --handler=postgresql \
     --state-dir="$LOCAL/data/ferretdb/state" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr=- --telemetry=disable \
@@ -500,6 +511,16 @@ EOF
   wait_port postfix "$SMTP_PORT" "$LOGS/postfix.log"
 }
 
+# ---------------------------------------------------------------- identity provider
+
+start_idp() {
+  running idp "$IDP_PORT" "$LOGS/idp.log" && return 0
+  say "starting the local OpenID Connect provider on 127.0.0.1:$IDP_PORT"
+  (cd "$ROOT" && KCC_LOCAL_DIR="$LOCAL" KCC_IDP_PORT="$IDP_PORT" setsid node --import tsx scripts/idp.ts >"$LOGS/idp.log" 2>&1 </dev/null &
+   echo $! >"$RUN/idp.pid")
+  wait_port idp "$IDP_PORT" "$LOGS/idp.log"
+}
+
 # ---------------------------------------------------------------- stop / status
 
 stop_pid() {
@@ -521,6 +542,7 @@ stop_all() {
     say "stopped postfix"
   fi
   rm -f "$RUN/postfix.pid"
+  stop_pid idp
   stop_pid dovecot
   stop_pid ferretdb
   stop_postgres
@@ -529,13 +551,13 @@ stop_all() {
 
 status_all() {
   local s
-  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT"; do
+  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT" "idp $IDP_PORT"; do
     set -- $s
     if port_open "$2"; then echo "$1: up on 127.0.0.1:$2"; else echo "$1: down"; fi
   done
 }
 
-all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT"; }
+all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT" && port_open "$IDP_PORT"; }
 
 up_all() {
   install_all
@@ -546,6 +568,7 @@ up_all() {
   start_ferretdb
   start_dovecot
   start_postfix
+  start_idp
   # Ports open is not the same as ready: the health check speaks each protocol once.
   (cd "$ROOT" && node --import tsx scripts/health.ts) || die "a service is up but not healthy (see above)"
 }
