@@ -58,6 +58,8 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
 export class Agent {
   readonly jar = new Map<string, string>();
   csrf: string | null = null;
+  /** The attributes (HttpOnly, SameSite, …) of the last session cookie the server set. */
+  lastSessionCookieAttributes: string | null = null;
   constructor(readonly base: string) {}
 
   private remember(res: Response): void {
@@ -66,6 +68,7 @@ export class Agent {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
+      if (name === 'kcc_session' && value) this.lastSessionCookieAttributes = c.slice(pair!.length + 1).trim();
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || value === '') this.jar.delete(name);
       else this.jar.set(name, value);
     }
