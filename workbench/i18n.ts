@@ -128,6 +128,12 @@ const nl = {
   openedAlsoBy: 'Ook geopend door',
   demoData: 'demogegevens',
   languageOfCase: 'Taal van de zaak',
+  replyByEmail: 'Antwoorden per e-mail',
+  replyTo: 'Aan',
+  answer: 'Antwoord',
+  send: 'Versturen',
+  ourReply: 'Ons antwoord',
+  replyStatus: { pending: 'wacht op verzending', sending: 'wordt verzonden', sent: 'verzonden', failed: 'verzenden mislukt', posted: 'per post verstuurd' } as Record<string, string>,
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -255,6 +261,12 @@ const en: Strings = {
   openedAlsoBy: 'Also opened by',
   demoData: 'demo data',
   languageOfCase: 'Language of the case',
+  replyByEmail: 'Reply by e-mail',
+  replyTo: 'To',
+  answer: 'Answer',
+  send: 'Send',
+  ourReply: 'Our answer',
+  replyStatus: { pending: 'waiting to be sent', sending: 'being sent', sent: 'sent', failed: 'sending failed', posted: 'sent by post' },
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

@@ -35,6 +35,7 @@ import {
 import type { IdentityStore } from '../processors/identity/index.ts';
 import type { AuditLog } from '../processors/audit/index.ts';
 import { TOPICS } from '../processors/classify/index.ts';
+import { answerTemplate } from '../templates/index.ts';
 import { AGENT_ROLES, collectRoutes, installAccess, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 import { createOidcClient, type OidcClient, type OidcSettings } from './auth/oidc.ts';
 import { createSessionStore, type Session, type SessionStore } from './auth/sessions.ts';
@@ -424,9 +425,13 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const agent = req.agent!;
     // Every look at a case's personal data is in the audit log (the read log of issue #16 builds on it).
     await audit.record({ actor: { id: agent.id, role: agent.role }, action: 'read', caseId: c._id });
+    const lang = c.classification?.language === 'en' ? 'en' : 'nl';
+    const draft = answerTemplate(c.routing?.topic ?? c.classification?.topic ?? 'default', lang)({
+      name: c.citizen?.name ?? (lang === 'en' ? 'Sir/Madam' : 'heer/mevrouw'), caseNumber: c.caseNumber,
+    });
     const model: CaseViewModel = {
       c, idDocuments: await identity.listForCase(c._id), topics: TOPICS, requestId: () => randomUUID(),
-      alsoOpenBy: seen(c._id, agent), ...extra,
+      alsoOpenBy: seen(c._id, agent), draft, ...extra,
     };
     return html(reply, casePage(pageContext(req, reply), model), status);
   }
@@ -466,6 +471,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     { name: 'close', access: WORKERS, fields: { outcome: { type: 'string', enum: [...CLOSE_OUTCOMES] } }, required: ['outcome'], run: (id, r, a, b) => desk.close(id, r, actor(a), b.outcome as CloseOutcome) },
     { name: 'reopen', access: WORKERS, fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.reopen(id, r, actor(a), b.reason!) },
     { name: 'reclassify', access: WORKERS, fields: { topic: { type: 'string', enum: [...TOPICS] }, reason: short }, required: ['topic', 'reason'], run: (id, r, a, b) => desk.reclassify(id, r, actor(a), b.topic!, b.reason!) },
+    { name: 'reply', access: WORKERS, fields: { subject: { type: 'string', maxLength: 300 }, text }, required: ['subject', 'text'], run: (id, r, a, b) => desk.reply(id, r, actor(a), { subject: b.subject!, text: b.text! }) },
     { name: 'bsn', access: ['second_line'], fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.revealBsn(id, r, actor(a), b.reason!) },
   ];
 

@@ -27,7 +27,7 @@ export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 /** What the case's history records: the intake's and the agents' actions. */
 export const JOURNAL_ACTIONS = [
   'created', 'message_received', 'claimed', 'released', 'reassigned', 'note', 'escalated', 'closed', 'reopened',
-  'reclassified', 'contact_corrected', 'bsn_revealed',
+  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied',
 ] as const;
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number];
 export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
@@ -113,6 +113,33 @@ const NoteSchema = pdSchema(
   { _id: false },
 );
 
+/**
+ * An answer to the citizen, by e-mail (sent by the outgoing-mail stage, processors/acknowledge)
+ * or by letter (printed from processors/replyletter and recorded as posted). The case is the
+ * outbox, as for the acknowledgment: `status` pending → sending (leased) → sent | failed.
+ */
+export const REPLY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'posted'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+const ReplySchema = pdSchema(
+  {
+    /** Derived from the case and the request id: the same submission is one reply. */
+    id: { type: String, required: true, pd: false },
+    at: { type: Date, required: true, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    channel: { type: String, enum: ['email', 'letter'], required: true, pd: false },
+    to: { type: String, pd: 'contact' },
+    subject: { type: String, pd: 'message_content' },
+    text: { type: String, required: true, pd: 'message_content' },
+    status: { type: String, enum: REPLY_STATUSES, required: true, pd: false },
+    messageId: { type: String, pd: false },
+    attempts: { type: Number, pd: false },
+    leaseUntil: { type: Date, pd: false },
+    sentAt: { type: Date, pd: false },
+    lastCode: { type: String, pd: false },
+  },
+  { _id: false },
+);
+
 export const caseSchema = pdSchema(
   {
     /** The dedupe key of the message that opened the case: a redelivery cannot open a second one. */
@@ -135,6 +162,9 @@ export const caseSchema = pdSchema(
     outcome: { type: String, enum: CLOSE_OUTCOMES, pd: false },
     journal: { type: [JournalEntrySchema], pd: false },
     notes: { type: [NoteSchema], pd: 'message_content' },
+    replies: { type: [ReplySchema], pd: 'message_content' },
+    /** True while a reply waits to be sent: the top-level flag the sender queries cheaply (as ackDue). */
+    replyDue: { type: Boolean, pd: false },
     /**
      * The agent's routing when it differs from the pipeline's (`classification` stays as the
      * pipeline made it, so the pairs can be exported for the classifier's confusion matrix).
@@ -316,6 +346,10 @@ export interface CaseAttachment {
 export interface CaseActor { id: string; role: string }
 export interface JournalEntry { at: Date; version: number; actor: CaseActor; action: JournalAction; reason?: string; detail?: string[]; requestId?: string }
 export interface CaseNote { at: Date; actor: CaseActor; text: string }
+export interface CaseReply {
+  id: string; at: Date; actor: CaseActor; channel: 'email' | 'letter'; to?: string; subject?: string; text: string;
+  status: ReplyStatus; messageId?: string; attempts?: number; leaseUntil?: Date; sentAt?: Date; lastCode?: string;
+}
 
 export interface CaseDoc {
   _id: string;
@@ -330,6 +364,8 @@ export interface CaseDoc {
   outcome?: CloseOutcome;
   journal?: JournalEntry[];
   notes?: CaseNote[];
+  replies?: CaseReply[];
+  replyDue?: boolean;
   routing?: { topic?: string; at?: Date };
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; country?: string | null; email?: string | null; phones: string[] };

@@ -16,6 +16,7 @@
  * Classification only routes (register M1533: no automated decisions about people): the
  * agent's topic is kept beside the pipeline's, never over it.
  */
+import { createHash } from 'node:crypto';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { InputError } from '../../lib/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -94,6 +95,12 @@ export interface CaseDesk {
   reopen(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<ActionResult>;
   reclassify(caseId: string, r: ActionRequest, agent: Agent, topic: string, reason: string): Promise<ActionResult>;
   correctContact(caseId: string, r: ActionRequest, agent: Agent, fields: ContactCorrection): Promise<ActionResult>;
+  /**
+   * Answer the citizen by e-mail: queued on the case (the outbox) for the outgoing-mail stage,
+   * which sends it once, threaded, with the case number in the subject. The case then waits
+   * for the citizen. A message that arrived after the agent's page loaded makes it a 409.
+   */
+  reply(caseId: string, r: ActionRequest, agent: Agent, mail: { subject: string; text: string }): Promise<ActionResult>;
   /** The BSN of an escalated case, for the second line, with a reason; audited and in the history. */
   revealBsn(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<{ bsn: string | null; version: number }>;
   /** Rewrites the case's work item from the case (after intake writes, and as a repair). */
@@ -382,6 +389,23 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       return strip(await act(caseId, r, agent, 'contact_corrected', (c) => {
         notClosed(c);
         return { set, detail: names.map((n) => `citizen.${n}`) };
+      }));
+    },
+
+    async reply(caseId, r, agent, mail) {
+      const body = text(mail.text, 'the answer');
+      const subject = mail.subject.trim().slice(0, 300);
+      return strip(await act(caseId, r, agent, 'replied', (c, at) => {
+        notClosed(c);
+        if (!c.replyAddress) throw new ActionRefusedError('CASE_NO_REPLY_ADDRESS', 'the case has no e-mail address to answer; answer by letter');
+        const id = createHash('sha256').update(`${caseId}\0${r.requestId}`).digest('hex').slice(0, 32);
+        const withNumber = subject.includes(c.caseNumber) ? subject : `${subject} [${c.caseNumber}]`.trim();
+        return {
+          push: { replies: { id, at, actor: { id: agent.id, role: agent.role }, channel: 'email', to: c.replyAddress, subject: withNumber, text: body, status: 'pending', attempts: 0 } },
+          set: { replyDue: true, status: 'waiting', lastActivityAt: at, expiresAt: caseExpiryFrom(at) },
+          unset: { citizenWroteAgainAt: 1 },
+          detail: [id],
+        };
       }));
     },
 

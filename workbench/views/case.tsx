@@ -3,6 +3,7 @@ import type { CaseView } from '../../processors/cases/index.ts';
 import { CLOSE_OUTCOMES } from '../../processors/cases/index.ts';
 import type { IdentityDocumentSummary } from '../../processors/identity/index.ts';
 import { page, type PageContext } from './layout.tsx';
+import { Composer, replyStatusLabel } from './composer.tsx';
 
 export interface CaseViewModel {
   c: CaseView;
@@ -15,6 +16,8 @@ export interface CaseViewModel {
   /** A result or refusal message to show on top. */
   notice?: { kind: 'ok' | 'error'; title: string; lines?: string[] };
   alsoOpenBy: string[];
+  /** The composer's starting text (the topic's answer template, filled in). */
+  draft: { subject: string; text: string };
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -49,6 +52,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
   const entries = [
     ...c.messages.map((m) => ({ at: m.receivedAt, kind: 'message' as const, m })),
     ...(c.notes ?? []).map((n) => ({ at: n.at, kind: 'note' as const, n })),
+    ...(c.replies ?? []).map((r) => ({ at: r.at, kind: 'reply' as const, r })),
   ].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   const citizen = c.citizen ?? { phones: [] };
   const address = [[citizen.street, citizen.houseNumber].filter(Boolean).join(' '), [citizen.postcode, citizen.city].filter(Boolean).join(' '), citizen.country].filter(Boolean).join(', ');
@@ -90,6 +94,15 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                         {e.m.attachments.map((a) => <li>{a.filename} ({a.contentType}, {Math.ceil(a.size / 1024)} kB){a.kind === 'id_document' ? ' — ID' : ''}</li>)}
                       </ul>
                     )}
+                  </article>
+                </li>
+              ) : e.kind === 'reply' ? (
+                <li class="kcc-entry kcc-entry--reply">
+                  <article aria-label={`${t.ourReply}, ${fmt(ctx.lang, e.r.at)}`}>
+                    <h3 class="utrecht-heading-3">{t.ourReply} — {fmt(ctx.lang, e.r.at)} ({e.r.actor.id})</h3>
+                    <p class="utrecht-paragraph" data-testid="reply-status"><strong>{replyStatusLabel(ctx, e.r.status)}</strong></p>
+                    <p class="utrecht-paragraph"><strong>{e.r.subject}</strong></p>
+                    <pre class="kcc-text">{e.r.text}</pre>
                   </article>
                 </li>
               ) : (
@@ -162,6 +175,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                 <Field id={fid('to')} label={t.accountId}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('to')} name="to" required maxLength={120} /></Field>
               </ActionForm>
             )}
+            {!closed && c.replyAddress && <Composer ctx={ctx} c={c} requestId={v.requestId()} draft={v.draft} />}
             <ActionForm ctx={ctx} v={v} action="note" label={t.addNote}>
               <Field id={fid('note')} label={t.note}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('note')} name="text" required rows={3} maxLength={16000}></textarea></Field>
             </ActionForm>
