@@ -43,6 +43,7 @@ import { langOf, strings, type Lang } from './i18n.ts';
 import { page, Message, type PageContext } from './views/layout.tsx';
 import { queuePage } from './views/queue.tsx';
 import { casePage, type CaseViewModel } from './views/case.tsx';
+import { identityPage } from './views/identity.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 
@@ -424,7 +425,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   async function renderCase(req: FastifyRequest, reply: FastifyReply, c: CaseDoc & { hasBsn: boolean }, extra: Partial<CaseViewModel> = {}, status = 200) {
     const agent = req.agent!;
     // Every look at a case's personal data is in the audit log (the read log of issue #16 builds on it).
-    await audit.record({ actor: { id: agent.id, role: agent.role }, action: 'read', caseId: c._id });
+    await audit.record({ actor: { id: agent.id, role: agent.role }, action: 'read_case', caseId: c._id });
     const lang = c.classification?.language === 'en' ? 'en' : 'nl';
     const draft = answerTemplate(c.routing?.topic ?? c.classification?.topic ?? 'default', lang)({
       name: c.citizen?.name ?? (lang === 'en' ? 'Sir/Madam' : 'heer/mevrouw'), caseNumber: c.caseNumber,
@@ -445,7 +446,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   app.get('/api/v1/cases/:number', { config: { access: WORKERS }, schema: { params: caseNumberParam } }, async (req) => {
     const c = await caseByNumber((req.params as { number: string }).number);
-    await audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read', caseId: c._id });
+    await audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId: c._id });
     return caseJson(c);
   });
 
@@ -511,6 +512,56 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
       }
     });
   }
+
+  // ------------------------------------------------------------------ identity
+
+  const docParams = { type: 'object', properties: { number: caseNumberParam.properties.number, docId: { type: 'string', pattern: '^[\\w.:-]{1,200}$' } }, required: ['number', 'docId'] } as const;
+
+  /** The ID copy of this case, or 404: a copy is only ever reached through its own case. */
+  async function docOf(number: string, docId: string) {
+    const c = await caseByNumber(number);
+    const docs = await identity.listForCase(c._id);
+    if (!docs.some((d) => d.id === docId)) throw new CaseNotFoundError();
+    return c;
+  }
+
+  app.get('/zaken/:number/id/:docId', { config: { access: WORKERS }, schema: { params: docParams } }, async (req, reply) => {
+    const { number, docId } = req.params as { number: string; docId: string };
+    const c = await docOf(number, docId);
+    // Opening the page is a look at the copy: audited by the identity store (and the "copy seen" the decision requires).
+    const view = await identity.viewDocument(docId, { id: req.agent!.id, role: req.agent!.role });
+    return html(reply, identityPage(pageContext(req, reply), { c, docId, view: { ...view, content: Buffer.alloc(0) }, requestId: randomUUID() }));
+  });
+
+  app.get('/zaken/:number/id/:docId/copy', { config: { access: WORKERS }, schema: { params: docParams } }, async (req, reply) => {
+    const { number, docId } = req.params as { number: string; docId: string };
+    await docOf(number, docId);
+    const view = await identity.viewDocument(docId, { id: req.agent!.id, role: req.agent!.role });
+    const inline = /^image\/(png|jpeg)$/.test(view.contentType);
+    return reply
+      .type(inline ? view.contentType : 'application/octet-stream')
+      .header('content-disposition', inline ? 'inline' : 'attachment; filename="id-kopie"')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .send(view.content);
+  });
+
+  app.post('/zaken/:number/identity', {
+    config: { access: WORKERS },
+    schema: { params: caseNumberParam, body: { type: 'object', properties: { docId: { type: 'string', maxLength: 200 }, outcome: { type: 'string', enum: ['established', 'not_established'] }, _csrf: { type: 'string', maxLength: 200 }, requestId: { type: 'string', maxLength: 100 } }, required: ['docId', 'outcome'], additionalProperties: false } },
+  }, async (req, reply) => {
+    const { number } = req.params as { number: string };
+    const b = req.body as { docId: string; outcome: 'established' | 'not_established' };
+    const agent = { id: req.agent!.id, role: req.agent!.role };
+    const c = await caseByNumber(number);
+    const docs = await identity.listForCase(c._id);
+    // Already decided (a double click after the copies are gone): the case page says how it stands.
+    if (docs.some((d) => d.id === b.docId)) {
+      const res = await identity.recordVerification({ docId: b.docId, agent, outcome: b.outcome, method: 'copy of ID seen' });
+      await desk.noteIdentityDecision(c._id, agent, res.outcome, res.deleted);
+    }
+    return reply.redirect(`/zaken/${number}?done=identity`, 303);
+  });
 
   const wb: Workbench = {
     app, sessions, url: '',

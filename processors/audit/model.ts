@@ -42,6 +42,9 @@ export const AUDIT_ACTIONS = [
   'retention_recompute',
   // The workbench: a call refused for the caller's role (the route, never its parameters).
   'access_denied',
+  // The workbench: an agent opened a case's page (its contact details and messages). Not
+  // `read`, which the identity store keeps for an opened ID copy ("copy of ID seen").
+  'read_case',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -27,7 +27,7 @@ export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 /** What the case's history records: the intake's and the agents' actions. */
 export const JOURNAL_ACTIONS = [
   'created', 'message_received', 'claimed', 'released', 'reassigned', 'note', 'escalated', 'closed', 'reopened',
-  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied',
+  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied', 'identity_verified',
 ] as const;
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number];
 export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;

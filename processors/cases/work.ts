@@ -101,6 +101,12 @@ export interface CaseDesk {
    * for the citizen. A message that arrived after the agent's page loaded makes it a 409.
    */
   reply(caseId: string, r: ActionRequest, agent: Agent, mail: { subject: string; text: string }): Promise<ActionResult>;
+  /**
+   * Records in the case's history that an agent decided on the citizen's identity (the
+   * decision itself, and the deletion of the copies, are the identity store's:
+   * processors/identity recordVerification). No version check: it follows that decision.
+   */
+  noteIdentityDecision(caseId: string, agent: Agent, outcome: string, deleted: number): Promise<ActionResult>;
   /** The BSN of an escalated case, for the second line, with a reason; audited and in the history. */
   revealBsn(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<{ bsn: string | null; version: number }>;
   /** Rewrites the case's work item from the case (after intake writes, and as a repair). */
@@ -407,6 +413,10 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
           detail: [id],
         };
       }));
+    },
+
+    async noteIdentityDecision(caseId, agent, outcome, deleted) {
+      return strip(await act(caseId, null, agent, 'identity_verified', () => ({ detail: [outcome, `deleted:${deleted}`] })));
     },
 
     async revealBsn(caseId, r, agent, reason) {

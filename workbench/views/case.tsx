@@ -161,7 +161,10 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
 
           <section aria-labelledby="att-h">
             <h2 class="utrecht-heading-2" id="att-h">{t.attachments}</h2>
-            {v.idDocuments.map((d) => <p class="utrecht-paragraph kcc-idcopy">{t.idCopyPresent(fmtDate(ctx.lang, d.expiresAt))}</p>)}
+            {v.idDocuments.map((d) => (
+              <p class="utrecht-paragraph kcc-idcopy">{t.idCopyPresent(fmtDate(ctx.lang, d.expiresAt))} — <a class="utrecht-link" href={`/zaken/${c.caseNumber}/id/${encodeURIComponent(d.id)}`}>{t.idOpen}</a></p>
+            ))}
+            {v.idDocuments.length === 0 && (c.journal ?? []).some((j) => j.action === 'identity_verified' && j.detail?.[0] === 'established') && <p class="utrecht-paragraph" data-testid="id-gone">{t.idGone}</p>}
             {c.messages.every((m) => m.attachments.length === 0) && <p class="utrecht-paragraph">{t.noAttachments}</p>}
           </section>
 
