@@ -473,6 +473,15 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     { name: 'reopen', access: WORKERS, fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.reopen(id, r, actor(a), b.reason!) },
     { name: 'reclassify', access: WORKERS, fields: { topic: { type: 'string', enum: [...TOPICS] }, reason: short }, required: ['topic', 'reason'], run: (id, r, a, b) => desk.reclassify(id, r, actor(a), b.topic!, b.reason!) },
     { name: 'reply', access: WORKERS, fields: { subject: { type: 'string', maxLength: 300 }, text }, required: ['subject', 'text'], run: (id, r, a, b) => desk.reply(id, r, actor(a), { subject: b.subject!, text: b.text! }) },
+    {
+      name: 'contact', access: WORKERS,
+      fields: { name: short, street: short, houseNumber: { type: 'string', maxLength: 20 }, postcode: { type: 'string', maxLength: 20 }, city: short, email: { type: 'string', maxLength: 254 }, phones: short },
+      required: [],
+      run: (id, r, a, b) => desk.correctContact(id, r, actor(a), {
+        ...Object.fromEntries((['name', 'street', 'houseNumber', 'postcode', 'city', 'email'] as const).filter((k) => b[k] !== undefined).map((k) => [k, b[k]!])),
+        ...(b.phones !== undefined ? { phones: b.phones.split(/[,;]/) } : {}),
+      }),
+    },
     { name: 'bsn', access: ['second_line'], fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.revealBsn(id, r, actor(a), b.reason!) },
   ];
 

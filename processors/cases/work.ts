@@ -394,7 +394,15 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       if (Array.isArray(set['citizen.phones'])) set['lookup.phone'] = (set['citizen.phones'] as string[]).flatMap((p) => { try { return [deps.hasher.hmac('phone', p)]; } catch { return []; } });
       return strip(await act(caseId, r, agent, 'contact_corrected', (c) => {
         notClosed(c);
-        return { set, detail: names.map((n) => `citizen.${n}`) };
+        // Only what the agent changed: a form sends every field.
+        const current = c.citizen as unknown as Record<string, unknown>;
+        const changed = names.filter((n) => JSON.stringify(set[`citizen.${n}`] ?? null) !== JSON.stringify(current?.[n] ?? (n === 'phones' ? [] : null)));
+        if (changed.length === 0) return 'nothing';
+        const only: Record<string, unknown> = {};
+        for (const n of changed) only[`citizen.${n}`] = set[`citizen.${n}`];
+        if (changed.includes('email')) only['lookup.email'] = set['lookup.email'] ?? [];
+        if (changed.includes('phones')) only['lookup.phone'] = set['lookup.phone'];
+        return { set: only, detail: changed.map((n) => `citizen.${n}`) };
       }));
     },
 

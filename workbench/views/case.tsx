@@ -139,6 +139,18 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
             </dl>
           </section>
 
+          {!closed && (
+            <details class="kcc-details">
+              <summary>{t.correctContact}</summary>
+              <ActionForm ctx={ctx} v={v} action="contact" label={t.save}>
+                {(['name', 'street', 'houseNumber', 'postcode', 'city', 'email'] as const).map((k) => (
+                  <Field id={fid(`cc-${k}`)} label={t[k]}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid(`cc-${k}`)} name={k} value={citizen[k] ?? ''} maxLength={k === 'email' ? 254 : 200} /></Field>
+                ))}
+                <Field id={fid('cc-phones')} label={t.phones}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('cc-phones')} name="phones" value={(citizen.phones ?? []).join(', ')} maxLength={500} /></Field>
+              </ActionForm>
+            </details>
+          )}
+
           <section aria-labelledby="bsn-h">
             <h2 class="utrecht-heading-2" id="bsn-h">{t.bsn}</h2>
             {v.revealedBsn ? <p class="utrecht-paragraph" data-testid="bsn">{t.bsnRevealed}: <strong>{v.revealedBsn}</strong></p>

@@ -190,6 +190,19 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(pairs).to.deep.include({ pipeline: 'digid_app', agent: 'mijnoverheid_berichtenbox' });
   });
 
+  it('corrects contact details as the agent decides; the history names the fields, never the values', async () => {
+    const n = await newCase();
+    const c = await get(n);
+    const res = await first.json('POST', `/api/v1/cases/${n}/contact`, { version: c.version, requestId: req(), name: 'Test Burger', city: 'Amersfoort', phones: '06 11122233' });
+    expect(res.status).to.equal(200);
+    const after = await get(n);
+    expect(after.citizen.city).to.equal('Amersfoort');
+    expect(after.citizen.phones).to.deep.equal(['06 11122233']);
+    const entry = after.history.find((h: { action: string }) => h.action === 'contact_corrected');
+    expect(entry.detail).to.deep.equal(['citizen.city', 'citizen.phones']);
+    expect(JSON.stringify(after.history)).to.not.include('Amersfoort');
+  });
+
   it('lets a team lead reassign, and nobody else', async () => {
     const n = await newCase();
     const c = await get(n);
