@@ -15,7 +15,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { config } from '../../support/env.ts';
 import { intakeMessage } from '../../support/casestore.ts';
 import { demoPassword, startTestWorkbench, type TestWorkbench } from '../../support/workbench.ts';
-import { blockRemote, expectAccessible, launchBrowser, signInInBrowser, type Browsing } from '../../support/browser.ts';
+import { axeViolations, blockRemote, expectAccessible, launchBrowser, signInInBrowser, type Browsing } from '../../support/browser.ts';
 import { isValidBsn } from '../../../processors/extract/bsn.ts';
 
 const ARTIFACTS = path.join(config.localDir, 'artifacts', 'workbench');
@@ -91,6 +91,10 @@ describe('workbench in a real browser (Chromium, playwright-core)', function () 
     await blockRemote(probe, probeBlocked);
     const pp = await probe.newPage();
     const outcome = await pp.goto('http://192.0.2.1/probe').then(() => 'sent', () => 'blocked');
+    // And the axe check itself: a page with known violations is refused.
+    const ap = await probe.newPage();
+    await ap.setContent('<html><head><title>x</title></head><body><img src="data:,"><input id="x"></body></html>');
+    expect((await axeViolations(ap)).map((v) => v.id)).to.include.members(['html-has-lang', 'image-alt', 'label']);
     await probe.close();
     expect(outcome).to.equal('blocked');
     expect(probeBlocked).to.deep.equal(['192.0.2.1']);
