@@ -24,6 +24,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import { transformSync } from 'esbuild';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../lib/logger.ts';
@@ -161,6 +162,17 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(rateLimit, { global: false });
+  // The OpenAPI document comes from the routes' own JSON schemas (one source for validation
+  // and documentation); only /api/v1 is in it, the pages are not an API.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'KCC-werkplek API', version: '1.0.0', description: 'The agents\' workbench: queue, cases and actions. Errors are RFC 9457 problem+json with a stable `code`. Signed-in session cookie plus the session\'s CSRF token in `x-csrf-token` for every change.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      security: [{ session: [] }],
+    },
+    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? schema : { ...(schema ?? {}), hide: true }, url }),
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -387,6 +399,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const res = await desk.queue(filter, { after: q.after ?? null });
     return html(reply, queuePage(pageContext(req, reply), { filter, ...res, topics: TOPICS, now: now(), query: queryString(q, filter) }));
   });
+
+  app.get('/api/v1/openapi.json', { config: { access: 'signed_in' }, schema: { hide: true } }, async () => app.swagger());
 
   app.get('/api/v1/queue', { config: { access: WORKERS }, schema: { querystring: queueQuery } }, async (req) => {
     const q = req.query as QueueQuery;

@@ -203,6 +203,15 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(JSON.stringify(after.history)).to.not.include('Amersfoort');
   });
 
+  it('serves an OpenAPI document of /api/v1 built from the routes\' own schemas', async () => {
+    const doc = (await first.json('GET', '/api/v1/openapi.json')).body;
+    expect(doc.openapi).to.equal('3.1.0');
+    const paths = Object.keys(doc.paths);
+    expect(paths).to.include.members(['/api/v1/queue', '/api/v1/cases/{number}', '/api/v1/cases/{number}/reply', '/api/v1/cases/{number}/escalate']);
+    expect(paths.every((p) => p.startsWith('/api/v1/'))).to.equal(true);
+    expect(doc.paths['/api/v1/cases/{number}/close'].post.requestBody.content['application/json'].schema.properties.outcome.enum).to.include('not_a_case');
+  });
+
   it('lets a team lead reassign, and nobody else', async () => {
     const n = await newCase();
     const c = await get(n);
