@@ -157,7 +157,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               : c.hasBsn ? <p class="utrecht-paragraph">{t.bsnSealed}</p> : <p class="utrecht-paragraph">{t.bsnNone}</p>}
             {c.hasBsn && role === 'second_line' && c.escalatedAt && !v.revealedBsn && (
               <ActionForm ctx={ctx} v={v} action="bsn" label={t.revealBsn}>
-                <Field id={fid('bsn-reason')} label={t.reason}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('bsn-reason')} name="reason" required maxLength={500} /></Field>
+                <Field id={fid('bsn-reason')} label={t.reasonReveal}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('bsn-reason')} name="reason" required maxLength={500} /></Field>
               </ActionForm>
             )}
           </section>
@@ -196,7 +196,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
             </ActionForm>
             {!closed && c.line !== 'second' && (
               <ActionForm ctx={ctx} v={v} action="escalate" label={t.escalate}>
-                <Field id={fid('esc')} label={t.reason}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('esc')} name="reason" required rows={2} maxLength={16000}></textarea></Field>
+                <Field id={fid('esc')} label={t.reasonEscalate}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('esc')} name="reason" required rows={2} maxLength={16000}></textarea></Field>
               </ActionForm>
             )}
             {!closed && (
@@ -206,7 +206,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                     {v.topics.map((x) => <option value={x} selected={x === (c.routing?.topic ?? c.classification?.topic)}>{x}</option>)}
                   </select>
                 </Field>
-                <Field id={fid('rc-reason')} label={t.reason}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('rc-reason')} name="reason" required maxLength={500} /></Field>
+                <Field id={fid('rc-reason')} label={t.reasonReclassify}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('rc-reason')} name="reason" required maxLength={500} /></Field>
               </ActionForm>
             )}
             {!closed ? (
@@ -220,7 +220,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               </ActionForm>
             ) : (
               <ActionForm ctx={ctx} v={v} action="reopen" label={t.reopen}>
-                <Field id={fid('ro-reason')} label={t.reason}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('ro-reason')} name="reason" required maxLength={500} /></Field>
+                <Field id={fid('ro-reason')} label={t.reasonReopen}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('ro-reason')} name="reason" required maxLength={500} /></Field>
               </ActionForm>
             )}
           </section>
