@@ -8,7 +8,7 @@
  * order and each builds on the one before (as an agent's day does).
  */
 import { randomInt } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -29,6 +29,7 @@ function fictitiousBsn(): string {
 }
 
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+const startedAt = Date.now();
 
 describe('workbench in a real browser (Chromium, playwright-core)', function () {
   this.timeout(60_000);
@@ -71,7 +72,7 @@ describe('workbench in a real browser (Chromium, playwright-core)', function () 
 
   before(async function () {
     this.timeout(120_000);
-    rmSync(ARTIFACTS, { recursive: true, force: true });
+    // Not emptied first: .local is shared by every worktree on this machine; the files' times prove this run wrote them.
     mkdirSync(ARTIFACTS, { recursive: true });
     password = demoPassword();
     t = await startTestWorkbench('kcc_test_wb_browser');
@@ -298,6 +299,7 @@ describe('workbench in a real browser (Chromium, playwright-core)', function () 
     for (const f of ['queue.png', 'case.png', 'case-second-line.png']) {
       const st = statSync(path.join(ARTIFACTS, f));
       expect(st.size, f).to.be.greaterThan(10_000);
+      expect(st.mtimeMs, `${f} written by this run`).to.be.greaterThanOrEqual(startedAt - 1000);
     }
     // Every page the first-line agent was shown, to the end of the flow: never the BSN.
     for (const html of firstLineHtml) expect(html).to.not.contain(bsn).and.to.not.contain(grouped);
