@@ -36,12 +36,13 @@ import { createLetterIngestor, type LetterIngestor } from '../ingest/letters/ind
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
 import { createWorkbench, type Workbench } from '../workbench/index.ts';
+import { createCaseEventPublisher, type CaseEventPublisher } from '../processors/events/index.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench', 'events'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'work_items', 'noncases', 'audit_log', 'identity_documents', 'verification_records', 'workbench_sessions', 'workbench_logins'] as const;
+export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'work_items', 'case_events_pending', 'noncases', 'audit_log', 'identity_documents', 'verification_records', 'workbench_sessions', 'workbench_logins'] as const;
 
 export interface App {
   readonly server: ServerInfo;
@@ -50,11 +51,12 @@ export interface App {
   readonly identity: IdentityStore;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
-  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string };
+  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string; caseEvents: string };
   readonly components: {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
     letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
     workbench?: Workbench;
+    events?: CaseEventPublisher;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -101,6 +103,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter'),
     letterRaw: topicName(config.kafka.topicPrefix, 'letterRaw'),
     attachmentCheck: topicName(config.kafka.topicPrefix, 'attachmentCheck'),
+    caseEvents: topicName(config.kafka.topicPrefix, 'caseEvents'),
   };
   // An inline message is the record's value as it is; the envelope header is under 2 kB.
   const maxMessageBytes = config.limits.claimCheckThresholdBytes + 64 * 1024;
@@ -112,6 +115,8 @@ export async function createApp(o: AppOptions): Promise<App> {
       // Attachment checks: file names and, up to the claim-check threshold, the bytes (as on
       // the raw-mail topic): the same short retention.
       { name: topics.attachmentCheck, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
+      // Case events: no personal data, for other systems to follow; the same bounded retention.
+      { name: topics.caseEvents, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
       // Dead letters hold no content, only references: same short retention all the same.
       { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
     ],
@@ -181,6 +186,9 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
+  if (roles.has('events')) {
+    components.events = createCaseEventPublisher({ models: store.models, withCase: store.withCase, bus, topic: topics.caseEvents, source: config.events.source, logger });
+  }
   if (roles.has('workbench')) {
     const w = config.workbench;
     if (w.oidc.clientSecret) {
@@ -231,6 +239,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       await components.ingestor?.start();
       await components.letterIngestor?.start();
       await components.workbench?.start();
+      components.events?.start();
       if (components.sweeper) {
         components.sweeper.start();
         // GridFS blobs cannot be expired by a TTL index on any server: swept here.
@@ -255,6 +264,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.attachmentInspector?.stop();
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
+        await components.events?.stop();
         await components.sweeper?.stop();
         await purging;
         await retentionRecorder.flush();

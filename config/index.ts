@@ -79,6 +79,8 @@ export const DEFAULTS = {
   KCC_OIDC_ROLES_CLAIM: 'roles',
   // Demo mode lists the local provider's demo accounts on the sign-in page; `npm start` turns it on.
   KCC_WORKBENCH_DEMO: 'false',
+  // CloudEvents `source` of the case events (NL GOV profile: a URN that names the system).
+  KCC_EVENTS_SOURCE: 'urn:nld:logius:kcc-intake',
 } as const;
 
 /**
@@ -150,6 +152,7 @@ const schema = z.object({
   KCC_OIDC_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   KCC_OIDC_ROLES_CLAIM: z.string().regex(/^[\w:./-]{1,100}$/, 'must be a claim name'),
   KCC_WORKBENCH_DEMO: bool,
+  KCC_EVENTS_SOURCE: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i, 'must be a URN (urn:…)'),
 });
 
 type Raw = z.output<typeof schema>;
@@ -196,6 +199,7 @@ export interface Config {
     readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | null; readonly rolesClaim: string };
     readonly demo: boolean;
   };
+  readonly events: { readonly source: string };
 }
 
 /**
@@ -294,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       oidc: { issuer: c.KCC_OIDC_ISSUER.replace(/\/$/, ''), clientId: c.KCC_OIDC_CLIENT_ID, clientSecret: c.KCC_OIDC_CLIENT_SECRET ?? null, rolesClaim: c.KCC_OIDC_ROLES_CLAIM },
       demo: c.KCC_WORKBENCH_DEMO,
     },
+    events: { source: c.KCC_EVENTS_SOURCE },
   });
 }
 

@@ -142,7 +142,9 @@ export async function startIdp(): Promise<http.Server> {
         }
         if (req.method === 'GET' && !m[2]) {
           res.setHeader('Content-Type', 'text/html; charset=utf-8');
-          res.setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'");
+          // form-action also governs the redirects after the login POST, which end on the workbench's
+          // callback (another port of 127.0.0.1: a loopback client, RFC 8252 §7.3).
+          res.setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self' http://127.0.0.1:*; frame-ancestors 'none'");
           res.end(loginForm(details.uid, null));
           return;
         }

@@ -14,9 +14,11 @@ import type { DocLock } from '../../lib/doclock.ts';
 import { caseModels, caseSchema, type CaseDoc, type CaseModels, type CaseStatus } from './model.ts';
 import { storedFormOf } from './stored-form.ts';
 import { ActionRefusedError, CaseNotFoundError, createCaseDesk, workItemOf, type CaseDesk } from './work.ts';
+import { caseEventDrafts } from './events.ts';
 import type { AuditLog } from '../audit/index.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
+export { caseEventDrafts, type CaseEventDraft } from './events.ts';
 export {
   ActionRefusedError, CaseChangedError, CaseNotFoundError, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
   type ActionRequest, type ActionResult, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
@@ -110,7 +112,7 @@ const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recogni
 
 export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
   const models = caseModels(conn);
-  const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem } = models;
+  const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
   const now = deps.clock ?? (() => new Date());
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
@@ -227,6 +229,12 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     models, withCase, cipher: deps.cipher, hasher: deps.hasher, touchKeys,
     ...(deps.audit ? { audit: deps.audit } : {}), ...(deps.clock ? { clock: deps.clock } : {}),
     async eraseAsNonCase(c, at) {
+      // Events not yet published (the closure among them) outlive the case: event data only.
+      const full = await Case.findById(c._id, { lookup: 0, bsnSealed: 0, messages: 0, notes: 0, replies: 0 }).lean<CaseDoc>();
+      if (full) {
+        const drafts = caseEventDrafts(full, full.eventsPublished ?? -1);
+        for (const d of drafts) await PendingCaseEvent.updateOne({ _id: d.id }, { $setOnInsert: { event: d, at, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } }, { upsert: true });
+      }
       // Every message of the case stays recognised as handled (redelivery makes no new case).
       for (const m of c.messages) {
         await NonCase.updateOne({ _id: m.dedupeKey }, { $setOnInsert: { kind: 'not_a_case', reason: 'closed by an agent as not a case', receivedAt: m.receivedAt, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } }, { upsert: true });
@@ -280,7 +288,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
           {
             $push: { messages: messageEntry(m), journal: { at, version, actor: SYSTEM_ACTOR, action: 'message_received' } },
             $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
-            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at },
+            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at, eventsDue: true },
             $unset: { closedAt: 1, outcome: 1 },
           },
         );
@@ -446,7 +454,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     withCase,
 
     async ensureIndexes() {
-      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init(), WorkItem.init()]);
+      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init(), WorkItem.init(), PendingCaseEvent.init()]);
     },
   };
 }
@@ -500,6 +508,9 @@ export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, 
     // The five-working-day promise counts from when the message reached us.
     waitingSince: m.receivedAt,
     journal: [{ at, version: 0, actor: SYSTEM_ACTOR, action: 'created' as const }],
+    // The 'created' entry is the first event owed (processors/events).
+    eventsPublished: -1,
+    eventsDue: true,
     createdAt: at,
     lastActivityAt: at,
     expiresAt: caseExpiry(at),

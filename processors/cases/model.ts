@@ -161,6 +161,12 @@ export const caseSchema = pdSchema(
     citizenWroteAgainAt: { type: Date, pd: false },
     outcome: { type: String, enum: CLOSE_OUTCOMES, pd: false },
     journal: { type: [JournalEntrySchema], pd: false },
+    /**
+     * The history is the case-events outbox (processors/events): the publisher sends the
+     * entries after this version and moves it up; `eventsDue` is its cheap top-level flag.
+     */
+    eventsPublished: { type: Number, pd: false },
+    eventsDue: { type: Boolean, pd: false },
     notes: { type: [NoteSchema], pd: 'message_content' },
     replies: { type: [ReplySchema], pd: 'message_content' },
     /** True while a reply waits to be sent: the top-level flag the sender queries cheaply (as ackDue). */
@@ -238,6 +244,9 @@ caseSchema.index({ 'lookup.email': 1 });
 caseSchema.index({ 'lookup.phone': 1 });
 caseSchema.index({ 'lookup.bsn': 1 });
 caseSchema.index({ 'lookup.name': 1 });
+// The outboxes' top-level flags: an equality each sender asks (GIN twin on FerretDB).
+caseSchema.index({ eventsDue: 1 });
+caseSchema.index({ replyDue: 1 });
 
 /**
  * A message that is not a case (auto-reply, bounce, loop): remembered by its dedupe key
@@ -320,6 +329,21 @@ workItemSchema.index({ line: 1, status: 1, waitingSince: 1, _id: 1 });
 workItemSchema.index({ assigneeId: 1, waitingSince: 1 });
 
 /**
+ * Case events not yet published when their case was erased ("not a case"): what the
+ * publisher still owes other systems. Event data only (no personal data); gone once sent.
+ */
+export const pendingCaseEventSchema = pdSchema(
+  {
+    /** The event id (case id and version). */
+    _id: { type: String, pd: false },
+    event: { type: Object, pd: false },
+    at: { type: Date, required: true, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'case_events_pending', versionKey: false },
+);
+
+/**
  * Issued case numbers, one tiny document each (`_id` = 'KCC-2026-000123'), never reused.
  * A number is taken by inserting it: the unique `_id` is the one write every MongoDB-wire
  * server makes atomic (see lib/doclock.ts for what FerretDB 1.x does not). No personal data.
@@ -363,6 +387,8 @@ export interface CaseDoc {
   citizenWroteAgainAt?: Date;
   outcome?: CloseOutcome;
   journal?: JournalEntry[];
+  eventsPublished?: number;
+  eventsDue?: boolean;
   notes?: CaseNote[];
   replies?: CaseReply[];
   replyDue?: boolean;
@@ -392,6 +418,7 @@ export interface NonCaseDoc {
 }
 
 export interface CaseNumberDoc { _id: string; at: Date }
+export interface PendingCaseEventDoc { _id: string; event: Record<string, unknown>; at: Date; expiresAt: Date }
 export interface WorkItemDoc {
   _id: string; caseNumber: string; line: CaseLine; status: CaseStatus; topic?: string; confidence?: number;
   language?: string; channel?: 'email' | 'letter'; subject?: string; waitingSince: Date; receivedAt?: Date;
@@ -406,6 +433,7 @@ export interface CaseModels {
   MessageKey: Model<CaseKeyDoc>;
   ThreadKey: Model<CaseKeyDoc>;
   WorkItem: Model<WorkItemDoc>;
+  PendingCaseEvent: Model<PendingCaseEventDoc>;
 }
 
 /** The models on one connection, registered once (a connection keeps its own registry). */
@@ -418,6 +446,7 @@ export function caseModels(conn: Connection): CaseModels {
     MessageKey: conn.models.MessageKey ? (conn.models.MessageKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('MessageKey', messageKeySchema),
     ThreadKey: conn.models.ThreadKey ? (conn.models.ThreadKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('ThreadKey', threadKeySchema),
     WorkItem: conn.models.WorkItem ? (conn.models.WorkItem as unknown as Model<WorkItemDoc>) : conn.model<WorkItemDoc>('WorkItem', workItemSchema),
+    PendingCaseEvent: conn.models.PendingCaseEvent ? (conn.models.PendingCaseEvent as unknown as Model<PendingCaseEventDoc>) : conn.model<PendingCaseEventDoc>('PendingCaseEvent', pendingCaseEventSchema),
   };
 }
 

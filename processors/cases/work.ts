@@ -234,7 +234,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         ...(r ? { requestId: r.requestId } : {}),
       };
       const update: Record<string, unknown> = {
-        $set: { ...(p.set ?? {}), version: version + 1 },
+        $set: { ...(p.set ?? {}), version: version + 1, eventsDue: true },
         $push: { journal: entry, ...(p.push ?? {}) },
       };
       if (p.unset && Object.keys(p.unset).length) update.$unset = p.unset;
