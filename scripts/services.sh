@@ -516,8 +516,9 @@ EOF
 start_idp() {
   running idp "$IDP_PORT" "$LOGS/idp.log" && return 0
   say "starting the local OpenID Connect provider on 127.0.0.1:$IDP_PORT"
-  (cd "$ROOT" && KCC_LOCAL_DIR="$LOCAL" KCC_IDP_PORT="$IDP_PORT" setsid node --import tsx scripts/idp.ts >"$LOGS/idp.log" 2>&1 </dev/null &
-   echo $! >"$RUN/idp.pid")
+  # From the checkout (tsx resolves from there); exec, so the pid is the provider's own.
+  (cd "$ROOT" && KCC_LOCAL_DIR="$LOCAL" KCC_IDP_PORT="$IDP_PORT" exec setsid node --import tsx scripts/idp.ts) >"$LOGS/idp.log" 2>&1 </dev/null &
+  echo $! >"$RUN/idp.pid"
   wait_port idp "$IDP_PORT" "$LOGS/idp.log"
 }
 
