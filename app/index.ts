@@ -43,12 +43,17 @@ import { createRefusalStore } from '../processors/refusals/index.ts';
 import { createDeadLetterRecorder, type DeadLetterRecorder } from '../processors/deadletters/index.ts';
 import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
+import { createWorkbench, type Workbench } from '../workbench/index.ts';
+import { createCaseEventPublisher, type CaseEventPublisher } from '../processors/events/index.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench', 'events'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
-export const RETENTION_COLLECTIONS = ['cases', 'message_keys', 'thread_keys', 'noncases', 'audit_log', 'identity_documents', 'verification_records', 'refusals', 'refusal_senders', 'dead_letters'] as const;
+export const RETENTION_COLLECTIONS = [
+  'cases', 'message_keys', 'thread_keys', 'work_items', 'case_events_pending', 'noncases', 'audit_log', 'identity_documents', 'verification_records',
+  'refusals', 'refusal_senders', 'dead_letters', 'workbench_sessions', 'workbench_logins',
+] as const;
 
 export interface App {
   readonly server: ServerInfo;
@@ -57,12 +62,14 @@ export interface App {
   readonly identity: IdentityStore;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
-  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string };
+  readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string; caseEvents: string };
   readonly components: {
     ingestor?: ImapIngestor; processor?: EmailProcessor; acknowledger?: Acknowledger; sweeper?: RetentionSweeper;
     letterIngestor?: LetterIngestor; letterProcessor?: LetterProcessor; attachmentInspector?: AttachmentInspector;
     deadLetterRecorder?: DeadLetterRecorder;
     ttlReconciler?: TtlReconciler;
+    workbench?: Workbench;
+    events?: CaseEventPublisher;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -135,6 +142,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     deadLetter: topicName(config.kafka.topicPrefix, 'deadLetter'),
     letterRaw: topicName(config.kafka.topicPrefix, 'letterRaw'),
     attachmentCheck: topicName(config.kafka.topicPrefix, 'attachmentCheck'),
+    caseEvents: topicName(config.kafka.topicPrefix, 'caseEvents'),
   };
   // An inline message is the record's value as it is; the envelope header is under 2 kB.
   const maxMessageBytes = config.limits.claimCheckThresholdBytes + 64 * 1024;
@@ -146,6 +154,8 @@ export async function createApp(o: AppOptions): Promise<App> {
       // Attachment checks: file names and, up to the claim-check threshold, the bytes (as on
       // the raw-mail topic): the same short retention.
       { name: topics.attachmentCheck, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs, maxMessageBytes },
+      // Case events: no personal data, for other systems to follow; the same bounded retention.
+      { name: topics.caseEvents, partitions: config.kafka.partitions, retentionMs: config.kafka.retentionMs },
       // Dead letters hold no content, only references: same short retention all the same.
       { name: topics.deadLetter, partitions: 1, retentionMs: config.kafka.retentionMs },
     ],
@@ -217,6 +227,20 @@ export async function createApp(o: AppOptions): Promise<App> {
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
+  if (roles.has('events')) {
+    components.events = createCaseEventPublisher({ models: store.models, withCase: store.withCase, bus, topic: topics.caseEvents, source: config.events.source, logger });
+  }
+  if (roles.has('workbench')) {
+    const w = config.workbench;
+    if (w.oidc.clientSecret) {
+      components.workbench = await createWorkbench({
+        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
+        conn, store, identity, audit, logger, ...(o.clock ? { clock: o.clock } : {}),
+      });
+    } else {
+      logger.warn({ code: 'WORKBENCH_DISABLED' }, 'workbench role off: no KCC_OIDC_CLIENT_SECRET');
+    }
+  }
   // Retention deletions (counts only) go to the audit log and the hash-chained deletion log.
   const retentionRecorder = createRetentionRecorder(audit, { logger });
   if (roles.has('retention')) {
@@ -281,8 +305,9 @@ export async function createApp(o: AppOptions): Promise<App> {
       await startAll([
         components.ingestor, components.letterIngestor,
         components.processor, components.letterProcessor, components.attachmentInspector,
-        components.acknowledger,
+        components.acknowledger, components.workbench,
       ]);
+      components.events?.start();
       // Not awaited: joining its consumer group must not hold up the rest of start-up (the
       // dead-letter topic keeps records for days, so nothing is missed while it joins).
       recorderStarted = components.deadLetterRecorder?.start().catch((err: unknown) => {
@@ -305,6 +330,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       if (purgeTimer) clearInterval(purgeTimer);
       purger?.stop(); // a pass in progress ends now, not at its socket timeout
       const work = (async () => {
+        await components.workbench?.stop();
         await components.ingestor?.stop();
         await components.letterIngestor?.stop();
         await components.processor?.stop();
@@ -314,6 +340,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         await components.deadLetterRecorder?.stop();
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
+        await components.events?.stop();
         await components.sweeper?.stop();
         await components.ttlReconciler?.stop();
         await purging;

@@ -2,6 +2,8 @@
  * `npm start`: run the pipeline. Roles from `--roles ingest,process,inspect,acknowledge,letters,retention`
  * (default: all). SIGINT/SIGTERM drain in-flight work and exit within a bound.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { createLogger, wantsPretty } from '../lib/logger.ts';
@@ -46,6 +48,16 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.start();
+  const wb = app.components.workbench;
+  if (wb) {
+    // The one thing a newcomer needs after `npm start`: where to go and how to sign in.
+    process.stderr.write(`\nKCC-werkplek: ${config.workbench.publicUrl ?? wb.url}\n`);
+    if (config.workbench.demo) {
+      let password = '(see .local/secrets/demo-password)';
+      try { password = readFileSync(path.join(config.localDir, 'secrets', 'demo-password'), 'utf8').trim(); } catch { /* printed as a hint */ }
+      process.stderr.write(`demo sign-ins (demo mode only): eerstelijn, eerstelijn2 (first line), tweedelijn (second line), teamleider (team lead), privacy (privacy officer); password ${password}\n\n`);
+    }
+  }
   // Run by a parent with an IPC channel (the benchmarks, tests): say when ready, and answer
   // 'stats' with the components' counters and cumulative step times (no message content).
   if (process.send) {

@@ -77,6 +77,19 @@ export const DEFAULTS = {
   // 0.0.0.0 behind TLS termination). Port 0 picks a free port (tests).
   KCC_LETTERS_UPLOAD_HOST: '127.0.0.1',
   KCC_LETTERS_UPLOAD_PORT: '10480',
+  // The agents' workbench (role `workbench`). Loopback unless told otherwise: in production it
+  // sits behind the ministry's TLS-terminating proxy, whose URL is KCC_WORKBENCH_PUBLIC_URL.
+  KCC_WORKBENCH_HOST: '127.0.0.1',
+  KCC_WORKBENCH_PORT: '10470',
+  KCC_WORKBENCH_PUBLIC_URL: '',
+  // Sign-in: the local development provider (scripts/idp.ts) unless a real one is configured.
+  KCC_OIDC_ISSUER: 'http://127.0.0.1:10490',
+  KCC_OIDC_CLIENT_ID: 'kcc-workbench',
+  KCC_OIDC_ROLES_CLAIM: 'roles',
+  // Demo mode lists the local provider's demo accounts on the sign-in page; `npm start` turns it on.
+  KCC_WORKBENCH_DEMO: 'false',
+  // CloudEvents `source` of the case events (NL GOV profile: a URN that names the system).
+  KCC_EVENTS_SOURCE: 'urn:nld:logius:kcc-intake',
 } as const;
 
 /**
@@ -89,6 +102,7 @@ function localServiceDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.KCC_FERRETDB_PORT) d.KCC_MONGO_URL = `mongodb://127.0.0.1:${env.KCC_FERRETDB_PORT}/kcc`;
   if (env.KCC_IMAP_PORT) d.KCC_IMAP_PORT = env.KCC_IMAP_PORT;
   if (env.KCC_SMTP_PORT) d.KCC_SMTP_PORT = env.KCC_SMTP_PORT;
+  if (env.KCC_IDP_PORT) d.KCC_OIDC_ISSUER = `http://127.0.0.1:${env.KCC_IDP_PORT}`;
   return d;
 }
 
@@ -140,6 +154,15 @@ const schema = z.object({
   KCC_LETTERS_UPLOAD_PORT: z.coerce.number().int().min(0).max(65535),
   // A bearer token shorter than 128 bits is guessable; services.sh generates 32 random bytes.
   KCC_LETTERS_UPLOAD_TOKEN: z.string().min(22, 'must be at least 22 characters (128 bits)').optional(),
+  KCC_WORKBENCH_HOST: z.string().min(1),
+  KCC_WORKBENCH_PORT: z.coerce.number().int().min(0).max(65535),
+  KCC_WORKBENCH_PUBLIC_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port], without a path or trailing slash')]),
+  KCC_OIDC_ISSUER: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'),
+  KCC_OIDC_CLIENT_ID: z.string().min(1),
+  KCC_OIDC_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  KCC_OIDC_ROLES_CLAIM: z.string().regex(/^[\w:./-]{1,100}$/, 'must be a claim name'),
+  KCC_WORKBENCH_DEMO: bool,
+  KCC_EVENTS_SOURCE: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i, 'must be a URN (urn:…)'),
 });
 
 type Raw = z.output<typeof schema>;
@@ -177,6 +200,16 @@ export interface Config {
     /** HTTP upload; `token` null (no secret configured) disables it. */
     readonly upload: { readonly host: string; readonly port: number; readonly token: string | null };
   };
+  readonly workbench: {
+    readonly host: string;
+    readonly port: number;
+    /** null: the address it listens on (development). */
+    readonly publicUrl: string | null;
+    /** `clientSecret` null (none configured): the workbench role does not start. */
+    readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | null; readonly rolesClaim: string };
+    readonly demo: boolean;
+  };
+  readonly events: { readonly source: string };
 }
 
 /**
@@ -186,6 +219,7 @@ export interface Config {
  */
 const OPTIONAL_SECRET_FILES: Record<string, string> = {
   KCC_LETTERS_UPLOAD_TOKEN: 'letters-upload-token',
+  KCC_OIDC_CLIENT_SECRET: 'oidc-client-secret',
 };
 
 /** Secrets may be given as NAME or as NAME_FILE (a path); the local dev files are the fallback. */
@@ -272,6 +306,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollIntervalMs: c.KCC_LETTERS_POLL_MS,
       upload: { host: c.KCC_LETTERS_UPLOAD_HOST, port: c.KCC_LETTERS_UPLOAD_PORT, token: c.KCC_LETTERS_UPLOAD_TOKEN ?? null },
     },
+    workbench: {
+      host: c.KCC_WORKBENCH_HOST,
+      port: c.KCC_WORKBENCH_PORT,
+      publicUrl: c.KCC_WORKBENCH_PUBLIC_URL === '' ? null : c.KCC_WORKBENCH_PUBLIC_URL,
+      oidc: { issuer: c.KCC_OIDC_ISSUER.replace(/\/$/, ''), clientId: c.KCC_OIDC_CLIENT_ID, clientSecret: c.KCC_OIDC_CLIENT_SECRET ?? null, rolesClaim: c.KCC_OIDC_ROLES_CLAIM },
+      demo: c.KCC_WORKBENCH_DEMO,
+    },
+    events: { source: c.KCC_EVENTS_SOURCE },
   });
 }
 

@@ -26,6 +26,12 @@ export const TOPIC_BASES = {
    * in the raw mail they came from (v1: always by claim check). Short retention.
    */
   attachmentCheck: { base: 'attachments.check', version: 2 },
+  /**
+   * What happened to cases, for other systems: CloudEvents 1.0 (NL GOV profile) in structured
+   * JSON mode. Case number, queue, topic, language, status, actor role and times only — no
+   * message text, no contact details, no BSN. See CaseEventV1.
+   */
+  caseEvents: { base: 'case.events', version: 1 },
 } as const;
 
 export type TopicKey = keyof typeof TOPIC_BASES;
@@ -295,3 +301,51 @@ export function threadKeyFromRaw(raw: Buffer): string | null {
   const lines = rawHeaderLines(raw);
   return rawIdsOf(lines, 'references')[0] ?? rawIdsOf(lines, 'in-reply-to')[0] ?? messageIdOf(lines);
 }
+
+/** The event types on the case-events topic (reverse-DNS, as the NL GOV profile asks). */
+export const CASE_EVENT_TYPES = {
+  created: 'nl.logius.kcc.case.created',
+  message_received: 'nl.logius.kcc.case.message-received',
+  claimed: 'nl.logius.kcc.case.assigned',
+  released: 'nl.logius.kcc.case.assigned',
+  reassigned: 'nl.logius.kcc.case.assigned',
+  replied: 'nl.logius.kcc.case.replied',
+  escalated: 'nl.logius.kcc.case.escalated',
+  identity_verified: 'nl.logius.kcc.case.identity-verified',
+  closed: 'nl.logius.kcc.case.closed',
+  reopened: 'nl.logius.kcc.case.reopened',
+  reclassified: 'nl.logius.kcc.case.reclassified',
+} as const;
+
+/**
+ * A case event: CloudEvents 1.0, structured mode, following the NL GOV profile for
+ * CloudEvents (id unique per source, source a URN, type reverse-DNS, time RFC 3339 UTC,
+ * `subject` left out because the profile asks for no personal data there and a case number
+ * leads to a person; data in JSON with its schema named). `id` is the case and the history
+ * version, so a redelivery (at-least-once) carries the same id and consumers deduplicate on it.
+ */
+export const CaseEventV1 = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().regex(/^[\w.-]{1,64}:\d+$/),
+  source: z.string().min(1),
+  type: z.string().regex(/^nl\.logius\.kcc\.case\.[a-z-]+$/),
+  time: z.string().datetime(),
+  datacontenttype: z.literal('application/json'),
+  dataschema: z.string().min(1),
+  data: z.object({
+    schemaVersion: z.literal(1),
+    caseNumber: z.string().regex(/^KCC-\d{4}-\d{6}$/),
+    /** The history entry's action (claimed, released, … for type case.assigned). */
+    action: z.string(),
+    version: z.number().int().nonnegative(),
+    queue: z.enum(['first', 'second']),
+    topic: z.string().nullable(),
+    language: z.string().nullable(),
+    status: z.string(),
+    channel: z.enum(['email', 'letter']),
+    actorRole: z.string(),
+    at: z.string().datetime(),
+  }).strict(),
+}).strict();
+export type CaseEventV1 = z.infer<typeof CaseEventV1>;
+export const CASE_EVENT_SCHEMA_URI = 'urn:nl:logius:kcc:schema:case-event:1';

@@ -29,6 +29,8 @@ POSTGRES_PORT=${KCC_POSTGRES_PORT:-15432}
 IMAP_PORT=${KCC_IMAP_PORT:-10143}
 LMTP_PORT=${KCC_LMTP_PORT:-10024}
 SMTP_PORT=${KCC_SMTP_PORT:-10025}
+# The local OpenID Connect provider for the workbench (scripts/idp.ts).
+IDP_PORT=${KCC_IDP_PORT:-10490}
 # Bounds for start-up waits, in seconds (Kafka's first start on 2 cores takes ~10 s).
 START_TIMEOUT=${KCC_SERVICE_START_TIMEOUT:-90}
 
@@ -40,7 +42,8 @@ FERRETDB_VERSION=v1.24.2
 # poppler-utils: pdftotext, with which test/unit/replyletter reads the reply letter back.
 # tesseract-ocr: the language data (KCC_TESSDATA_DIR) and the native engine bench/ocr.ts compares.
 # iproute2: ss, which names the process holding a taken port (not on a minimal Debian).
-APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils iproute2)
+# chromium: Debian's browser, driven by playwright-core in the workbench's browser tests (no browser download).
+APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils iproute2 chromium)
 
 LOGS=$LOCAL/logs
 RUN=$LOCAL/run
@@ -168,6 +171,9 @@ install_all() {
   secret encryption-key 32
   secret hmac-key 32
   secret letters-upload-token 32
+  # The workbench's client secret at the local identity provider, and the demo accounts' password.
+  secret oidc-client-secret 32
+  secret demo-password 12
 }
 
 # ---------------------------------------------------------------- Kafka
@@ -351,7 +357,12 @@ start_ferretdb() {
   mkdir -p "$LOCAL/data/ferretdb/state"
   say "starting FerretDB $FERRETDB_VERSION (PostgreSQL) on 127.0.0.1:$FERRETDB_PORT"
   # The URL carries the password: through the environment, not the command line (ps).
-  FERRETDB_POSTGRESQL_URL="postgres://ferretdb:$(cat "$LOCAL/secrets/postgres-password")@127.0.0.1:$POSTGRES_PORT/ferretdb" \
+  # pool_max_conns: FerretDB's default pool is 50. Its metadata registry takes a write lock and
+  # then waits for a pool connection to create a database's schema, while requests that hold
+  # connections wait for that lock: with the pool exhausted by concurrent work (several test
+  # processes at once, 2026-12-01) every request hung until FerretDB was restarted (goroutine
+  # dump: Registry.databaseGetOrCreate in pgxpool.Acquire). PostgreSQL allows 200 (above).
+  FERRETDB_POSTGRESQL_URL="postgres://ferretdb:$(cat "$LOCAL/secrets/postgres-password")@127.0.0.1:$POSTGRES_PORT/ferretdb?pool_max_conns=150" \
   setsid "$LOCAL/bin/ferretdb-$FERRETDB_VERSION" --handler=postgresql \
     --state-dir="$LOCAL/data/ferretdb/state" \
     --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr=- --telemetry=disable \
@@ -506,6 +517,17 @@ EOF
   wait_port postfix "$SMTP_PORT" "$LOGS/postfix.log"
 }
 
+# ---------------------------------------------------------------- identity provider
+
+start_idp() {
+  running idp "$IDP_PORT" "$LOGS/idp.log" && return 0
+  say "starting the local OpenID Connect provider on 127.0.0.1:$IDP_PORT"
+  # From the checkout (tsx resolves from there); exec, so the pid is the provider's own.
+  (cd "$ROOT" && KCC_LOCAL_DIR="$LOCAL" KCC_IDP_PORT="$IDP_PORT" exec setsid node --import tsx scripts/idp.ts) >"$LOGS/idp.log" 2>&1 </dev/null &
+  echo $! >"$RUN/idp.pid"
+  wait_port idp "$IDP_PORT" "$LOGS/idp.log"
+}
+
 # ---------------------------------------------------------------- stop / status
 
 stop_pid() {
@@ -527,6 +549,7 @@ stop_all() {
     say "stopped postfix"
   fi
   rm -f "$RUN/postfix.pid"
+  stop_pid idp
   stop_pid dovecot
   stop_pid ferretdb
   stop_postgres
@@ -535,13 +558,13 @@ stop_all() {
 
 status_all() {
   local s
-  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT"; do
+  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT" "idp $IDP_PORT"; do
     set -- $s
     if port_open "$2"; then echo "$1: up on 127.0.0.1:$2"; else echo "$1: down"; fi
   done
 }
 
-all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT"; }
+all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT" && port_open "$IDP_PORT"; }
 
 up_all() {
   install_all
@@ -552,6 +575,7 @@ up_all() {
   start_ferretdb
   start_dovecot
   start_postfix
+  start_idp
   # Ports open is not the same as ready: the health check speaks each protocol once.
   (cd "$ROOT" && node --import tsx scripts/health.ts) || die "a service is up but not healthy (see above)"
 }

@@ -11,7 +11,9 @@ if ! bash scripts/services.sh ensure-quiet-check 2>/dev/null; then
   started_services=1
 fi
 
-node --import tsx app/main.ts "$@" &
+# `npm start` is the developer's and the demo's way in: the workbench lists the local
+# identity provider's demo accounts. Production configuration leaves KCC_WORKBENCH_DEMO false.
+KCC_WORKBENCH_DEMO=${KCC_WORKBENCH_DEMO:-true} node --import tsx app/main.ts "$@" &
 app=$!
 
 stop() {

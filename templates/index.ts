@@ -28,3 +28,21 @@ export function loadMailTemplate(name: string, lang: TemplateLanguage, allowed: 
     return { subject: fill(subjectLine[1]!), text: fill(body) };
   };
 }
+
+/** Placeholders an answer template may use: the composer fills them in before the agent edits. */
+export const ANSWER_VARS = ['name', 'caseNumber'] as const;
+
+/**
+ * The composer's starting text for a topic (templates/answers/<topic>.<lang>.txt, else
+ * default.<lang>.txt). The agent edits it; nothing is sent without them.
+ */
+export function answerTemplate(topic: string, lang: TemplateLanguage): (vars: Record<(typeof ANSWER_VARS)[number], string>) => RenderedMail {
+  const safeTopic = /^[a-z0-9_]{1,60}$/.test(topic) ? topic : 'default';
+  let name = `answers/${safeTopic}`;
+  try {
+    readFileSync(new URL(`./${name}.${lang}.txt`, import.meta.url));
+  } catch {
+    name = 'answers/default';
+  }
+  return loadMailTemplate(name, lang, ANSWER_VARS);
+}

@@ -1,6 +1,8 @@
 /**
- * Acknowledgments: one mail per case, with the case number, in the case's language; and,
- * with the same machinery (refusals.ts), one reply to a message refused for its size or form.
+ * Outgoing mail: acknowledgments (one per case, with the case number, in the case's
+ * language), agents' replies (queued on the case by the workbench, processors/cases
+ * work.ts `reply`) and, with the same machinery (refusals.ts), one reply to a message refused
+ * for its size or form. All are sent by this stage, with the same guarantees.
  *
  * The case document is the outbox. A new case that wants an acknowledgment is stored with
  * `ack.status = 'pending'`; this stage claims one case at a time with a lease
@@ -23,6 +25,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.ts';
 import { caseExpiry, type CaseModels } from '../cases/index.ts';
+import type { CaseReply } from '../cases/model.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isRetriable } from '../../lib/errors.ts';
 import { sleep } from '../../lib/retry.ts';
@@ -128,6 +131,32 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     return null;
   }
 
+  /**
+   * The one way a mail leaves: unless an earlier process already sent it (its Message-ID's
+   * thread key exists: written right after the 250), send it, then write that key at once.
+   * Returns whether it was found sent before.
+   */
+  async function deliver(m: { caseId: string; to: string; subject: string; text: string; messageId: string; inReplyTo?: string | undefined; references?: string[]; headers: Record<string, string>; expiresAt?: Date | undefined }): Promise<boolean> {
+    const sentBefore = !!(await o.models.ThreadKey.exists({ _id: m.messageId }));
+    if (sentBefore) return true;
+    await transport.sendMail({
+      from: o.from, to: m.to, subject: m.subject, text: m.text, messageId: `<${m.messageId}>`,
+      ...(m.inReplyTo ? { inReplyTo: `<${m.inReplyTo}>`, references: (m.references ?? [m.inReplyTo]).map((r) => `<${r}>`) } : {}),
+      headers: m.headers,
+    });
+    // One `_id` write, no lock: what shrinks the window in which a kill makes us send twice.
+    await o.models.ThreadKey.updateOne({ _id: m.messageId }, { $set: { caseId: m.caseId, expiresAt: m.expiresAt ?? caseExpiry(clock()) } }, { upsert: true });
+    return false;
+  }
+
+  /** What a failed send means: given up (5xx, or too many tries), or a time to try again. */
+  function afterFailure(err: unknown, attempts: number): { failed: true; code: string } | { failed: false; retryAt: Date; code: string } {
+    const code = (err as { responseCode?: number }).responseCode;
+    const permanent = typeof code === 'number' && code >= 500;
+    if (permanent || attempts >= MAX_ATTEMPTS) return { failed: true, code: permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' };
+    return { failed: false, retryAt: new Date(clock().getTime() + Math.min(60_000, 1000 * 2 ** attempts)), code: isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' };
+  }
+
   async function sendOne(): Promise<boolean> {
     const c = await claim();
     if (!c) return false;
@@ -135,42 +164,30 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     const mail = templates[lang]({ caseNumber: c.caseNumber });
     const messageId = ackMessageId(c._id, o.messageIdDomain);
     const original = c.threadIds?.[0];
-    // The thread key of our Message-ID is the first thing written after the server's 250:
-    // present means an earlier process sent this mail and was killed before the case said so.
-    const sentBefore = !!(await o.models.ThreadKey.exists({ _id: messageId }));
-    if (sentBefore) {
-      stats.recovered += 1;
-      log.info({ case: c.caseNumber }, 'acknowledgment found sent by an earlier process; not sent again');
-    } else try {
-      await transport.sendMail({
-        from: o.from,
-        to: c.replyAddress!,
-        subject: mail.subject,
-        text: mail.text,
-        messageId: `<${messageId}>`,
-        ...(original ? { inReplyTo: `<${original}>`, references: [`<${original}>`] } : {}),
+    let sentBefore = false;
+    try {
+      sentBefore = await deliver({
+        caseId: c._id, to: c.replyAddress!, subject: mail.subject, text: mail.text, messageId, inReplyTo: original, expiresAt: c.expiresAt,
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-KCC-Case': c.caseNumber },
       });
+      if (sentBefore) {
+        stats.recovered += 1;
+        log.info({ case: c.caseNumber }, 'acknowledgment found sent by an earlier process; not sent again');
+      }
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      const permanent = typeof code === 'number' && code >= 500;
       const attempts = c.ack?.attempts ?? 1;
-      if (permanent || attempts >= MAX_ATTEMPTS) {
-        await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $set: { ackDue: false, 'ack.status': 'failed', 'ack.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' } }));
+      const next = afterFailure(err, attempts);
+      if (next.failed) {
+        await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $set: { ackDue: false, 'ack.status': 'failed', 'ack.lastCode': next.code } }));
         stats.failed += 1;
-        log.warn({ case: c.caseNumber, code }, 'acknowledgment failed permanently');
+        log.warn({ case: c.caseNumber, code: next.code }, 'acknowledgment failed permanently');
       } else {
         // Back to pending with the lease as the earliest next attempt.
-        const retryAt = new Date(clock().getTime() + Math.min(60_000, 1000 * 2 ** attempts));
-        await o.withCase(c._id, () => Case.updateOne({ _id: c._id, 'ack.status': 'sending' }, { $set: { 'ack.status': 'pending', 'ack.leaseUntil': retryAt, 'ack.lastCode': isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' } }));
+        await o.withCase(c._id, () => Case.updateOne({ _id: c._id, 'ack.status': 'sending' }, { $set: { 'ack.status': 'pending', 'ack.leaseUntil': next.retryAt, 'ack.lastCode': next.code } }));
         stats.retried += 1;
         log.warn({ case: c.caseNumber, attempts }, 'acknowledgment will be retried');
       }
       return true;
-    }
-    if (!sentBefore) {
-      // One `_id` write, no lock: what shrinks the window in which a kill makes us send twice.
-      await o.models.ThreadKey.updateOne({ _id: messageId }, { $set: { caseId: c._id, expiresAt: c.expiresAt ?? caseExpiry(clock()) } }, { upsert: true });
     }
     await o.withCase(c._id, () => Case.updateOne(
       { _id: c._id },
@@ -186,9 +203,76 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     return true;
   }
 
+  type ReplyCase = { _id: string; caseNumber: string; threadIds?: string[]; replies?: CaseReply[]; messages?: Array<{ messageId?: string }>; expiresAt?: Date };
+  const replyIsDue = (r: CaseReply, now: Date) => (r.status === 'pending' || r.status === 'sending') && (!r.leaseUntil || new Date(r.leaseUntil).getTime() <= now.getTime());
+
+  /** Claims the oldest due reply of a case that has one (same lease scheme as acknowledgments). */
+  async function claimReply(): Promise<{ c: ReplyCase; reply: CaseReply } | null> {
+    const now = clock();
+    const candidates = (await Case.find({ replyDue: true }, { _id: 1, replies: 1 }).limit(50).lean()) as unknown as ReplyCase[];
+    for (const cand of candidates) {
+      if (!(cand.replies ?? []).some((r) => replyIsDue(r, now))) continue;
+      const got = await o.withCase(cand._id, async () => {
+        const c = (await Case.findById(cand._id, { caseNumber: 1, threadIds: 1, replies: 1, messages: 1, expiresAt: 1 }).lean()) as unknown as ReplyCase | null;
+        const i = c?.replies?.findIndex((r) => replyIsDue(r, now)) ?? -1;
+        if (!c || i < 0) return null;
+        const replies = c.replies!.map((r, k) => (k === i ? { ...r, status: 'sending' as const, leaseUntil: new Date(now.getTime() + leaseMs), attempts: (r.attempts ?? 0) + 1 } : r));
+        await Case.updateOne({ _id: c._id }, { $set: { replies } });
+        return { c, reply: replies[i]! };
+      });
+      if (got) return got;
+    }
+    return null;
+  }
+
+  /** Rewrites one reply on its case (under the lock) and keeps `replyDue` true while any is due. */
+  async function settleReply(caseId: string, replyId: string, change: Partial<CaseReply>, extra: Record<string, unknown> = {}): Promise<void> {
+    await o.withCase(caseId, async () => {
+      const c = (await Case.findById(caseId, { replies: 1 }).lean()) as unknown as ReplyCase | null;
+      if (!c) return;
+      const replies = (c.replies ?? []).map((r) => (r.id === replyId ? { ...r, ...change } : r));
+      const due = replies.some((r) => r.status === 'pending' || r.status === 'sending');
+      await Case.updateOne({ _id: caseId }, { $set: { replies, replyDue: due, ...extra } });
+    });
+  }
+
+  async function sendReply(): Promise<boolean> {
+    const got = await claimReply();
+    if (!got) return false;
+    const { c, reply } = got;
+    const messageId = `reply.${reply.id}@${o.messageIdDomain}`;
+    // Threaded on the citizen's last message, references the whole conversation.
+    const last = [...(c.messages ?? [])].reverse().find((m) => m.messageId)?.messageId;
+    try {
+      const sentBefore = await deliver({
+        caseId: c._id, to: reply.to!, subject: reply.subject ?? c.caseNumber, text: reply.text, messageId, inReplyTo: last,
+        references: [...new Set([...(c.threadIds ?? []), ...(last ? [last] : [])])].slice(-20), expiresAt: c.expiresAt,
+        headers: { 'X-KCC-Case': c.caseNumber },
+      });
+      if (sentBefore) stats.recovered += 1;
+      else stats.sent += 1;
+      await settleReply(c._id, reply.id, { status: 'sent', sentAt: clock(), messageId, leaseUntil: undefined }, {});
+      await Case.updateOne({ _id: c._id }, { $addToSet: { threadIds: messageId } });
+      log.info({ case: c.caseNumber, recovered: sentBefore }, 'reply sent');
+    } catch (err) {
+      const next = afterFailure(err, reply.attempts ?? 1);
+      if (next.failed) {
+        await settleReply(c._id, reply.id, { status: 'failed', lastCode: next.code });
+        stats.failed += 1;
+        log.warn({ case: c.caseNumber, code: next.code }, 'reply failed permanently');
+      } else {
+        await settleReply(c._id, reply.id, { status: 'pending', leaseUntil: next.retryAt, lastCode: next.code });
+        stats.retried += 1;
+        log.warn({ case: c.caseNumber, attempts: reply.attempts }, 'reply will be retried');
+      }
+    }
+    return true;
+  }
+
   async function runOnce(): Promise<number> {
     let n = 0;
     while (!stopped && (await sendOne())) n += 1;
+    while (!stopped && (await sendReply())) n += 1;
     while (!stopped && refusals && (await refusals.sendOne())) n += 1;
     return n;
   }

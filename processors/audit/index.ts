@@ -83,6 +83,8 @@ export interface AuditInput {
   counts?: Record<string, number>;
   /** Keyed hashes (`<kind>:<hex>`) of the identifiers of a subject request. Never the identifiers. */
   subjectHashes?: string[];
+  /** The route pattern of a refused workbench call. */
+  route?: string;
   /** Defaults to the injected clock. */
   at?: Date;
 }
@@ -291,11 +293,12 @@ function fromDeletionDoc(d: DeletionEntryDoc): DeletionEntry {
 
 /** A stored audit document (lean) in the API's shape. */
 export function toAuditEntry(raw: unknown): AuditEntry {
-  const d = raw as { _id: unknown; at: Date; actor: Actor; action: AuditAction; caseId?: string | null; counts?: CollectionCount[] | null; subjectHashes?: string[] | null; expiresAt: Date };
+  const d = raw as { _id: unknown; at: Date; actor: Actor; action: AuditAction; caseId?: string | null; counts?: CollectionCount[] | null; subjectHashes?: string[] | null; route?: string | null; expiresAt: Date };
   const e: AuditEntry = { id: String(d._id), at: d.at, actor: { id: d.actor.id, role: d.actor.role }, action: d.action, expiresAt: d.expiresAt };
   if (d.caseId != null) e.caseId = d.caseId;
   if (d.counts != null) e.counts = d.counts.map((c) => ({ collectionName: c.collectionName, count: c.count }));
   if (d.subjectHashes != null) e.subjectHashes = [...d.subjectHashes];
+  if (d.route != null) e.route = d.route;
   return e;
 }
 
@@ -323,11 +326,13 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     if (input.caseId !== undefined) doc.caseId = input.caseId;
     if (input.counts !== undefined) doc.counts = countsArray(input.counts);
     if (input.subjectHashes !== undefined) doc.subjectHashes = [...input.subjectHashes];
+    if (input.route !== undefined) doc.route = input.route.slice(0, 200);
     const created = await AuditEntry.create(doc);
     const out: AuditEntry = { id: String(created._id), at, actor: doc.actor as Actor, action: input.action, expiresAt: doc.expiresAt as Date };
     if (doc.caseId !== undefined) out.caseId = doc.caseId as string;
     if (doc.counts !== undefined) out.counts = doc.counts as CollectionCount[];
     if (doc.subjectHashes !== undefined) out.subjectHashes = doc.subjectHashes as string[];
+    if (doc.route !== undefined) out.route = doc.route as string;
     return out;
   }
 

@@ -40,6 +40,11 @@ export const AUDIT_ACTIONS = [
   'escalation',
   'retention_deletion',
   'retention_recompute',
+  // The workbench: a call refused for the caller's role (the route, never its parameters).
+  'access_denied',
+  // The workbench: an agent opened a case's page (its contact details and messages). Not
+  // `read`, which the identity store keeps for an opened ID copy ("copy of ID seen").
+  'read_case',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -92,6 +97,8 @@ export const auditEntrySchema = pdSchema(
      */
     counts: { type: [CountSchema], default: undefined, pd: false },
     subjectHashes: { type: [String], default: undefined, pd: false },
+    /** For `access_denied`: the route pattern refused ('POST /zaken/:number/bsn'), no parameter values. */
+    route: { type: String, pd: false },
     /** Register technical term `audit_log` (P24M) from `at`. */
     expiresAt: { type: Date, required: true, pd: false },
   },
@@ -157,6 +164,7 @@ export interface AuditEntryDoc {
   caseId?: string;
   counts?: CollectionCount[];
   subjectHashes?: string[];
+  route?: string;
   expiresAt: Date;
 }
 

@@ -11,11 +11,18 @@ import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { isRetriable, TransientError } from '../../lib/errors.ts';
 import type { DocLock } from '../../lib/doclock.ts';
-import { caseModels, caseSchema, type CaseModels, type CaseStatus } from './model.ts';
+import { caseModels, caseSchema, type CaseDoc, type CaseModels, type CaseStatus } from './model.ts';
 import { storedFormOf } from './stored-form.ts';
+import { ActionRefusedError, CaseNotFoundError, createCaseDesk, workItemOf, type CaseDesk } from './work.ts';
+import { caseEventDrafts } from './events.ts';
 import type { AuditLog } from '../audit/index.ts';
 
-export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, type CaseModels, type CaseDoc } from './model.ts';
+export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
+export { caseEventDrafts, type CaseEventDraft } from './events.ts';
+export {
+  ActionRefusedError, CaseChangedError, CaseNotFoundError, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
+  type ActionRequest, type ActionResult, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
+} from './work.ts';
 
 export interface SourceRef { kind: string; mailbox?: string; uidValidity?: string; uid?: number }
 
@@ -68,6 +75,8 @@ export type IntakeOutcome = IntakeResult | { error: unknown };
 
 export interface CaseStore {
   readonly models: CaseModels;
+  /** What agents do with cases: the queue and every action (work.ts). */
+  readonly desk: CaseDesk;
   /** True when this dedupe key was handled before (as a case message or a non-case). */
   isProcessed(dedupeKey: string): Promise<boolean>;
   /** Idempotent; true when this call recorded it, false when it was recorded before. */
@@ -82,7 +91,7 @@ export interface CaseStore {
   /** Escalate to second-line support (an agent's decision): the sealed BSN stays, readable by that role. Audited. */
   escalate(caseId: string, now: Date, actor?: Actor): Promise<void>;
   /** Close: recomputes the retention term; without escalation the sealed BSN is removed (and the removal logged). */
-  close(caseId: string, now: Date, actor?: Actor): Promise<void>;
+  close(caseId: string, now: Date, actor?: Actor, outcome?: import('./model.ts').CloseOutcome): Promise<void>;
   /** The BSN, for the second-line role, only on an escalated case. Every read is audited. */
   readBsnForSecondLine(caseId: string, role: string, actorId?: string): Promise<string | null>;
   ensureIndexes(): Promise<void>;
@@ -105,7 +114,7 @@ const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recogni
 
 export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
   const models = caseModels(conn);
-  const { Case, NonCase, CaseNumber, MessageKey, ThreadKey } = models;
+  const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
   const now = deps.clock ?? (() => new Date());
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
@@ -218,6 +227,25 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
 
   const newCaseDoc = (m: IntakeMessage, caseNumber: string, at: Date) => newCaseDocument(m, caseNumber, at, deps);
 
+  const desk = createCaseDesk({
+    models, withCase, cipher: deps.cipher, hasher: deps.hasher, touchKeys,
+    ...(deps.audit ? { audit: deps.audit } : {}), ...(deps.clock ? { clock: deps.clock } : {}),
+    async eraseAsNonCase(c, at) {
+      // Events not yet published (the closure among them) outlive the case: event data only.
+      const full = await Case.findById(c._id, { lookup: 0, bsnSealed: 0, messages: 0, notes: 0, replies: 0 }).lean<CaseDoc>();
+      if (full) {
+        const drafts = caseEventDrafts(full, full.eventsPublished ?? -1);
+        for (const d of drafts) await PendingCaseEvent.updateOne({ _id: d.id }, { $setOnInsert: { event: d, at, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } }, { upsert: true });
+      }
+      // Every message of the case stays recognised as handled (redelivery makes no new case).
+      for (const m of c.messages) {
+        await NonCase.updateOne({ _id: m.dedupeKey }, { $setOnInsert: { kind: 'not_a_case', reason: 'closed by an agent as not a case', receivedAt: m.receivedAt, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } }, { upsert: true });
+      }
+      await Promise.all([MessageKey.deleteMany({ caseId: c._id }), ThreadKey.deleteMany({ caseId: c._id }), WorkItem.deleteOne({ _id: c._id })]);
+      await Case.deleteOne({ _id: c._id });
+    },
+  });
+
   /**
    * The case this message is already stored on, if any: by its message key, or, after a
    * crash between a new case and its keys, by the case's own `_id`. Checked before any
@@ -234,7 +262,11 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     if (!caseId) return null;
     const c = caseId === m.dedupeKey && own ? own : await Case.findById(caseId, { caseNumber: 1, expiresAt: 1 }).lean();
     // The case may be gone (erased, expired) while its key lives on for a moment: nothing to add.
-    if (c) await writeKeys(caseId, m, c.expiresAt);
+    if (c) {
+      await writeKeys(caseId, m, c.expiresAt);
+      // A crash may have come between the case write and its queue row.
+      await desk.syncWorkItem(caseId);
+    }
     return { caseId, caseNumber: c?.caseNumber ?? '', created: false, threaded: caseId !== m.dedupeKey, duplicate: true };
   }
 
@@ -245,16 +277,25 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     const thread = await findThread(m);
     if (thread) {
       const lookup = lookupFor(m, deps.hasher);
-      const res = await withCase(thread._id, () => Case.updateOne(
-        { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
-        {
-          $push: { messages: messageEntry(m) },
-          $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
-          // A reply reopens a closed case: the citizen is waiting again.
-          $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status: 'open' satisfies CaseStatus },
-          $unset: { closedAt: 1 },
-        },
-      ));
+      const res = await withCase(thread._id, async () => {
+        const c = await Case.findById(thread._id, { status: 1, line: 1, version: 1, waitingSince: 1 }).lean<Pick<CaseDoc, 'status' | 'line' | 'version' | 'waitingSince'>>();
+        if (!c) return { modifiedCount: 0 };
+        const version = (c.version ?? 0) + 1;
+        // A citizen's message makes the case work again: reopened if closed, 'open' if it
+        // waited for them, on the line it is on. Their wait starts now unless it had not ended.
+        const status: CaseStatus = c.line === 'second' ? 'escalated' : 'open';
+        const waitingSince = c.status === 'open' || c.status === 'escalated' ? (c.waitingSince ?? m.receivedAt) : m.receivedAt;
+        return Case.updateOne(
+          { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
+          {
+            $push: { messages: messageEntry(m), journal: { at, version, actor: SYSTEM_ACTOR, action: 'message_received' } },
+            $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
+            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at, eventsDue: true },
+            $unset: { closedAt: 1, outcome: 1 },
+          },
+        );
+      });
+      await desk.syncWorkItem(thread._id);
       const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
       await writeKeys(thread._id, m, c!.expiresAt);
       if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);
@@ -266,6 +307,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     try {
       await Case.create(doc);
       await writeKeys(m.dedupeKey, m, doc.expiresAt);
+      await insertIgnoringDuplicates(WorkItem.collection, [workItemOf(doc as unknown as CaseDoc)!]);
       return { caseId: m.dedupeKey, caseNumber, created: true, threaded: false, duplicate: false };
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -336,6 +378,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
       const created = fresh.filter((_, k) => !refused.has(k));
       const expiresAt = caseExpiry(at);
       await Promise.all([
+        insertIgnoringDuplicates(WorkItem.collection, created.map((i) => workItemOf(docs[i] as unknown as CaseDoc)!)),
         insertIgnoringDuplicates(MessageKey.collection, created.map((i) => ({ _id: ms[i]!.dedupeKey, caseId: ms[i]!.dedupeKey, expiresAt }))),
         (async () => {
           const withId = created.filter((i) => !!ms[i]!.messageId);
@@ -383,22 +426,23 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     ingest: ingestOne,
     ingestNew,
 
+    desk,
+
+    // The intake's and the CLI's way in; the rules are the desk's (work.ts), written once.
     async escalate(caseId, at, actor = SYSTEM_ACTOR) {
-      const res = await withCase(caseId, () => Case.updateOne({ _id: caseId, status: { $ne: 'closed' } }, { $set: { status: 'escalated', escalatedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) } }));
-      if (res.modifiedCount > 0) await deps.audit?.record({ actor, action: 'escalation', caseId, at });
+      try {
+        await desk.escalate(caseId, null, actor, null, at);
+      } catch (err) {
+        if (!(err instanceof CaseNotFoundError || (err instanceof ActionRefusedError && err.code === 'CASE_CLOSED'))) throw err;
+      }
     },
 
-    async close(caseId, at, actor = SYSTEM_ACTOR) {
-      const dropBsn = await withCase(caseId, async () => {
-        const c = await Case.findById(caseId, { escalatedAt: 1, bsnSealed: 1 }).lean();
-        if (!c) return false;
-        // Register: "BSN alleen indien noodzakelijk voor doorzetting naar tweedelijns" — never escalated, never needed.
-        const unset = c.escalatedAt ? {} : { bsnSealed: 1, 'lookup.bsn': 1 };
-        await Case.updateOne({ _id: caseId }, { $set: { status: 'closed', closedAt: at, lastActivityAt: at, expiresAt: caseExpiry(at) }, $unset: unset });
-        await touchKeys(caseId, caseExpiry(at));
-        return !c.escalatedAt && !!c.bsnSealed;
-      });
-      if (dropBsn) await deps.audit?.appendDeletion({ kind: 'retention', mechanism: 'case_closed', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor, at });
+    async close(caseId, at, actor = SYSTEM_ACTOR, outcome = 'answered') {
+      try {
+        await desk.close(caseId, null, actor, outcome, at);
+      } catch (err) {
+        if (!(err instanceof CaseNotFoundError)) throw err;
+      }
     },
 
     async readBsnForSecondLine(caseId, role, actorId = 'unknown') {
@@ -412,7 +456,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     withCase,
 
     async ensureIndexes() {
-      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init()]);
+      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init(), WorkItem.init(), PendingCaseEvent.init()]);
     },
   };
 }
@@ -462,6 +506,14 @@ export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, 
     messages: [messageEntry(m)],
     ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
     ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
+    line: 'first' as const,
+    version: 0,
+    // The five-working-day promise counts from when the message reached us.
+    waitingSince: m.receivedAt,
+    journal: [{ at, version: 0, actor: SYSTEM_ACTOR, action: 'created' as const }],
+    // The 'created' entry is the first event owed (processors/events).
+    eventsPublished: -1,
+    eventsDue: true,
     createdAt: at,
     lastActivityAt: at,
     expiresAt: caseExpiry(at),

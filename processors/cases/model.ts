@@ -11,8 +11,25 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { pdSchema, sealedValueSchema } from '../../lib/pd-schema.ts';
 
-export const CASE_STATUSES = ['open', 'escalated', 'closed'] as const;
+/**
+ * open: an agent has work to do; waiting: answered, waiting for the citizen; escalated: with
+ * second line; closed. A citizen's new message makes any of them `open` again (on the line
+ * the case is on).
+ */
+export const CASE_STATUSES = ['open', 'waiting', 'escalated', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** Which support line works the case: first line, or second line after an escalation. */
+export const CASE_LINES = ['first', 'second'] as const;
+export type CaseLine = (typeof CASE_LINES)[number];
+/** How an agent closed the case (the workbench's close dialog). */
+export const CLOSE_OUTCOMES = ['answered', 'referred', 'no_answer_needed', 'not_a_case'] as const;
+export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
+/** What the case's history records: the intake's and the agents' actions. */
+export const JOURNAL_ACTIONS = [
+  'created', 'message_received', 'claimed', 'released', 'reassigned', 'note', 'escalated', 'closed', 'reopened',
+  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied', 'identity_verified',
+] as const;
+export type JournalAction = (typeof JOURNAL_ACTIONS)[number];
 export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
 export const ATTACHMENT_INSPECTION = ['pending', 'done'] as const;
 export type AttachmentInspection = (typeof ATTACHMENT_INSPECTION)[number];
@@ -67,6 +84,72 @@ const MessageSchema = pdSchema(
   { _id: false },
 );
 
+/** An account as the case records it: an id and a role (as in the audit log), never a name. */
+const ActorSchema = pdSchema(
+  {
+    // Staff account ids, kept for the accountability of the handling (AVG art. 5(2)), as the
+    // audit log keeps them: not one of the register's citizen categories.
+    id: { type: String, required: true, pd: false },
+    role: { type: String, required: true, pd: false },
+  },
+  { _id: false },
+);
+
+/** One line of the case's history: who did what, when. Field names, never values. */
+const JournalEntrySchema = pdSchema(
+  {
+    at: { type: Date, required: true, pd: false },
+    /** The case's version after this entry: a 409 names the entries after the version a page was loaded at. */
+    version: { type: Number, required: true, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    action: { type: String, enum: JOURNAL_ACTIONS, required: true, pd: false },
+    /** The agent's reason (escalation, re-classification, reveal): free text, so it may name the citizen. */
+    reason: { type: String, pd: 'message_content' },
+    /** Names of corrected fields, a new topic or line, a close outcome, the assignee's id. */
+    detail: { type: [String], pd: false },
+    /** The submitted form's id: the same request again has no second effect. */
+    requestId: { type: String, pd: false },
+  },
+  { _id: false },
+);
+
+/** An internal note: never sent. */
+const NoteSchema = pdSchema(
+  {
+    at: { type: Date, required: true, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    text: { type: String, required: true, pd: 'message_content' },
+  },
+  { _id: false },
+);
+
+/**
+ * An answer to the citizen, by e-mail (sent by the outgoing-mail stage, processors/acknowledge)
+ * or by letter (printed from processors/replyletter and recorded as posted). The case is the
+ * outbox, as for the acknowledgment: `status` pending → sending (leased) → sent | failed.
+ */
+export const REPLY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'posted'] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+const ReplySchema = pdSchema(
+  {
+    /** Derived from the case and the request id: the same submission is one reply. */
+    id: { type: String, required: true, pd: false },
+    at: { type: Date, required: true, pd: false },
+    actor: { type: ActorSchema, required: true, pd: false },
+    channel: { type: String, enum: ['email', 'letter'], required: true, pd: false },
+    to: { type: String, pd: 'contact' },
+    subject: { type: String, pd: 'message_content' },
+    text: { type: String, required: true, pd: 'message_content' },
+    status: { type: String, enum: REPLY_STATUSES, required: true, pd: false },
+    messageId: { type: String, pd: false },
+    attempts: { type: Number, pd: false },
+    leaseUntil: { type: Date, pd: false },
+    sentAt: { type: Date, pd: false },
+    lastCode: { type: String, pd: false },
+  },
+  { _id: false },
+);
+
 export const caseSchema = pdSchema(
   {
     /** The dedupe key of the message that opened the case: a redelivery cannot open a second one. */
@@ -74,6 +157,35 @@ export const caseSchema = pdSchema(
     caseNumber: { type: String, required: true, unique: true, pd: false },
     channel: { type: String, enum: ['email', 'letter'], required: true, pd: false },
     status: { type: String, enum: CASE_STATUSES, default: 'open', pd: false },
+    line: { type: String, enum: CASE_LINES, default: 'first', pd: false },
+    /**
+     * Incremented by every change an agent can see (a message, an action): an action names the
+     * version its page showed, and a mismatch is a 409 that says what changed since.
+     */
+    version: { type: Number, default: 0, pd: false },
+    /** The agent working the case (claim), by account id. */
+    assignee: { id: { type: String, pd: false }, at: { type: Date, pd: false } },
+    /** Since when the citizen has been waiting for us (their oldest unanswered message). */
+    waitingSince: { type: Date, pd: false },
+    /** Set when the citizen wrote again after the case was first seen; cleared by an answer. */
+    citizenWroteAgainAt: { type: Date, pd: false },
+    outcome: { type: String, enum: CLOSE_OUTCOMES, pd: false },
+    journal: { type: [JournalEntrySchema], pd: false },
+    /**
+     * The history is the case-events outbox (processors/events): the publisher sends the
+     * entries after this version and moves it up; `eventsDue` is its cheap top-level flag.
+     */
+    eventsPublished: { type: Number, pd: false },
+    eventsDue: { type: Boolean, pd: false },
+    notes: { type: [NoteSchema], pd: 'message_content' },
+    replies: { type: [ReplySchema], pd: 'message_content' },
+    /** True while a reply waits to be sent: the top-level flag the sender queries cheaply (as ackDue). */
+    replyDue: { type: Boolean, pd: false },
+    /**
+     * The agent's routing when it differs from the pipeline's (`classification` stays as the
+     * pipeline made it, so the pairs can be exported for the classifier's confusion matrix).
+     */
+    routing: { topic: { type: String, pd: false }, at: { type: Date, pd: false } },
     /** Routing only (register: no automated decisions about people); an agent decides. */
     classification: {
       topic: { type: String, pd: false },
@@ -142,6 +254,9 @@ caseSchema.index({ 'lookup.email': 1 });
 caseSchema.index({ 'lookup.phone': 1 });
 caseSchema.index({ 'lookup.bsn': 1 });
 caseSchema.index({ 'lookup.name': 1 });
+// The outboxes' top-level flags: an equality each sender asks (GIN twin on FerretDB).
+caseSchema.index({ eventsDue: 1 });
+caseSchema.index({ replyDue: 1 });
 
 /**
  * A message that is not a case (auto-reply, bounce, loop): remembered by its dedupe key
@@ -190,6 +305,55 @@ messageKeySchema.index({ caseId: 1 });
 threadKeySchema.index({ caseId: 1 });
 
 /**
+ * The open work: one small document per case that is not closed, kept beside the case by the
+ * case store (processors/cases/work.ts) after every change. The queue reads only this
+ * collection, so its cost grows with the open work (a few thousand cases), not with 18 months
+ * of history (hundreds of thousands): on FerretDB 1.x, which serves no range or sort from an
+ * index, a query on `cases` reads every case. On MongoDB the compound index below serves the
+ * queue's filter, order and keyset at once. Expires with its case.
+ */
+export const workItemSchema = pdSchema(
+  {
+    /** The case's `_id`. */
+    _id: { type: String, pd: false },
+    caseNumber: { type: String, required: true, pd: false },
+    line: { type: String, enum: CASE_LINES, required: true, pd: false },
+    status: { type: String, enum: CASE_STATUSES, required: true, pd: false },
+    topic: { type: String, pd: false },
+    confidence: { type: Number, pd: false },
+    language: { type: String, pd: false },
+    channel: { type: String, enum: ['email', 'letter'], pd: false },
+    /** The first message's subject, shortened for the queue row. */
+    subject: { type: String, pd: 'message_content' },
+    waitingSince: { type: Date, required: true, pd: false },
+    receivedAt: { type: Date, pd: false },
+    assigneeId: { type: String, pd: false },
+    wroteAgain: { type: Boolean, pd: false },
+    version: { type: Number, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'work_items', versionKey: false, strict: 'throw' },
+);
+// The queue: one line's cases of some statuses, oldest waiting first, keyset on (waitingSince, _id).
+workItemSchema.index({ line: 1, status: 1, waitingSince: 1, _id: 1 });
+workItemSchema.index({ assigneeId: 1, waitingSince: 1 });
+
+/**
+ * Case events not yet published when their case was erased ("not a case"): what the
+ * publisher still owes other systems. Event data only (no personal data); gone once sent.
+ */
+export const pendingCaseEventSchema = pdSchema(
+  {
+    /** The event id (case id and version). */
+    _id: { type: String, pd: false },
+    event: { type: Object, pd: false },
+    at: { type: Date, required: true, pd: false },
+    expiresAt: { type: Date, required: true, pd: false },
+  },
+  { collection: 'case_events_pending', versionKey: false },
+);
+
+/**
  * Issued case numbers, one tiny document each (`_id` = 'KCC-2026-000123'), never reused.
  * A number is taken by inserting it: the unique `_id` is the one write every MongoDB-wire
  * server makes atomic (see lib/doclock.ts for what FerretDB 1.x does not). No personal data.
@@ -214,11 +378,32 @@ export interface CaseAttachment {
   inspection?: AttachmentInspection;
 }
 
+export interface CaseActor { id: string; role: string }
+export interface JournalEntry { at: Date; version: number; actor: CaseActor; action: JournalAction; reason?: string; detail?: string[]; requestId?: string }
+export interface CaseNote { at: Date; actor: CaseActor; text: string }
+export interface CaseReply {
+  id: string; at: Date; actor: CaseActor; channel: 'email' | 'letter'; to?: string; subject?: string; text: string;
+  status: ReplyStatus; messageId?: string; attempts?: number; leaseUntil?: Date; sentAt?: Date; lastCode?: string;
+}
+
 export interface CaseDoc {
   _id: string;
   caseNumber: string;
   channel: 'email' | 'letter';
   status: CaseStatus;
+  line?: CaseLine;
+  version?: number;
+  assignee?: { id?: string; at?: Date };
+  waitingSince?: Date;
+  citizenWroteAgainAt?: Date;
+  outcome?: CloseOutcome;
+  journal?: JournalEntry[];
+  eventsPublished?: number;
+  eventsDue?: boolean;
+  notes?: CaseNote[];
+  replies?: CaseReply[];
+  replyDue?: boolean;
+  routing?: { topic?: string; at?: Date };
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; country?: string | null; email?: string | null; phones: string[] };
   representative?: { name?: string | null; email?: string | null; relation?: string | null };
@@ -244,6 +429,12 @@ export interface NonCaseDoc {
 }
 
 export interface CaseNumberDoc { _id: string; at: Date }
+export interface PendingCaseEventDoc { _id: string; event: Record<string, unknown>; at: Date; expiresAt: Date }
+export interface WorkItemDoc {
+  _id: string; caseNumber: string; line: CaseLine; status: CaseStatus; topic?: string; confidence?: number;
+  language?: string; channel?: 'email' | 'letter'; subject?: string; waitingSince: Date; receivedAt?: Date;
+  assigneeId?: string; wroteAgain?: boolean; version?: number; expiresAt: Date;
+}
 export interface CaseKeyDoc { _id: string; caseId: string; expiresAt: Date }
 
 export interface CaseModels {
@@ -252,6 +443,8 @@ export interface CaseModels {
   CaseNumber: Model<CaseNumberDoc>;
   MessageKey: Model<CaseKeyDoc>;
   ThreadKey: Model<CaseKeyDoc>;
+  WorkItem: Model<WorkItemDoc>;
+  PendingCaseEvent: Model<PendingCaseEventDoc>;
 }
 
 /** The models on one connection, registered once (a connection keeps its own registry). */
@@ -263,6 +456,8 @@ export function caseModels(conn: Connection): CaseModels {
     CaseNumber: conn.models.CaseNumber ? (conn.models.CaseNumber as unknown as Model<CaseNumberDoc>) : conn.model<CaseNumberDoc>('CaseNumber', caseNumberSchema),
     MessageKey: conn.models.MessageKey ? (conn.models.MessageKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('MessageKey', messageKeySchema),
     ThreadKey: conn.models.ThreadKey ? (conn.models.ThreadKey as unknown as Model<CaseKeyDoc>) : conn.model<CaseKeyDoc>('ThreadKey', threadKeySchema),
+    WorkItem: conn.models.WorkItem ? (conn.models.WorkItem as unknown as Model<WorkItemDoc>) : conn.model<WorkItemDoc>('WorkItem', workItemSchema),
+    PendingCaseEvent: conn.models.PendingCaseEvent ? (conn.models.PendingCaseEvent as unknown as Model<PendingCaseEventDoc>) : conn.model<PendingCaseEventDoc>('PendingCaseEvent', pendingCaseEventSchema),
   };
 }
 

@@ -88,7 +88,8 @@ describe('letters: broken inputs and redelivery against the real servers', funct
 
   it('upload: 401 without the token, 202 with it; an upload of a letter already in is no second case', async () => {
     const url = `${p.app!.components.letterIngestor!.uploadUrl}/letters`;
-    const body = good;
+    // As fetch's BodyInit (a Buffer is one at run time; the DOM typings the views bring in want a plain Uint8Array).
+    const body = new Uint8Array(good);
     const denied = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/pdf', authorization: 'Bearer not-the-token-at-all-000000' } });
     expect(denied.status).to.equal(401);
     const none = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/pdf' } });

@@ -116,7 +116,7 @@ describe('letters: scanned letters and ID copies end to end', function () {
     const url = `${app.components.letterIngestor!.uploadUrl}/letters`;
     uploads = [];
     for (const doc of [passportDoc, brokenDoc]) {
-      const res = await fetch(url, { method: 'POST', body: doc.image, headers: { 'content-type': 'image/png', authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(url, { method: 'POST', body: new Uint8Array(doc.image), headers: { 'content-type': 'image/png', authorization: `Bearer ${TOKEN}` } });
       uploads.push({ status: res.status, body: (await res.json()) as { sha256?: string } });
     }
 

@@ -128,8 +128,8 @@ describe('privacy/retention of cases: sweeper, closure, recompute, report', func
       expect(counts.cases).to.equal(1);
       expect([await exists(ids.open), await exists(ids.closed), await exists(ids.replied)]).to.deep.equal([false, true, true]);
       const link = await audit.recordRetentionRun(counts);
-      // The case's look-up keys (message_keys, thread_keys) expire with it.
-      expect(link!.counts).to.deep.equal([{ collectionName: 'cases', count: 1 }, { collectionName: 'message_keys', count: 1 }, { collectionName: 'thread_keys', count: 1 }]);
+      // The case's look-up keys (message_keys, thread_keys) and its queue row (work_items) expire with it.
+      expect(link!.counts).to.deep.equal([{ collectionName: 'cases', count: 1 }, { collectionName: 'message_keys', count: 1 }, { collectionName: 'thread_keys', count: 1 }, { collectionName: 'work_items', count: 1 }]);
       expect(await audit.verifyDeletionLog()).to.include({ ok: true, entries: 1 });
     });
 

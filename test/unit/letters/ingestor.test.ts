@@ -212,7 +212,7 @@ describe('letters: the authenticated upload', function () {
   });
 
   const post = (body: Buffer, auth?: string, type = 'application/pdf') =>
-    fetch(`${ing.uploadUrl}/letters`, { method: 'POST', body, headers: { 'content-type': type, ...(auth ? { authorization: auth } : {}) } });
+    fetch(`${ing.uploadUrl}/letters`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': type, ...(auth ? { authorization: auth } : {}) } });
 
   it('answers 401 without the right bearer token, and stores nothing', async () => {
     const pdf = await letterPdf('u');

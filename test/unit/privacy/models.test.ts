@@ -19,7 +19,7 @@ describe('privacy/models: the real schemas against the register', () => {
   const audit = auditModels(conn);
   const refusals = refusalModels(conn);
   const deadLetters = deadLetterModel(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters];
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters];
 
   after(async () => {
     await conn.close();
