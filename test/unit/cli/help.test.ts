@@ -30,6 +30,7 @@ describe('cli: --help and usage errors', function () {
     expect(ALL.map((a) => a.join(' '))).to.have.members([
       'extract', 'register', 'dsar', 'dsar export', 'dsar erase', 'audit', 'audit verify', 'audit export',
       'retention', 'retention report', 'retention recompute',
+      'deadletters', 'deadletters list', 'deadletters show', 'deadletters retry',
     ]);
   });
 
