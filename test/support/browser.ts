@@ -4,20 +4,24 @@
  * workplace flags traffic to outside addresses, and the pages must fetch nothing remote),
  * axe-core for WCAG 2.1 AA, and sign-in through the local identity provider's own form.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
 
-/** Debian's Chromium, found on PATH. */
+/** Debian's Chromium, found on PATH (looked up here, not by running another program). */
 export function chromiumPath(): string {
-  try {
-    const p = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-    if (p) return p;
-  } catch {
-    // not on PATH: the message below says what to install
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const p = path.join(dir, 'chromium');
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not in this folder
+    }
   }
   throw new Error('Chromium is not installed: install the Debian package `chromium` (apt-get install chromium; scripts/services.sh up does it)');
 }

@@ -65,8 +65,6 @@ const PROGRAMS: Record<string, Source> = {
   setsid: { base: 'util-linux' },
   runuser: { base: 'util-linux' },
   script: { base: 'bsdutils' },
-  // test/support/browser.ts finds Debian's chromium with it (debianutils is Essential).
-  which: { base: 'debianutils' },
   // Started by playwright-core from that path (executablePath), never downloaded.
   chromium: { apt: 'chromium' },
   ...Object.fromEntries(
@@ -76,7 +74,7 @@ const PROGRAMS: Record<string, Source> = {
 };
 
 /** The base-system packages this test accepts (all Essential or Priority required in Debian 12). */
-const BASE = new Set(['apt', 'bash', 'bsdutils', 'coreutils', 'debconf', 'debianutils', 'dpkg', 'grep', 'mawk', 'sed', 'util-linux']);
+const BASE = new Set(['apt', 'bash', 'bsdutils', 'coreutils', 'debconf', 'dpkg', 'grep', 'mawk', 'sed', 'util-linux']);
 
 /** Bash keywords and builtins: the shell runs them itself. */
 const SHELL_BUILTINS = new Set([
