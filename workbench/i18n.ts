@@ -157,6 +157,9 @@ const nl = {
   idEstablishedDeletes: '"Identiteit vastgesteld" verwijdert direct alle ID-kopieën van deze zaak.',
   idOpen: 'ID-kopie bekijken en identiteit vaststellen',
   idGone: 'Identiteit vastgesteld: de ID-kopieën zijn verwijderd.',
+  letterAnswer: 'Antwoord per brief',
+  letterRecord: 'Brief maken (per post verstuurd)',
+  letterDownload: 'Brief downloaden om te printen (PDF)',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -312,6 +315,9 @@ const en: Strings = {
   idEstablishedDeletes: '"Identity established" deletes every ID copy of this case at once.',
   idOpen: 'View the ID copy and establish identity',
   idGone: 'Identity established: the ID copies have been deleted.',
+  letterAnswer: 'Answer by letter',
+  letterRecord: 'Make the letter (sent by post)',
+  letterDownload: 'Download the letter to print (PDF)',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

@@ -37,6 +37,7 @@ import type { IdentityStore } from '../processors/identity/index.ts';
 import type { AuditLog } from '../processors/audit/index.ts';
 import { TOPICS } from '../processors/classify/index.ts';
 import { answerTemplate } from '../templates/index.ts';
+import { renderReplyLetter, replyLetterForCase } from '../processors/replyletter/index.ts';
 import { AGENT_ROLES, collectRoutes, installAccess, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 import { createOidcClient, type OidcClient, type OidcSettings } from './auth/oidc.ts';
 import { createSessionStore, type Session, type SessionStore } from './auth/sessions.ts';
@@ -486,6 +487,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     { name: 'close', access: WORKERS, fields: { outcome: { type: 'string', enum: [...CLOSE_OUTCOMES] } }, required: ['outcome'], run: (id, r, a, b) => desk.close(id, r, actor(a), b.outcome as CloseOutcome) },
     { name: 'reopen', access: WORKERS, fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.reopen(id, r, actor(a), b.reason!) },
     { name: 'reclassify', access: WORKERS, fields: { topic: { type: 'string', enum: [...TOPICS] }, reason: short }, required: ['topic', 'reason'], run: (id, r, a, b) => desk.reclassify(id, r, actor(a), b.topic!, b.reason!) },
+    { name: 'letter', access: WORKERS, fields: { text }, required: ['text'], run: (id, r, a, b) => desk.replyByLetter(id, r, actor(a), b.text!) },
     { name: 'reply', access: WORKERS, fields: { subject: { type: 'string', maxLength: 300 }, text }, required: ['subject', 'text'], run: (id, r, a, b) => desk.reply(id, r, actor(a), { subject: b.subject!, text: b.text! }) },
     {
       name: 'contact', access: WORKERS,
@@ -522,6 +524,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
         const { c, res } = await call(req);
         if (spec.name === 'bsn') return renderCase(req, reply, await caseByNumber(c.caseNumber), { revealedBsn: res.bsn ?? null });
         if (spec.name === 'close' && (req.body as Body).outcome === 'not_a_case') return reply.redirect('/?done=not_a_case', 303);
+        if (spec.name === 'letter') return reply.redirect(`/zaken/${c.caseNumber}?done=letter#brieven`, 303);
         return reply.redirect(`/zaken/${c.caseNumber}?done=${spec.name}`, 303);
       } catch (err) {
         if (!(err instanceof CaseChangedError || err instanceof ActionRefusedError)) throw err;
@@ -535,6 +538,21 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
       }
     });
   }
+
+  // ------------------------------------------------------------------ letters
+
+  app.get('/zaken/:number/brieven/:replyId', {
+    config: { access: WORKERS },
+    schema: { params: { type: 'object', properties: { number: caseNumberParam.properties.number, replyId: { type: 'string', pattern: '^[0-9a-f]{32}\\.pdf$' } }, required: ['number', 'replyId'] } },
+  }, async (req, reply) => {
+    const { number, replyId } = req.params as { number: string; replyId: string };
+    const c = await caseByNumber(number);
+    const letter = (c.replies ?? []).find((x) => x.channel === 'letter' && `${x.id}.pdf` === replyId);
+    if (!letter) throw new CaseNotFoundError();
+    await audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId: c._id });
+    const rendered = await renderReplyLetter(replyLetterForCase(c, letter.text, new Date(letter.at)));
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${c.caseNumber}-brief.pdf"`).header('x-content-type-options', 'nosniff').send(Buffer.from(rendered.pdf));
+  });
 
   // ------------------------------------------------------------------ identity
 

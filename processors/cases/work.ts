@@ -102,6 +102,11 @@ export interface CaseDesk {
    */
   reply(caseId: string, r: ActionRequest, agent: Agent, mail: { subject: string; text: string }): Promise<ActionResult>;
   /**
+   * Answer by letter (a case that came by post, or has no e-mail address): recorded on the case
+   * as posted; the PDF to print is rendered from it (processors/replyletter). Needs an address.
+   */
+  replyByLetter(caseId: string, r: ActionRequest, agent: Agent, text: string): Promise<ActionResult>;
+  /**
    * Records in the case's history that an agent decided on the citizen's identity (the
    * decision itself, and the deletion of the copies, are the identity store's:
    * processors/identity recordVerification). No version check: it follows that decision.
@@ -419,6 +424,22 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
           set: { replyDue: true, status: 'waiting', lastActivityAt: at, expiresAt: caseExpiryFrom(at) },
           unset: { citizenWroteAgainAt: 1 },
           detail: [id],
+        };
+      }));
+    },
+
+    async replyByLetter(caseId, r, agent, body) {
+      const t = text(body, 'the answer');
+      return strip(await act(caseId, r, agent, 'replied', (c, at) => {
+        notClosed(c);
+        const a = c.citizen ?? { phones: [] };
+        if (!a.street || !a.houseNumber || !a.city || (!a.postcode && !a.country)) throw new ActionRefusedError('CASE_NO_POSTAL_ADDRESS', 'the case has no complete postal address; correct the contact details first');
+        const id = createHash('sha256').update(`${caseId}\0${r.requestId}`).digest('hex').slice(0, 32);
+        return {
+          push: { replies: { id, at, actor: { id: agent.id, role: agent.role }, channel: 'letter', text: t, status: 'posted', sentAt: at } },
+          set: { status: 'waiting', lastActivityAt: at, expiresAt: caseExpiryFrom(at) },
+          unset: { citizenWroteAgainAt: 1 },
+          detail: [id, 'letter'],
         };
       }));
     },

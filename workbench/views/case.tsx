@@ -101,7 +101,9 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                   <article aria-label={`${t.ourReply}, ${fmt(ctx.lang, e.r.at)}`}>
                     <h3 class="utrecht-heading-3">{t.ourReply} — {fmt(ctx.lang, e.r.at)} ({e.r.actor.id})</h3>
                     <p class="utrecht-paragraph" data-testid="reply-status"><strong>{replyStatusLabel(ctx, e.r.status)}</strong></p>
-                    <p class="utrecht-paragraph"><strong>{e.r.subject}</strong></p>
+                    {e.r.channel === 'letter'
+                      ? <p class="utrecht-paragraph"><a class="utrecht-link" href={`/zaken/${c.caseNumber}/brieven/${e.r.id}.pdf`}>{t.letterDownload}</a></p>
+                      : <p class="utrecht-paragraph"><strong>{e.r.subject}</strong></p>}
                     <pre class="kcc-text">{e.r.text}</pre>
                   </article>
                 </li>
@@ -191,6 +193,11 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               </ActionForm>
             )}
             {!closed && c.replyAddress && <Composer ctx={ctx} c={c} requestId={v.requestId()} draft={v.draft} />}
+            {!closed && (c.channel === 'letter' || !c.replyAddress) && (
+              <ActionForm ctx={ctx} v={v} action="letter" label={t.letterRecord}>
+                <Field id={fid('letter')} label={t.letterAnswer}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('letter')} name="text" required rows={10} maxLength={16000}></textarea></Field>
+              </ActionForm>
+            )}
             <ActionForm ctx={ctx} v={v} action="note" label={t.addNote}>
               <Field id={fid('note')} label={t.note}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('note')} name="text" required rows={3} maxLength={16000}></textarea></Field>
             </ActionForm>

@@ -5,6 +5,11 @@
  * SMTP down: the reply waits ("wacht op verzending") and goes once the server is back;
  * a stage killed after the 250 does not send it again.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { intakeMessage } from '../../support/casestore.ts';
@@ -94,6 +99,42 @@ describe('workbench/reply: one mail per reply, threaded, with the case number', 
     expect(await up.runOnce()).to.equal(1);
     await up.stop();
     await eventually(async () => ((await inbox(citizen)).length === 1 ? true : undefined), 30_000, 'delivery after SMTP came back');
+  });
+
+  it('answers a postal case by letter: recorded as posted, the PDF to print carries the address, the case number and the answer', async () => {
+    const r = await t.store.ingest(intakeMessage({
+      channel: 'letter', replyAddress: null, wantsAcknowledgment: false, subject: 'Brief over DigiD',
+      citizen: { name: 'Gerrit Brievenbus', street: 'Postweg', houseNumber: '12', postcode: '3511 AB', city: 'Utrecht', email: null, phones: [] },
+    }));
+    const c = (await agent.json('GET', `/api/v1/cases/${r.caseNumber}`)).body;
+    const res = await agent.json('POST', `/api/v1/cases/${r.caseNumber}/letter`, { version: c.version, requestId: `letter-${testId()}`, text: 'U kunt DigiD aanvragen via www.digid.nl.' });
+    expect(res.status).to.equal(200);
+    const stored = await t.store.models.Case.findById(r.caseId).lean();
+    const letter = stored!.replies!.find((x) => x.channel === 'letter')!;
+    expect(letter.status).to.equal('posted');
+    expect(stored!.status).to.equal('waiting');
+    const page = await (await agent.get(`/zaken/${r.caseNumber}`)).text();
+    expect(page).to.include(`/zaken/${r.caseNumber}/brieven/${letter.id}.pdf`);
+    const pdf = await agent.get(`/zaken/${r.caseNumber}/brieven/${letter.id}.pdf`);
+    expect(pdf.headers.get('content-type')).to.equal('application/pdf');
+    expect(pdf.headers.get('content-disposition')).to.match(/^attachment;/);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'kcc-letter-'));
+    try {
+      await writeFile(path.join(dir, 'l.pdf'), Buffer.from(await pdf.arrayBuffer()));
+      const { stdout } = await promisify(execFile)('pdftotext', ['-layout', path.join(dir, 'l.pdf'), '-']);
+      expect(stdout).to.include('Gerrit Brievenbus');
+      expect(stdout).to.include('3511 AB');
+      expect(stdout).to.include(r.caseNumber);
+      expect(stdout).to.include('www.digid.nl');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // No address, no letter: a clear refusal, nothing recorded.
+    const bare = await t.store.ingest(intakeMessage({ channel: 'letter', replyAddress: null, wantsAcknowledgment: false }));
+    const cb = (await agent.json('GET', `/api/v1/cases/${bare.caseNumber}`)).body;
+    const refused = await agent.json('POST', `/api/v1/cases/${bare.caseNumber}/letter`, { version: cb.version, requestId: `letter-${testId()}`, text: 'Antwoord' });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.code).to.equal('CASE_NO_POSTAL_ADDRESS');
   });
 
   it('does not send again a reply left "sending" by a stage killed after the 250', async () => {
