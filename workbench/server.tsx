@@ -28,7 +28,7 @@ import swagger from '@fastify/swagger';
 import { transformSync } from 'esbuild';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../lib/logger.ts';
-import { isRetriable } from '../lib/errors.ts';
+import { InputError, isRetriable } from '../lib/errors.ts';
 import {
   ActionRefusedError, CaseChangedError, CaseNotFoundError, CASE_LINES, CLOSE_OUTCOMES, OPEN_STATUSES,
   type CaseDoc, type CaseStore, type CaseStatus, type CloseOutcome, type QueueFilter,
@@ -121,6 +121,9 @@ export function problemOf(err: unknown): Problem {
     const conflict = err.code.startsWith('CASE_') || err.code.startsWith('BSN_');
     return problem(conflict ? 409 : 422, err.code, err.message);
   }
+  if (err instanceof InputError) {
+    return problem(err.code.endsWith('_NOT_FOUND') ? 404 : 422, err.code, err.message);
+  }
   const e = err as { validation?: unknown; statusCode?: number; code?: string };
   if (e.validation) return problem(400, 'REQUEST_INVALID', 'The request does not match the schema', { detail: (err as Error).message.slice(0, 300) });
   if (e.statusCode === 429) return problem(429, 'RATE_LIMITED', 'Too many requests; wait a minute');
@@ -210,7 +213,10 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     unauthenticated(req, reply) {
       reply.header('cache-control', NO_STORE);
       if (isApi(req)) return reply.code(401).type('application/problem+json').send(problem(401, 'AUTH_REQUIRED', 'Sign in first'));
-      const returnTo = req.method === 'GET' ? req.url : (req.headers.referer ? new URL(req.headers.referer, 'http://x').pathname : '/');
+      // A form posted after the session ended: back to the page it was on (its action's parent,
+      // /zaken/KCC-…/reply -> /zaken/KCC-…), where the browser script restores the draft. No
+      // Referer to go by: the Referrer-Policy is no-referrer.
+      const returnTo = req.method === 'GET' ? req.url : req.url.startsWith('/zaken/') ? req.url.split('?')[0]!.replace(/\/[^/]+$/, '') : '/';
       return reply.redirect(`/auth/sign-in?expired=${req.cookies[SESSION_COOKIE] ? 1 : 0}&returnTo=${encodeURIComponent(safeReturn(returnTo))}`, 303);
     },
     forbidden(req, reply) {
@@ -376,8 +382,9 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   /** The filter a query asks for; first line sees the first-line queue unless it asks otherwise. */
   function filterOf(q: QueueQuery, agent: SignedInAgent): QueueFilter & { statuses: CaseStatus[] } {
-    const defaultLine = agent.role === 'second_line' ? 'second' : agent.role === 'first_line' ? 'first' : undefined;
-    const line = q.line === undefined ? defaultLine : (q.line || undefined);
+    // First and second line each work their own queue; a team lead sees every queue.
+    const ownLine = agent.role === 'second_line' ? 'second' : agent.role === 'first_line' ? 'first' : undefined;
+    const line = ownLine ?? (q.line || undefined);
     return {
       ...(line ? { line: line as 'first' | 'second' } : {}),
       statuses: q.status ? [q.status as CaseStatus] : [...OPEN_STATUSES],

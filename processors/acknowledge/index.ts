@@ -213,11 +213,14 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     for (const cand of candidates) {
       if (!(cand.replies ?? []).some((r) => replyIsDue(r, now))) continue;
       const got = await o.withCase(cand._id, async () => {
-        const c = (await Case.findById(cand._id, { caseNumber: 1, threadIds: 1, replies: 1, messages: 1, expiresAt: 1 }).lean()) as unknown as ReplyCase | null;
+        const c = (await Case.findById(cand._id, { caseNumber: 1, threadIds: 1, replies: 1, messages: 1, expiresAt: 1, version: 1 }).lean()) as unknown as (ReplyCase & { version?: number }) | null;
         const i = c?.replies?.findIndex((r) => replyIsDue(r, now)) ?? -1;
         if (!c || i < 0) return null;
         const replies = c.replies!.map((r, k) => (k === i ? { ...r, status: 'sending' as const, leaseUntil: new Date(now.getTime() + leaseMs), attempts: (r.attempts ?? 0) + 1 } : r));
-        await Case.updateOne({ _id: c._id }, { $set: { replies } });
+        // Compare-and-set on the version: a reply an agent queued since our read (it moves the
+        // version) is never overwritten by this array; we try again next round.
+        const w = await Case.updateOne({ _id: c._id, version: c.version ?? { $exists: false } }, { $set: { replies } });
+        if (w.matchedCount === 0) return null;
         return { c, reply: replies[i]! };
       });
       if (got) return got;
@@ -228,11 +231,16 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   /** Rewrites one reply on its case (under the lock) and keeps `replyDue` true while any is due. */
   async function settleReply(caseId: string, replyId: string, change: Partial<CaseReply>, extra: Record<string, unknown> = {}): Promise<void> {
     await o.withCase(caseId, async () => {
-      const c = (await Case.findById(caseId, { replies: 1 }).lean()) as unknown as ReplyCase | null;
-      if (!c) return;
-      const replies = (c.replies ?? []).map((r) => (r.id === replyId ? { ...r, ...change } : r));
-      const due = replies.some((r) => r.status === 'pending' || r.status === 'sending');
-      await Case.updateOne({ _id: caseId }, { $set: { replies, replyDue: due, ...extra } });
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const c = (await Case.findById(caseId, { replies: 1, version: 1 }).lean()) as unknown as (ReplyCase & { version?: number }) | null;
+        if (!c) return;
+        const replies = (c.replies ?? []).map((r) => (r.id === replyId ? { ...r, ...change } : r));
+        const due = replies.some((r) => r.status === 'pending' || r.status === 'sending');
+        // As in claimReply: never over a reply queued since the read.
+        const w = await Case.updateOne({ _id: caseId, version: c.version ?? { $exists: false } }, { $set: { replies, replyDue: due, ...extra } });
+        if (w.matchedCount > 0) return;
+      }
+      throw new Error('reply state could not be recorded: the case kept changing');
     });
   }
 
@@ -252,7 +260,7 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
       if (sentBefore) stats.recovered += 1;
       else stats.sent += 1;
       await settleReply(c._id, reply.id, { status: 'sent', sentAt: clock(), messageId, leaseUntil: undefined }, {});
-      await Case.updateOne({ _id: c._id }, { $addToSet: { threadIds: messageId } });
+      await o.withCase(c._id, () => Case.updateOne({ _id: c._id }, { $addToSet: { threadIds: messageId } }));
       log.info({ case: c.caseNumber, recovered: sentBefore }, 'reply sent');
     } catch (err) {
       const next = afterFailure(err, reply.attempts ?? 1);

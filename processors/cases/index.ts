@@ -278,22 +278,31 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     if (thread) {
       const lookup = lookupFor(m, deps.hasher);
       const res = await withCase(thread._id, async () => {
-        const c = await Case.findById(thread._id, { status: 1, line: 1, version: 1, waitingSince: 1 }).lean<Pick<CaseDoc, 'status' | 'line' | 'version' | 'waitingSince'>>();
-        if (!c) return { modifiedCount: 0 };
-        const version = (c.version ?? 0) + 1;
-        // A citizen's message makes the case work again: reopened if closed, 'open' if it
-        // waited for them, on the line it is on. Their wait starts now unless it had not ended.
-        const status: CaseStatus = c.line === 'second' ? 'escalated' : 'open';
-        const waitingSince = c.status === 'open' || c.status === 'escalated' ? (c.waitingSince ?? m.receivedAt) : m.receivedAt;
-        return Case.updateOne(
-          { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey } },
-          {
-            $push: { messages: messageEntry(m), journal: { at, version, actor: SYSTEM_ACTOR, action: 'message_received' } },
-            $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
-            $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at, eventsDue: true },
-            $unset: { closedAt: 1, outcome: 1 },
-          },
-        );
+        // Compare-and-set on the case's version (the lock is a no-op on MongoDB): an agent's
+        // action between our read and our write makes the write miss, and we read again, so
+        // the history never holds two entries of one version.
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const c = await Case.findById(thread._id, { status: 1, line: 1, version: 1, waitingSince: 1 }).lean<Pick<CaseDoc, 'status' | 'line' | 'version' | 'waitingSince'>>();
+          if (!c) return { modifiedCount: 0 };
+          const version = (c.version ?? 0) + 1;
+          // A citizen's message makes the case work again: reopened if closed, 'open' if it
+          // waited for them, on the line it is on. Their wait starts now unless it had not ended.
+          const status: CaseStatus = c.line === 'second' ? 'escalated' : 'open';
+          const waitingSince = c.status === 'open' || c.status === 'escalated' ? (c.waitingSince ?? m.receivedAt) : m.receivedAt;
+          const r = await Case.updateOne(
+            { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey }, version: c.version ?? { $exists: false } },
+            {
+              $push: { messages: messageEntry(m), journal: { at, version, actor: SYSTEM_ACTOR, action: 'message_received' } },
+              $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
+              $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at, eventsDue: true },
+              $unset: { closedAt: 1, outcome: 1 },
+            },
+          );
+          if (r.matchedCount > 0) return r;
+          // Missed: either this message is there already (a redelivery) or the version moved.
+          if (await Case.exists({ _id: thread._id, 'messages.dedupeKey': m.dedupeKey })) return { modifiedCount: 0 };
+        }
+        throw new TransientError('CASE_CONTENDED', 'the case changed under every attempt to add the message; retrying later');
       });
       await desk.syncWorkItem(thread._id);
       const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();

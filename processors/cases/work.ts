@@ -215,7 +215,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
    */
   async function act(
     caseId: string, r: ActionRequest | null, agent: Agent, action: JournalAction,
-    plan: (c: CaseDoc, at: Date) => { set?: Record<string, unknown>; unset?: Record<string, 1>; push?: Record<string, unknown>; reason?: string; detail?: string[] } | 'nothing',
+    plan: (c: CaseDoc, at: Date) => { set?: Record<string, unknown>; unset?: Record<string, 1>; push?: Record<string, unknown>; addToSet?: Record<string, unknown>; reason?: string; detail?: string[] } | 'nothing',
     at: Date = now(),
   ): Promise<ActionResult & { before: CaseDoc }> {
     return deps.withCase(caseId, async () => {
@@ -243,6 +243,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         $push: { journal: entry, ...(p.push ?? {}) },
       };
       if (p.unset && Object.keys(p.unset).length) update.$unset = p.unset;
+      if (p.addToSet) update.$addToSet = p.addToSet;
       // The version in the filter makes a writer that slipped past the lock (a misconfigured
       // server without one) lose instead of overwrite.
       const res = await Case.updateOne({ _id: caseId, version: c.version ?? { $exists: false } }, update);
@@ -349,7 +350,14 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
           detail: [outcome],
         };
       }, at);
-      if (res.repeated) return strip(res);
+      // A retry after a crash between the close and the erasure finishes the erasure (idempotent).
+      if (res.repeated) {
+        if (res.before.outcome === 'not_a_case' && res.before.status === 'closed') {
+          await deps.eraseAsNonCase(res.before, at);
+          await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
+        }
+        return strip(res);
+      }
       const c = res.before;
       await deps.touchKeys(caseId, caseExpiryFrom(at));
       if (!c.escalatedAt && c.bsnSealed) await deps.audit?.appendDeletion({ kind: 'retention', mechanism: 'case_closed', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor: agent, at });
@@ -394,9 +402,10 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
           set[`citizen.${k}`] = s || null;
         }
       }
-      // Subject-access look-ups follow the corrected details (keyed hashes only).
-      if (typeof set['citizen.email'] === 'string') set['lookup.email'] = [deps.hasher.hmac('email', set['citizen.email'] as string)];
-      if (Array.isArray(set['citizen.phones'])) set['lookup.phone'] = (set['citizen.phones'] as string[]).flatMap((p) => { try { return [deps.hasher.hmac('phone', p)]; } catch { return []; } });
+      // Subject-access look-ups gain the corrected details' keyed hashes and keep the old ones:
+      // the case still holds the original sender's address and text.
+      const addEmail = typeof set['citizen.email'] === 'string' ? [deps.hasher.hmac('email', set['citizen.email'] as string)] : [];
+      const addPhone = Array.isArray(set['citizen.phones']) ? (set['citizen.phones'] as string[]).flatMap((p) => { try { return [deps.hasher.hmac('phone', p)]; } catch { return []; } }) : [];
       return strip(await act(caseId, r, agent, 'contact_corrected', (c) => {
         notClosed(c);
         // Only what the agent changed: a form sends every field.
@@ -405,9 +414,10 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         if (changed.length === 0) return 'nothing';
         const only: Record<string, unknown> = {};
         for (const n of changed) only[`citizen.${n}`] = set[`citizen.${n}`];
-        if (changed.includes('email')) only['lookup.email'] = set['lookup.email'] ?? [];
-        if (changed.includes('phones')) only['lookup.phone'] = set['lookup.phone'];
-        return { set: only, detail: changed.map((n) => `citizen.${n}`) };
+        const addToSet: Record<string, unknown> = {};
+        if (changed.includes('email') && addEmail.length) addToSet['lookup.email'] = { $each: addEmail };
+        if (changed.includes('phones') && addPhone.length) addToSet['lookup.phone'] = { $each: addPhone };
+        return { set: only, ...(Object.keys(addToSet).length ? { addToSet } : {}), detail: changed.map((n) => `citizen.${n}`) };
       }));
     },
 

@@ -307,6 +307,8 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
   }
 
   const mine = r.cases.filter((c) => c.role === 'citizen').map((c) => c.doc._id);
+  // The queue row of an open case (its `_id` is the case's) holds the subject line.
+  counts.work_items = mine.length > 0 ? (await conn.db!.collection('work_items').deleteMany({ _id: { $in: mine } } as never)).deletedCount : 0;
   counts.cases = mine.length > 0 ? (await Case.deleteMany({ _id: { $in: mine } })).deletedCount : 0;
 
   let representativeRedacted = 0;

@@ -69,9 +69,10 @@ export function createCaseEventPublisher(o: CaseEventPublisherOptions): CaseEven
       if (drafts.length > 0) await (await getProducer()).send(o.topic, drafts.map(record));
       const upTo = Math.max(published, ...(c.journal ?? []).map((e) => e.version));
       await o.withCase(_id, async () => {
-        // Entries written since our read keep the flag up for the next round.
-        const now = (await Case.findById(_id, { version: 1 }).lean()) as { version?: number } | null;
-        await Case.updateOne({ _id }, { $set: { eventsPublished: upTo, eventsDue: (now?.version ?? 0) > upTo } });
+        // Clear the flag only if no entry was written since our read (a conditional write: on
+        // MongoDB the lock is a no-op); otherwise record the progress and keep the flag up.
+        const cleared = await Case.updateOne({ _id, version: { $lte: upTo } }, { $set: { eventsPublished: upTo, eventsDue: false } });
+        if (cleared.matchedCount === 0) await Case.updateOne({ _id }, { $set: { eventsPublished: upTo } });
       });
       n += drafts.length;
     }

@@ -159,6 +159,7 @@ export interface BrowserSignIn {
 export async function signInInBrowser(page: Page, base: string, account: string, password: string, o: BrowserSignIn = {}): Promise<number> {
   const origin = new URL(base).origin;
   await page.goto(`${base}/`);
+  const landing = '/';
   if (new URL(page.url()).pathname !== '/auth/sign-in') throw new Error(`expected the sign-in page, got ${page.url()}`);
   await o.onSignInPage?.(page);
   await Promise.all([page.waitForURL((u) => u.origin !== origin), page.locator('main a[href^="/auth/login"]').click()]);
@@ -180,10 +181,10 @@ export async function signInInBrowser(page: Page, base: string, account: string,
     return res.status();
   }
   const [res] = await Promise.all([
-    page.waitForResponse((r) => new URL(r.url()).origin === origin && new URL(r.url()).pathname === '/' && r.request().resourceType() === 'document'),
+    page.waitForResponse((r) => new URL(r.url()).origin === origin && new URL(r.url()).pathname === landing && r.request().resourceType() === 'document'),
     page.locator('form button[type="submit"]').click(),
   ]);
-  await page.waitForURL((u) => u.origin === origin && u.pathname === '/');
+  await page.waitForURL((u) => u.origin === origin && u.pathname === landing);
   await page.waitForLoadState('load');
   return res.status();
 }

@@ -36,7 +36,25 @@ function pollQueue(el: HTMLElement): void {
   window.setInterval(() => { void tick(); }, POLL_MS);
 }
 
+/**
+ * Drafts survive an expired session: every text field marked `data-draft` is kept in this
+ * tab's sessionStorage while the agent types, put back when its page is shown again (after
+ * signing in anew), and dropped once the server confirmed the action (`?done=` on the page).
+ * sessionStorage is per tab and gone when the tab closes; nothing goes to the server.
+ */
+function keepDrafts(): void {
+  const done = new URLSearchParams(window.location.search).get('done');
+  for (const field of Array.from(document.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>('[data-draft]'))) {
+    const key = `kcc-draft:${field.dataset.draft}`;
+    if (done && field.dataset.draftAction === done) sessionStorage.removeItem(key);
+    const saved = sessionStorage.getItem(key);
+    if (saved !== null && saved !== field.value) field.value = saved;
+    field.addEventListener('input', () => sessionStorage.setItem(key, field.value));
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   const el = document.getElementById('kcc-new-cases');
   if (el) pollQueue(el);
+  keepDrafts();
 });

@@ -14,11 +14,11 @@ export function Composer({ ctx, c, requestId, draft }: { ctx: PageContext; c: Ca
       <p class="utrecht-paragraph">{t.replyTo}: {c.replyAddress}</p>
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for={id('reply-subject')}>{t.subject}</label>
-        <div><input class="utrecht-textbox utrecht-textbox--html-input" id={id('reply-subject')} name="subject" value={draft.subject} maxLength={300} required /></div>
+        <div><input class="utrecht-textbox utrecht-textbox--html-input" id={id('reply-subject')} name="subject" value={draft.subject} maxLength={300} required data-draft={`${c.caseNumber}:reply-subject`} data-draft-action="reply" /></div>
       </div>
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for={id('reply-text')}>{t.answer}</label>
-        <div><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={id('reply-text')} name="text" rows={12} maxLength={16000} required>{draft.text}</textarea></div>
+        <div><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={id('reply-text')} name="text" rows={12} maxLength={16000} required data-draft={`${c.caseNumber}:reply-text`} data-draft-action="reply">{draft.text}</textarea></div>
       </div>
       <button type="submit" class="utrecht-button utrecht-button--primary-action">{t.send}</button>
     </form>

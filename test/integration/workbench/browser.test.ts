@@ -295,6 +295,24 @@ describe('workbench in a real browser (Chromium, playwright-core)', function () 
     expect(b.dialogs).to.deep.equal([]);
   });
 
+  it('8b. an expired session keeps the draft reply: back to sign-in, and after signing in the composer has it', async function () {
+    await evaPage.goto(`${t.url}/zaken/${n.two}`);
+    const draft = `Concept-antwoord ${Date.now()}: u vindt uw berichten in MijnOverheid.`;
+    await evaPage.locator(`#reply-text-${n.two}`).fill(draft);
+    // The session ends while the agent types (idle timeout, or revoked).
+    await t.wb.sessions.models.Session.deleteMany({});
+    await Promise.all([evaPage.waitForURL('**/auth/sign-in**'), evaPage.getByRole('button', { name: 'Versturen', exact: true }).click()]);
+    expect(await evaPage.locator('main').innerText()).to.contain('Uw sessie is verlopen');
+    await accessible(evaPage, 'sign-in page after an expired session');
+    // The provider still knows her (its own session lives on): signing in is one click, and
+    // the callback brings her back to the case she was on.
+    await Promise.all([evaPage.waitForURL(`**/zaken/${n.two}`), evaPage.locator('main a[href^="/auth/login"]').click()]);
+    await evaPage.waitForLoadState('load');
+    expect(await evaPage.locator(`#reply-text-${n.two}`).inputValue()).to.equal(draft);
+    const stored = await t.store.models.Case.findOne({ caseNumber: n.two }).lean();
+    expect(stored!.replies ?? []).to.have.length(0);
+  });
+
   it('9. wrote screenshots of the queue and case views, and nothing left 127.0.0.1', function () {
     for (const f of ['queue.png', 'case.png', 'case-second-line.png']) {
       const st = statSync(path.join(ARTIFACTS, f));
