@@ -27,8 +27,8 @@ import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.t
 import { caseExpiry, type CaseModels } from '../cases/index.ts';
 import type { CaseReply } from '../cases/model.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { isRetriable } from '../../lib/errors.ts';
-import { sleep } from '../../lib/retry.ts';
+import { createPollLoop } from '../../lib/poll-loop.ts';
+import { afterSmtpFailure } from './smtp.ts';
 import type { DocLock } from '../../lib/doclock.ts';
 import type { RefusalModels } from '../refusals/index.ts';
 import { createRefusalReplier, type RefusalReplier } from './refusals.ts';
@@ -69,8 +69,6 @@ export interface Acknowledger {
 }
 
 const TEMPLATE_VARS = ['caseNumber'] as const;
-// A permanent SMTP failure (5xx) will not change by trying again.
-const MAX_ATTEMPTS = 8;
 
 export function ackMessageId(caseId: string, domain: string): string {
   return `ack.${caseId.slice(0, 32)}@${domain}`;
@@ -97,10 +95,6 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   const refusals = o.refusals
     ? createRefusalReplier({ ...o.refusals, transport, from: o.from, messageIdDomain: o.messageIdDomain, logger: o.logger, leaseMs, clock })
     : null;
-  let running = false;
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  let loop: Promise<void> | null = null;
 
   type Claimed = { _id: string; caseNumber: string; replyAddress?: string | null; classification?: { language?: string | null } | null; threadIds?: string[]; ack?: { attempts?: number }; expiresAt?: Date };
   // Candidates by the top-level `ackDue` flag (an equality FerretDB answers without scanning
@@ -149,13 +143,7 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     return false;
   }
 
-  /** What a failed send means: given up (5xx, or too many tries), or a time to try again. */
-  function afterFailure(err: unknown, attempts: number): { failed: true; code: string } | { failed: false; retryAt: Date; code: string } {
-    const code = (err as { responseCode?: number }).responseCode;
-    const permanent = typeof code === 'number' && code >= 500;
-    if (permanent || attempts >= MAX_ATTEMPTS) return { failed: true, code: permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' };
-    return { failed: false, retryAt: new Date(clock().getTime() + Math.min(60_000, 1000 * 2 ** attempts)), code: isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' };
-  }
+  const afterFailure = (err: unknown, attempts: number) => afterSmtpFailure(err, attempts, clock());
 
   async function sendOne(): Promise<boolean> {
     const c = await claim();
@@ -279,37 +267,25 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
 
   async function runOnce(): Promise<number> {
     let n = 0;
-    while (!stopped && (await sendOne())) n += 1;
-    while (!stopped && (await sendReply())) n += 1;
-    while (!stopped && refusals && (await refusals.sendOne())) n += 1;
+    while (!poll.stopped && (await sendOne())) n += 1;
+    while (!poll.stopped && (await sendReply())) n += 1;
+    while (!poll.stopped && refusals && (await refusals.sendOne())) n += 1;
     return n;
   }
+
+  const poll = createPollLoop({
+    round: runOnce, intervalMs: o.pollIntervalMs ?? 2000,
+    onError: (err) => log.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'acknowledger round failed; retrying'),
+  });
 
   return {
     stats,
     refusalStats: refusals?.stats ?? null,
     runOnce,
-    start() {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (!stopped) {
-          try {
-            await runOnce();
-          } catch (err) {
-            log.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'acknowledger round failed; retrying');
-          }
-          if (stopped) break;
-          await Promise.race([new Promise<void>((r) => { wake = r; }), sleep(o.pollIntervalMs ?? 2000)]);
-          wake = null;
-        }
-      })();
-    },
-    kick() { wake?.(); },
+    start() { poll.start(); },
+    kick() { poll.kick(); },
     async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+      await poll.stop();
       transport.close();
     },
   };

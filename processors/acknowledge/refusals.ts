@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import { addDuration, REGISTER, technicalRetentionFor } from '../../config/register.ts';
 import type { DocLock } from '../../lib/doclock.ts';
-import { isRetriable } from '../../lib/errors.ts';
+import { afterSmtpFailure } from './smtp.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.ts';
 import type { RefusalDoc, RefusalModels } from '../refusals/index.ts';
@@ -32,7 +32,6 @@ export interface RefusalReplierOptions {
   clock: () => Date;
 }
 
-const MAX_ATTEMPTS = 8;
 const TEMPLATE_VARS = ['reason', 'postalAddress'] as const;
 
 export function refusalMessageId(refusalId: string, domain: string): string {
@@ -156,15 +155,13 @@ export function createRefusalReplier(o: RefusalReplierOptions) {
           headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-KCC-Refused': r.code },
         });
       } catch (err) {
-        const code = (err as { responseCode?: number }).responseCode;
-        const permanent = typeof code === 'number' && code >= 500;
-        if (permanent || r.reply.attempts >= MAX_ATTEMPTS) {
-          await finish(r._id, { 'reply.status': 'failed', 'reply.lastCode': permanent ? `SMTP_${code}` : 'SMTP_GAVE_UP' });
+        const next = afterSmtpFailure(err, r.reply.attempts, o.clock());
+        if (next.failed) {
+          await finish(r._id, { 'reply.status': 'failed', 'reply.lastCode': next.code });
           stats.failed += 1;
-          log.warn({ code }, 'refusal reply failed permanently');
+          log.warn({ code: next.code }, 'refusal reply failed permanently');
         } else {
-          const retryAt = new Date(o.clock().getTime() + Math.min(60_000, 1000 * 2 ** r.reply.attempts));
-          await withRefusal(r._id, () => Refusal.updateOne({ _id: r._id, 'reply.status': 'sending' }, { $set: { 'reply.status': 'pending', 'reply.leaseUntil': retryAt, 'reply.lastCode': isRetriable(err) ? 'SMTP_UNAVAILABLE' : 'SMTP_ERROR' } }));
+          await withRefusal(r._id, () => Refusal.updateOne({ _id: r._id, 'reply.status': 'sending' }, { $set: { 'reply.status': 'pending', 'reply.leaseUntil': next.retryAt, 'reply.lastCode': next.code } }));
           stats.retried += 1;
           log.warn({ attempts: r.reply.attempts }, 'refusal reply will be retried');
         }

@@ -13,7 +13,7 @@
  */
 import type { Bus, Producer } from '../../lib/kafka/index.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { sleep } from '../../lib/retry.ts';
+import { createPollLoop } from '../../lib/poll-loop.ts';
 import { CaseEventV1 } from '../../lib/contracts.ts';
 import { caseEventDrafts, type CaseEventDraft, type CaseDoc, type CaseModels } from '../cases/index.ts';
 
@@ -49,9 +49,6 @@ export function createCaseEventPublisher(o: CaseEventPublisherOptions): CaseEven
     producer ??= o.bus.producer().catch((err: unknown) => { producer = null; throw err; });
     return producer;
   };
-  let stopped = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
 
   const record = (d: CaseEventDraft) => {
     const event = CaseEventV1.parse({ ...d, source: o.source });
@@ -89,7 +86,7 @@ export function createCaseEventPublisher(o: CaseEventPublisherOptions): CaseEven
 
   async function runOnce(): Promise<number> {
     let total = 0;
-    for (let round = 0; round < 1000 && !stopped; round++) {
+    for (let round = 0; round < 1000 && !poll.stopped; round++) {
       const n = (await publishPending()) + (await publishCases());
       total += n;
       stats.published += n;
@@ -98,30 +95,22 @@ export function createCaseEventPublisher(o: CaseEventPublisherOptions): CaseEven
     return total;
   }
 
+  const poll = createPollLoop({
+    round: runOnce, intervalMs: o.pollIntervalMs ?? 1000,
+    // Kafka or the database away: the flags stay, the next round tries again.
+    onError: (err) => {
+      stats.failedRounds += 1;
+      log.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'case events not published; retrying');
+    },
+  });
+
   return {
     stats,
     runOnce,
-    start() {
-      loop ??= (async () => {
-        while (!stopped) {
-          try {
-            await runOnce();
-          } catch (err) {
-            stats.failedRounds += 1;
-            // Kafka or the database away: the flags stay, the next round tries again.
-            log.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'case events not published; retrying');
-          }
-          if (stopped) break;
-          await Promise.race([new Promise<void>((r) => { wake = r; }), sleep(o.pollIntervalMs ?? 1000)]);
-          wake = null;
-        }
-      })();
-    },
-    kick() { wake?.(); },
+    start() { poll.start(); },
+    kick() { poll.kick(); },
     async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+      await poll.stop();
       if (producer) await (await producer.catch(() => null))?.close();
     },
   };
