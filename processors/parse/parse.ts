@@ -124,6 +124,20 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     options,
   );
 
+  // A message forwarded as an attachment (message/rfc822, "forward as attachment" in Outlook
+  // and Thunderbird) is the same as an inline forward: the original's sender is the citizen,
+  // the forwarder's own words are the note. Not for bounces and reports, which carry the
+  // original too but are no forward.
+  let text = split.text;
+  let forwarded = split.forwarded === null ? null : { ...split.forwarded };
+  if (forwarded === null && nonCase === null) {
+    const enclosed = await attachedForward(attachments, resolved, options, warnings);
+    if (enclosed) {
+      forwarded = { from: enclosed.from, subject: enclosed.subject || null, to: enclosed.to.map((a) => a.address).filter((a): a is string => a !== null), toText: enclosed.to.map((a) => [a.name, a.address].filter(Boolean).join(' ')).join(', '), note: split.text };
+      text = enclosed.text;
+    }
+  }
+
   return {
     messageId: cleanId(mail.messageId, warnings),
     subject,
@@ -133,14 +147,32 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     to: mail.to.map(toAddress).filter((a) => a.address !== null || a.name !== null),
     inReplyTo: ids(mail.inReplyTo ?? '')[0] ?? null,
     references: mail.references.flatMap((r) => ids(r)).slice(-MAX_REFERENCES),
-    text: split.text,
+    text,
     quotedText: split.quotedText,
-    forwarded: split.forwarded === null ? null : { ...split.forwarded },
+    forwarded,
     attachments,
     nonCase,
     truncated: rendered.truncated,
     warnings,
   };
+}
+
+/**
+ * The one message/rfc822 attachment of a forward-as-attachment, parsed with what is left of
+ * the nesting limit; null when there is none, more than one (a collection, not a forward),
+ * or it cannot be parsed (then it stays an attachment and the outer message is read as is).
+ */
+async function attachedForward(attachments: ParsedAttachment[], limits: ParseLimits, options: ParseOptions, warnings: string[]): Promise<ParsedEmail | null> {
+  const enclosed = attachments.filter((a) => a.contentType === 'message/rfc822' || a.contentType === 'message/global');
+  if (enclosed.length !== 1) return null;
+  try {
+    const inner = await parseEmail(enclosed[0]!.content, { ...limits, maxMimeDepth: Math.max(1, limits.maxMimeDepth - 1) }, options);
+    if (inner.from.address === null && inner.from.name === null) return null;
+    return inner;
+  } catch {
+    warnings.push('attached-message-unreadable');
+    return null;
+  }
 }
 
 /**

@@ -117,4 +117,47 @@ describe('analyse: the citizen in a forwarded message', () => {
     }), { ourAddresses: OURS });
     expect(a.citizen).to.deep.include({ name: 'Karel Prins', email: 'karel.prins@example.nl' });
   });
+
+  describe('forwarded as an attachment (message/rfc822)', () => {
+    function attached(o: { from: string; note: string; original: Buffer; subject?: string }): Promise<Buffer> {
+      return new MailComposer({
+        from: o.from, to: 'kcc@kcc.example.nl', subject: `FW: ${o.subject ?? 'Vraag'}`, text: o.note,
+        // As Outlook and Thunderbird send it: an attachment, not an inline part mailparser would merge into the text.
+        attachments: [{ filename: 'Vraag.eml', contentType: 'message/rfc822', contentDisposition: 'attachment', content: o.original }],
+      }).compile().build();
+    }
+    const original = (from: string, to: string, text: string) =>
+      new MailComposer({ from, to, subject: 'Vraag over DigiD machtigen', text, messageId: '<orig-1@webmail.example>' }).compile().build();
+    const QUESTION = 'Goedemorgen,\n\nHoe kan ik mijn dochter machtigen om mijn belastingaangifte te doen met DigiD?\n\nMet vriendelijke groet,\nHenk Postma\nDorpsstraat 12\n8011 AB Zwolle\n06-12345678';
+
+    it('a municipality passing on a citizen\'s mail: the citizen is the attached message\'s sender, with their address and phone', async () => {
+      const a = await analyseEmail(await attached({
+        from: 'Gemeente Zwolle Burgerzaken <burgerzaken@zwolle.example>', note: 'Beste collega\'s, onderstaande vraag is voor jullie.',
+        original: await original('Henk Postma <h.postma@webmail.example>', 'burgerzaken@zwolle.example', QUESTION),
+      }), { ourAddresses: OURS });
+      expect(a.citizen).to.deep.include({ name: 'Henk Postma', email: 'h.postma@webmail.example', street: 'Dorpsstraat', house_number: '12', postcode: '8011AB', city: 'Zwolle', phones: ['+31612345678'] });
+      expect(a.text).to.include('Hoe kan ik mijn dochter machtigen');
+      expect(a.classification.topic).to.equal('digid_machtigen');
+    });
+
+    it('a citizen forwarding, as an attachment, a phishing mail they received, with their question: the forwarder is the one asking', async () => {
+      const phishing = await original('DigiD <security@digid-veilig.example>', 'k.visser@mail.example', 'Uw DigiD wordt vandaag opgeheven. Log direct in via http://digid-veilig.example/login om dit te voorkomen.');
+      const a = await analyseEmail(await attached({
+        from: 'Karin Visser <k.visser@mail.example>', note: 'Is deze mail echt van DigiD? Ik vertrouw het niet.\n\nKarin Visser',
+        original: phishing, subject: 'Uw DigiD wordt opgeheven',
+      }), { ourAddresses: OURS });
+      expect(a.citizen).to.deep.include({ name: 'Karin Visser', email: 'k.visser@mail.example' });
+      expect(a.text.startsWith('Is deze mail echt van DigiD?')).to.equal(true);
+    });
+
+    it('a bounce carrying the original is still a bounce, not a forward', async () => {
+      const bounce = await new MailComposer({
+        from: 'Mail Delivery System <MAILER-DAEMON@mx.example>', to: 'kcc@kcc.example.nl', subject: 'Undelivered Mail Returned to Sender', text: 'This is the mail system. I\'m sorry to have to inform you that your message could not be delivered.',
+        attachments: [{ filename: 'orig.eml', contentType: 'message/rfc822', contentDisposition: 'attachment', content: await original('Henk Postma <h.postma@webmail.example>', 'x@y.example', QUESTION) }],
+      }).compile().build();
+      const a = await analyseEmail(bounce, { ourAddresses: OURS });
+      expect(a.isCase).to.equal(false);
+      expect(a.citizen.email).to.equal(null);
+    });
+  });
 });
