@@ -17,6 +17,7 @@
  * One OCR pool per process, created on first need and shared by the letter processor and
  * the attachment inspector (a process that never sees a scan never starts one).
  */
+import { createRspamdFilter } from '../processors/screening/index.ts';
 import mongoose from 'mongoose';
 import type { Config } from '../config/index.ts';
 import { createBus, type Bus } from '../lib/kafka/index.ts';
@@ -186,7 +187,11 @@ export async function createApp(o: AppOptions): Promise<App> {
       bus, store, claimChecks, logger, topics, claimCheckThresholdBytes: config.limits.claimCheckThresholdBytes,
       groupId: o.groupId ?? `${config.kafka.topicPrefix}.intake`,
       // The parser's size limit is the configured one the ingestor enforces (issue 12).
-      analyse: { ourAddresses: ours, limits: { maxBytes: config.limits.maxMessageBytes } },
+      analyse: {
+        ourAddresses: ours, limits: { maxBytes: config.limits.maxMessageBytes },
+        // Probable spam goes to the screening queue for an agent, never away (processors/screening).
+        ...(config.spamFilter.url ? { spamFilter: createRspamdFilter({ url: config.spamFilter.url }), spamScoreThreshold: config.spamFilter.score } : {}),
+      },
       ...(o.clock ? { clock: o.clock } : {}),
       onCaseCreated: () => components.acknowledger?.kick(),
       partitionsConsumedConcurrently: config.intakeConcurrency,

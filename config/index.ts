@@ -90,6 +90,11 @@ export const DEFAULTS = {
   KCC_WORKBENCH_DEMO: 'false',
   // CloudEvents `source` of the case events (NL GOV profile: a URN that names the system).
   KCC_EVENTS_SOURCE: 'urn:nld:logius:kcc-intake',
+  // rspamd's HTTP API (the local one scripts/services.sh runs); empty: no spam filter is asked.
+  KCC_SPAM_FILTER_URL: 'http://127.0.0.1:10783',
+  // From this rspamd score a new message goes to the "waarschijnlijk geen zaak" queue; 6 is
+  // rspamd's own "add header" (probably spam) threshold.
+  KCC_SPAM_FILTER_SCORE: '6',
 } as const;
 
 /**
@@ -103,6 +108,7 @@ function localServiceDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.KCC_IMAP_PORT) d.KCC_IMAP_PORT = env.KCC_IMAP_PORT;
   if (env.KCC_SMTP_PORT) d.KCC_SMTP_PORT = env.KCC_SMTP_PORT;
   if (env.KCC_IDP_PORT) d.KCC_OIDC_ISSUER = `http://127.0.0.1:${env.KCC_IDP_PORT}`;
+  if (env.KCC_RSPAMD_PORT) d.KCC_SPAM_FILTER_URL = `http://127.0.0.1:${env.KCC_RSPAMD_PORT}`;
   return d;
 }
 
@@ -163,6 +169,8 @@ const schema = z.object({
   KCC_OIDC_ROLES_CLAIM: z.string().regex(/^[\w:./-]{1,100}$/, 'must be a claim name'),
   KCC_WORKBENCH_DEMO: bool,
   KCC_EVENTS_SOURCE: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i, 'must be a URN (urn:…)'),
+  KCC_SPAM_FILTER_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]+\/?$/, 'must be scheme://host[:port] of rspamd, or empty for none')]),
+  KCC_SPAM_FILTER_SCORE: z.coerce.number().min(0).max(100),
 });
 
 type Raw = z.output<typeof schema>;
@@ -210,6 +218,8 @@ export interface Config {
     readonly demo: boolean;
   };
   readonly events: { readonly source: string };
+  /** rspamd, asked about every new e-mail (processors/screening); url null: not asked. */
+  readonly spamFilter: { readonly url: string | null; readonly score: number };
 }
 
 /**
@@ -314,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       demo: c.KCC_WORKBENCH_DEMO,
     },
     events: { source: c.KCC_EVENTS_SOURCE },
+    spamFilter: { url: c.KCC_SPAM_FILTER_URL === '' ? null : c.KCC_SPAM_FILTER_URL, score: c.KCC_SPAM_FILTER_SCORE },
   });
 }
 

@@ -315,6 +315,7 @@ export const CASE_EVENT_TYPES = {
   closed: 'nl.logius.kcc.case.closed',
   reopened: 'nl.logius.kcc.case.reopened',
   reclassified: 'nl.logius.kcc.case.reclassified',
+  confirmed_case: 'nl.logius.kcc.case.confirmed',
 } as const;
 
 /**
@@ -338,7 +339,8 @@ export const CaseEventV1 = z.object({
     /** The history entry's action (claimed, released, … for type case.assigned). */
     action: z.string(),
     version: z.number().int().nonnegative(),
-    queue: z.enum(['first', 'second']),
+    // 'screening' (added 2026-12-02): the "waarschijnlijk geen zaak" queue, before an agent confirms a case.
+    queue: z.enum(['first', 'second', 'screening']),
     topic: z.string().nullable(),
     language: z.string().nullable(),
     status: z.string(),

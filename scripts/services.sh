@@ -31,6 +31,9 @@ LMTP_PORT=${KCC_LMTP_PORT:-10024}
 SMTP_PORT=${KCC_SMTP_PORT:-10025}
 # The local OpenID Connect provider for the workbench (scripts/idp.ts).
 IDP_PORT=${KCC_IDP_PORT:-10490}
+# rspamd, the spam filter in front of intake (its normal worker's HTTP API; controller next to it).
+RSPAMD_PORT=${KCC_RSPAMD_PORT:-10783}
+RSPAMD_CONTROLLER_PORT=${KCC_RSPAMD_CONTROLLER_PORT:-10784}
 # Bounds for start-up waits, in seconds (Kafka's first start on 2 cores takes ~10 s).
 START_TIMEOUT=${KCC_SERVICE_START_TIMEOUT:-90}
 
@@ -43,7 +46,8 @@ FERRETDB_VERSION=v1.24.2
 # tesseract-ocr: the language data (KCC_TESSDATA_DIR) and the native engine bench/ocr.ts compares.
 # iproute2: ss, which names the process holding a taken port (not on a minimal Debian).
 # chromium: Debian's browser, driven by playwright-core in the workbench's browser tests (no browser download).
-APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils iproute2 chromium)
+# rspamd: the spam filter whose verdict sends probable non-cases to the "waarschijnlijk geen zaak" queue.
+APT_PACKAGES=(postgresql dovecot-imapd dovecot-lmtpd postfix tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core poppler-utils iproute2 chromium rspamd)
 
 LOGS=$LOCAL/logs
 RUN=$LOCAL/run
@@ -106,7 +110,7 @@ install_apt() {
     >"$LOGS/apt.log" 2>&1 || die "apt-get install failed; see $LOGS/apt.log"
   # The distribution's own Dovecot and Postfix services would hold the default ports and
   # are not used: ours run from .local with their own configuration.
-  for svc in postgresql dovecot postfix; do
+  for svc in postgresql dovecot postfix rspamd; do
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then systemctl stop "$svc" || true; fi
   done
 }
@@ -528,6 +532,34 @@ start_idp() {
   wait_port idp "$IDP_PORT" "$LOGS/idp.log"
 }
 
+# ---------------------------------------------------------------- rspamd
+
+# Debian's rspamd with its stock rules (/etc/rspamd), our overrides from scripts/rspamd/
+# (loopback ports, no network look-ups: there is no DNS to the world here, and a KCC's own
+# filter in front of the mailbox would do those), state under .local. Runs as root with -i
+# only because this is a loopback test instance; production runs the distribution's service.
+start_rspamd() {
+  running rspamd "$RSPAMD_PORT" "$LOGS/rspamd.log" && return 0
+  need rspamd "apt-get install -y rspamd"
+  check_port_free rspamd "$RSPAMD_CONTROLLER_PORT" KCC_RSPAMD_CONTROLLER_PORT
+  local conf=$LOCAL/etc/rspamd data=$LOCAL/data/rspamd
+  rm -rf "$conf" && mkdir -p "$conf/local.d" "$conf/override.d" "$data/db" "$data/run"
+  cp "$ROOT"/scripts/rspamd/local.d/* "$conf/local.d/"
+  cp "$ROOT"/scripts/rspamd/override.d/* "$conf/override.d/"
+  printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\n' "$RSPAMD_PORT" >"$conf/local.d/worker-normal.inc"
+  printf 'bind_socket = "127.0.0.1:%s";\ncount = 1;\n' "$RSPAMD_CONTROLLER_PORT" >"$conf/override.d/worker-controller.inc"
+  # rspamd will not run as root: as root, drop to the package's _rspamd user (or -i without it).
+  local as_user=()
+  if [ "$(id -u)" = 0 ]; then
+    if id _rspamd >/dev/null 2>&1; then chown -R _rspamd:_rspamd "$data"; as_user=(-u _rspamd -g _rspamd); else as_user=(-i); fi
+  fi
+  say "starting rspamd on 127.0.0.1:$RSPAMD_PORT"
+  (exec setsid rspamd -f ${as_user[@]+"${as_user[@]}"} -c /etc/rspamd/rspamd.conf --var LOCAL_CONFDIR="$conf" \
+    --var DBDIR="$data/db" --var RUNDIR="$data/run" --var LOGDIR="$LOGS") >"$LOGS/rspamd.log" 2>&1 </dev/null &
+  echo $! >"$RUN/rspamd.pid"
+  wait_port rspamd "$RSPAMD_PORT" "$LOGS/rspamd.log"
+}
+
 # ---------------------------------------------------------------- stop / status
 
 stop_pid() {
@@ -549,6 +581,7 @@ stop_all() {
     say "stopped postfix"
   fi
   rm -f "$RUN/postfix.pid"
+  stop_pid rspamd
   stop_pid idp
   stop_pid dovecot
   stop_pid ferretdb
@@ -558,13 +591,13 @@ stop_all() {
 
 status_all() {
   local s
-  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT" "idp $IDP_PORT"; do
+  for s in "kafka $KAFKA_PORT" "postgres $POSTGRES_PORT" "ferretdb $FERRETDB_PORT" "dovecot $IMAP_PORT" "postfix $SMTP_PORT" "idp $IDP_PORT" "rspamd $RSPAMD_PORT"; do
     set -- $s
     if port_open "$2"; then echo "$1: up on 127.0.0.1:$2"; else echo "$1: down"; fi
   done
 }
 
-all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT" && port_open "$IDP_PORT"; }
+all_answer() { port_open "$KAFKA_PORT" && port_open "$POSTGRES_PORT" && port_open "$FERRETDB_PORT" && port_open "$IMAP_PORT" && port_open "$SMTP_PORT" && port_open "$IDP_PORT" && port_open "$RSPAMD_PORT"; }
 
 up_all() {
   install_all
@@ -576,6 +609,7 @@ up_all() {
   start_dovecot
   start_postfix
   start_idp
+  start_rspamd
   # Ports open is not the same as ready: the health check speaks each protocol once.
   (cd "$ROOT" && node --import tsx scripts/health.ts) || die "a service is up but not healthy (see above)"
 }

@@ -39,7 +39,7 @@ const nl = {
   backToQueue: 'Terug naar de werkvoorraad',
   filters: 'Filters',
   line: 'Lijn',
-  lines: { first: 'Eerste lijn', second: 'Tweede lijn' } as Record<string, string>,
+  lines: { first: 'Eerste lijn', second: 'Tweede lijn', screening: 'Waarschijnlijk geen zaak' } as Record<string, string>,
   status: 'Status',
   statuses: { open: 'Open', waiting: 'Wacht op burger', escalated: 'Doorgezet', closed: 'Gesloten' } as Record<string, string>,
   topic: 'Onderwerp',
@@ -73,7 +73,7 @@ const nl = {
   internalNote: 'Interne notitie',
   received: 'Ontvangen',
   acknowledgment: 'Ontvangstbevestiging',
-  ackStatus: { pending: 'wacht op verzending', sending: 'wordt verzonden', sent: 'verzonden', failed: 'mislukt', not_needed: 'niet nodig' } as Record<string, string>,
+  ackStatus: { pending: 'wacht op verzending', sending: 'wordt verzonden', sent: 'verzonden', failed: 'mislukt', not_needed: 'niet nodig', held: 'aangehouden tot bevestigd is dat het een zaak is' } as Record<string, string>,
   contact: 'Contactgegevens',
   name: 'Naam',
   address: 'Adres',
@@ -99,7 +99,7 @@ const nl = {
   journal: {
     created: 'zaak aangemaakt', message_received: 'nieuw bericht van de burger', claimed: 'opgepakt', released: 'vrijgegeven',
     reassigned: 'toegewezen aan', note: 'notitie', escalated: 'doorgezet naar tweede lijn', closed: 'gesloten', reopened: 'heropend',
-    reclassified: 'onderwerp gewijzigd', contact_corrected: 'contactgegevens gecorrigeerd', bsn_revealed: 'BSN ingezien',
+    reclassified: 'onderwerp gewijzigd', contact_corrected: 'contactgegevens gecorrigeerd', bsn_revealed: 'BSN ingezien', confirmed_case: 'bevestigd: wel een zaak',
   } as Record<string, string>,
   actions: 'Acties',
   claim: 'Oppakken',
@@ -160,6 +160,20 @@ const nl = {
   letterAnswer: 'Antwoord per brief',
   letterRecord: 'Brief maken (per post verstuurd)',
   letterDownload: 'Brief downloaden om te printen (PDF)',
+  // screening (probable non-cases)
+  screeningTitle: 'Waarschijnlijk geen zaak',
+  screeningText: 'De intake houdt dit bericht voor spam, reclame of een automatische ontvangstbevestiging. Er is nog niets naar de afzender gestuurd. Beslis zelf: is het een vraag van een burger?',
+  screeningReasonsLabel: 'Waarom',
+  screeningReasons: {
+    'spam-filter-header': 'het spamfilter voor de mailbox markeerde het als spam',
+    'spam-filter-score': 'de spamscore van rspamd is hoog',
+    'bulk-mail': 'massamail (met een afmeldlink)',
+    'ticket-system-receipt': 'lijkt een automatische ontvangstbevestiging van een ander ticketsysteem',
+  } as Record<string, string>,
+  screeningScore: 'Spamscore',
+  screeningRules: 'Regels',
+  confirmCase: 'Wel een zaak: naar de eerste lijn',
+  notACase: 'Geen zaak: sluiten en persoonsgegevens verwijderen',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -198,7 +212,7 @@ const en: Strings = {
   backToQueue: 'Back to the queue',
   filters: 'Filters',
   line: 'Line',
-  lines: { first: 'First line', second: 'Second line' },
+  lines: { first: 'First line', second: 'Second line', screening: 'Probably not a case' },
   status: 'Status',
   statuses: { open: 'Open', waiting: 'Waiting for citizen', escalated: 'Escalated', closed: 'Closed' },
   topic: 'Topic',
@@ -232,7 +246,7 @@ const en: Strings = {
   internalNote: 'Internal note',
   received: 'Received',
   acknowledgment: 'Acknowledgment',
-  ackStatus: { pending: 'waiting to be sent', sending: 'being sent', sent: 'sent', failed: 'failed', not_needed: 'not needed' },
+  ackStatus: { pending: 'waiting to be sent', sending: 'being sent', sent: 'sent', failed: 'failed', not_needed: 'not needed', held: 'held until confirmed to be a case' },
   contact: 'Contact details',
   name: 'Name',
   address: 'Address',
@@ -258,7 +272,7 @@ const en: Strings = {
   journal: {
     created: 'case created', message_received: 'new message from the citizen', claimed: 'claimed', released: 'released',
     reassigned: 'assigned to', note: 'note', escalated: 'escalated to second line', closed: 'closed', reopened: 'reopened',
-    reclassified: 'topic changed', contact_corrected: 'contact details corrected', bsn_revealed: 'BSN revealed',
+    reclassified: 'topic changed', contact_corrected: 'contact details corrected', bsn_revealed: 'BSN revealed', confirmed_case: 'confirmed: a case',
   },
   actions: 'Actions',
   claim: 'Claim',
@@ -318,6 +332,20 @@ const en: Strings = {
   letterAnswer: 'Answer by letter',
   letterRecord: 'Make the letter (sent by post)',
   letterDownload: 'Download the letter to print (PDF)',
+  // screening (probable non-cases)
+  screeningTitle: 'Probably not a case',
+  screeningText: 'Intake takes this message for spam, advertising or an automatic receipt. Nothing has been sent to the sender yet. Decide yourself: is it a citizen\'s question?',
+  screeningReasonsLabel: 'Why',
+  screeningReasons: {
+    'spam-filter-header': 'the spam filter in front of the mailbox marked it as spam',
+    'spam-filter-score': 'rspamd\'s spam score is high',
+    'bulk-mail': 'bulk mail (with an unsubscribe link)',
+    'ticket-system-receipt': 'looks like another ticket system\'s automatic receipt',
+  },
+  screeningScore: 'Spam score',
+  screeningRules: 'Rules',
+  confirmCase: 'A case after all: to the first line',
+  notACase: 'Not a case: close and remove the personal data',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

@@ -31,7 +31,7 @@ import type { Logger } from '../lib/logger.ts';
 import { InputError, isRetriable } from '../lib/errors.ts';
 import {
   ActionRefusedError, CaseChangedError, CaseNotFoundError, CASE_LINES, CLOSE_OUTCOMES, OPEN_STATUSES,
-  type CaseDoc, type CaseStore, type CaseStatus, type CloseOutcome, type QueueFilter,
+  type CaseDoc, type CaseLine, type CaseStore, type CaseStatus, type CloseOutcome, type QueueFilter,
 } from '../processors/cases/index.ts';
 import type { IdentityStore } from '../processors/identity/index.ts';
 import type { AuditLog } from '../processors/audit/index.ts';
@@ -383,10 +383,11 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   /** The filter a query asks for; first line sees the first-line queue unless it asks otherwise. */
   function filterOf(q: QueueQuery, agent: SignedInAgent): QueueFilter & { statuses: CaseStatus[] } {
     // First and second line each work their own queue; a team lead sees every queue.
-    const ownLine = agent.role === 'second_line' ? 'second' : agent.role === 'first_line' ? 'first' : undefined;
+    // First line also works the screening queue ("waarschijnlijk geen zaak"), which it asks for.
+    const ownLine = agent.role === 'second_line' ? 'second' : agent.role === 'first_line' ? (q.line === 'screening' ? 'screening' : 'first') : undefined;
     const line = ownLine ?? (q.line || undefined);
     return {
-      ...(line ? { line: line as 'first' | 'second' } : {}),
+      ...(line ? { line: line as CaseLine } : {}),
       statuses: q.status ? [q.status as CaseStatus] : [...OPEN_STATUSES],
       ...(q.topic ? { topic: q.topic } : {}),
       ...(q.language ? { language: q.language } : {}),
@@ -492,6 +493,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     { name: 'note', access: WORKERS, fields: { text }, required: ['text'], run: (id, r, a, b) => desk.note(id, r, actor(a), b.text!) },
     { name: 'escalate', access: ['first_line', 'team_lead'], fields: { reason: text }, required: ['reason'], run: (id, r, a, b) => desk.escalate(id, r, actor(a), b.reason!) },
     { name: 'close', access: WORKERS, fields: { outcome: { type: 'string', enum: [...CLOSE_OUTCOMES] } }, required: ['outcome'], run: (id, r, a, b) => desk.close(id, r, actor(a), b.outcome as CloseOutcome) },
+    { name: 'confirm', access: ['first_line', 'team_lead'], fields: {}, required: [], run: (id, r, a) => desk.confirmCase(id, r, actor(a)) },
     { name: 'reopen', access: WORKERS, fields: { reason: short }, required: ['reason'], run: (id, r, a, b) => desk.reopen(id, r, actor(a), b.reason!) },
     { name: 'reclassify', access: WORKERS, fields: { topic: { type: 'string', enum: [...TOPICS] }, reason: short }, required: ['topic', 'reason'], run: (id, r, a, b) => desk.reclassify(id, r, actor(a), b.topic!, b.reason!) },
     { name: 'letter', access: WORKERS, fields: { text }, required: ['text'], run: (id, r, a, b) => desk.replyByLetter(id, r, actor(a), b.text!) },

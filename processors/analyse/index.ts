@@ -8,6 +8,7 @@
 import { parseEmail, type ParsedEmail, type ParseLimits, type Truncation } from '../parse/index.ts';
 import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
+import { screen, type Screening, type SpamFilter } from '../screening/index.ts';
 
 export type AttachmentKind = 'id_document' | 'signature' | 'other';
 
@@ -17,6 +18,8 @@ export type AttachmentInspector = (a: { filename: string; contentType: string; c
 export interface EmailAnalysis {
   isCase: boolean;
   nonCase: { kind: string; reason: string } | null;
+  /** Probably not a case: the case goes to the screening queue, where an agent decides (processors/screening). */
+  screening: Screening | null;
   messageId: string | null;
   inReplyTo: string | null;
   references: string[];
@@ -39,7 +42,14 @@ export interface AnalyseOptions {
   ourAddresses?: string[];
   limits?: Partial<ParseLimits>;
   inspectAttachment?: AttachmentInspector;
+  /** rspamd, when configured; unanswered, the message is read without its verdict (warning 'spam-filter-unavailable'). */
+  spamFilter?: SpamFilter;
+  /** rspamd score from which a message goes to the screening queue (config: KCC_SPAM_FILTER_SCORE). */
+  spamScoreThreshold?: number;
 }
+
+/** rspamd's threshold for "add header", its own "probably spam". */
+export const DEFAULT_SPAM_SCORE = 6;
 
 function redact(text: string): string {
   return redactIban(redactBsn(text));
@@ -80,10 +90,22 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     attachments.push({ filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, kind });
   }
 
+  let verdict = null;
+  if (options.spamFilter && !parsed.nonCase) {
+    try {
+      verdict = await options.spamFilter.check(raw);
+    } catch {
+      // A filter that is down must not stop citizens' mail: it is read without the verdict.
+      parsed.warnings.push('spam-filter-unavailable');
+    }
+  }
+  const screening = parsed.nonCase ? null : screen({ suspect: parsed.suspect, verdict, asksAboutForward: own !== null }, options.spamScoreThreshold ?? DEFAULT_SPAM_SCORE);
+
   const replyTo = parsed.replyTo?.address ?? parsed.from.address;
   return {
     isCase: parsed.nonCase === null,
     nonCase: parsed.nonCase ? { kind: parsed.nonCase.kind, reason: parsed.nonCase.reason } : null,
+    screening,
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
@@ -195,7 +217,9 @@ export function citizenJson(c: Citizen) {
 export function toExtractJson(file: string, a: EmailAnalysis) {
   return {
     file,
-    is_case: a.isCase,
+    // The pipeline's judgement: a screened message becomes a case only for an agent to confirm.
+    is_case: a.isCase && a.screening === null,
+    screening: a.screening ? a.screening.reasons : null,
     language: a.classification.language,
     topic: a.classification.topic,
     citizen: citizenJson(a.citizen),

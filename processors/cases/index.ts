@@ -63,6 +63,8 @@ export interface IntakeMessage {
   wantsAcknowledgment: boolean;
   /** The body was cut or not rendered as written (processors/parse); the text's marker says so too. */
   truncated?: { reason: string; originalChars: number | null; keptChars: number } | null;
+  /** Probably not a case (processors/screening): the case opens in the screening queue, its acknowledgment held. */
+  screening?: { reasons: string[]; score?: number; symbols?: string[] } | null;
 }
 
 export interface Actor { id: string; role: string }
@@ -513,9 +515,11 @@ export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, 
     bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
     threadIds: threadIdsOf(m),
     messages: [messageEntry(m)],
-    ackDue: !!(m.wantsAcknowledgment && m.replyAddress),
-    ack: { status: m.wantsAcknowledgment && m.replyAddress ? ('pending' as const) : ('not_needed' as const), attempts: 0 },
-    line: 'first' as const,
+    // A screened case's acknowledgment waits for an agent: no mail to a spammer or a ticket robot.
+    ackDue: !!(m.wantsAcknowledgment && m.replyAddress) && !m.screening,
+    ack: { status: !(m.wantsAcknowledgment && m.replyAddress) ? ('not_needed' as const) : m.screening ? ('held' as const) : ('pending' as const), attempts: 0 },
+    line: m.screening ? ('screening' as const) : ('first' as const),
+    ...(m.screening ? { screening: { reasons: m.screening.reasons, ...(m.screening.score !== undefined ? { score: m.screening.score } : {}), ...(m.screening.symbols ? { symbols: m.screening.symbols } : {}) } } : {}),
     version: 0,
     // The five-working-day promise counts from when the message reached us.
     waitingSince: m.receivedAt,

@@ -19,7 +19,8 @@ import { pdSchema, sealedValueSchema } from '../../lib/pd-schema.ts';
 export const CASE_STATUSES = ['open', 'waiting', 'escalated', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 /** Which support line works the case: first line, or second line after an escalation. */
-export const CASE_LINES = ['first', 'second'] as const;
+/** `screening`: "waarschijnlijk geen zaak", probable spam or receipts an agent confirms first (processors/screening). */
+export const CASE_LINES = ['first', 'second', 'screening'] as const;
 export type CaseLine = (typeof CASE_LINES)[number];
 /** How an agent closed the case (the workbench's close dialog). */
 export const CLOSE_OUTCOMES = ['answered', 'referred', 'no_answer_needed', 'not_a_case'] as const;
@@ -27,10 +28,11 @@ export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 /** What the case's history records: the intake's and the agents' actions. */
 export const JOURNAL_ACTIONS = [
   'created', 'message_received', 'claimed', 'released', 'reassigned', 'note', 'escalated', 'closed', 'reopened',
-  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied', 'identity_verified',
+  'reclassified', 'contact_corrected', 'bsn_revealed', 'replied', 'identity_verified', 'confirmed_case',
 ] as const;
 export type JournalAction = (typeof JOURNAL_ACTIONS)[number];
-export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed'] as const;
+/** `held`: a screened case's acknowledgment, sent only once an agent confirms it is a case. */
+export const ACK_STATUSES = ['pending', 'sending', 'sent', 'failed', 'not_needed', 'held'] as const;
 export const ATTACHMENT_INSPECTION = ['pending', 'done'] as const;
 export type AttachmentInspection = (typeof ATTACHMENT_INSPECTION)[number];
 
@@ -186,6 +188,16 @@ export const caseSchema = pdSchema(
      * pipeline made it, so the pairs can be exported for the classifier's confusion matrix).
      */
     routing: { topic: { type: String, pd: false }, at: { type: Date, pd: false } },
+    /**
+     * Why the pipeline put the case in the screening queue: fixed reason phrases and the spam
+     * filter's score and rule names, never message content. Kept after an agent's confirmation.
+     */
+    screening: {
+      reasons: { type: [String], default: undefined, pd: false },
+      score: { type: Number, pd: false },
+      symbols: { type: [String], default: undefined, pd: false },
+      confirmedAt: { type: Date, pd: false },
+    },
     /** Routing only (register: no automated decisions about people); an agent decides. */
     classification: {
       topic: { type: String, pd: false },
@@ -404,6 +416,7 @@ export interface CaseDoc {
   replies?: CaseReply[];
   replyDue?: boolean;
   routing?: { topic?: string; at?: Date };
+  screening?: { reasons?: string[]; score?: number; symbols?: string[]; confirmedAt?: Date };
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; country?: string | null; email?: string | null; phones: string[] };
   representative?: { name?: string | null; email?: string | null; relation?: string | null };

@@ -93,6 +93,12 @@ export interface CaseDesk {
   escalate(caseId: string, r: ActionRequest | null, agent: Agent, reason: string | null, at?: Date): Promise<ActionResult>;
   close(caseId: string, r: ActionRequest | null, agent: Agent, outcome: CloseOutcome, at?: Date): Promise<ActionResult>;
   reopen(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<ActionResult>;
+  /**
+   * "Wel een zaak": a message the pipeline screened as probably not a case (spam filter, bulk
+   * mail, a ticket system's receipt) is a citizen's question after all: to the first-line
+   * queue, and its held acknowledgment is sent. "Geen zaak" is close(…, 'not_a_case').
+   */
+  confirmCase(caseId: string, r: ActionRequest, agent: Agent): Promise<ActionResult>;
   reclassify(caseId: string, r: ActionRequest, agent: Agent, topic: string, reason: string): Promise<ActionResult>;
   correctContact(caseId: string, r: ActionRequest, agent: Agent, fields: ContactCorrection): Promise<ActionResult>;
   /**
@@ -263,6 +269,10 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
   const notClosed = (c: CaseDoc) => {
     if (c.status === 'closed') throw new ActionRefusedError('CASE_CLOSED', 'the case is closed; reopen it first');
   };
+  // Nothing goes to the sender, and nobody is escalated to, before an agent confirms a screened message is a case.
+  const confirmed = (c: CaseDoc) => {
+    if (c.line === 'screening') throw new ActionRefusedError('CASE_NOT_CONFIRMED', 'this message is probably not a case; confirm that it is one first');
+  };
 
   return {
     syncWorkItem,
@@ -328,6 +338,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       const why = reason === null ? null : text(reason, 'the reason');
       const res = await act(caseId, r, agent, 'escalated', (c, when) => {
         notClosed(c);
+        confirmed(c);
         if (c.line === 'second' && c.status === 'escalated') return 'nothing';
         return {
           set: { status: 'escalated', line: 'second', escalatedAt: c.escalatedAt ?? when, lastActivityAt: when, expiresAt: caseExpiryFrom(when) },
@@ -367,6 +378,16 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
       }
       return strip(res);
+    },
+
+    async confirmCase(caseId, r, agent) {
+      return strip(await act(caseId, r, agent, 'confirmed_case', (c, at) => {
+        notClosed(c);
+        if (c.line !== 'screening') return 'nothing';
+        // The acknowledgment held at intake goes now, through the same outbox.
+        const release = c.ack?.status === 'held';
+        return { set: { line: 'first', 'screening.confirmedAt': at, lastActivityAt: at, ...(release ? { 'ack.status': 'pending', ackDue: true } : {}) } };
+      }));
     },
 
     async reopen(caseId, r, agent, reason) {
@@ -426,6 +447,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       const subject = mail.subject.trim().slice(0, 300);
       return strip(await act(caseId, r, agent, 'replied', (c, at) => {
         notClosed(c);
+        confirmed(c);
         if (!c.replyAddress) throw new ActionRefusedError('CASE_NO_REPLY_ADDRESS', 'the case has no e-mail address to answer; answer by letter');
         const id = createHash('sha256').update(`${caseId}\0${r.requestId}`).digest('hex').slice(0, 32);
         const withNumber = subject.includes(c.caseNumber) ? subject : `${subject} [${c.caseNumber}]`.trim();
@@ -442,6 +464,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       const t = text(body, 'the answer');
       return strip(await act(caseId, r, agent, 'replied', (c, at) => {
         notClosed(c);
+        confirmed(c);
         const a = c.citizen ?? { phones: [] };
         if (!a.street || !a.houseNumber || !a.city || (!a.postcode && !a.country)) throw new ActionRefusedError('CASE_NO_POSTAL_ADDRESS', 'the case has no complete postal address; correct the contact details first');
         const id = createHash('sha256').update(`${caseId}\0${r.requestId}`).digest('hex').slice(0, 32);

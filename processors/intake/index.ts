@@ -110,6 +110,8 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     const collector = inspect ? candidateCollector() : null;
     const a = await analyseEmail(raw, collector ? { ...o.analyse, inspectAttachment: collector.hook } : o.analyse);
     stats.analyseMs += performance.now() - t0;
+    if (a.warnings.includes('spam-filter-unavailable')) log.warn({ code: 'SPAM_FILTER_UNAVAILABLE' }, 'the spam filter did not answer; the message is read without its verdict');
+    if (a.isCase && a.screening) log.info({ reasons: a.screening.reasons }, 'probably not a case: to the screening queue');
     const candidates = collector?.found ?? [];
     if (!a.isCase) return { env, key, analysis: a, candidates, message: null };
     const attachments: CaseAttachment[] = a.attachments.map((x, i) => (candidates.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
@@ -323,6 +325,7 @@ export function emailIntakeMessage(
     classification: a.classification,
     wantsAcknowledgment: true,
     truncated: a.truncated,
+    screening: a.screening,
   };
 }
 

@@ -8,6 +8,7 @@ import type { RawMailbox, RawParsed } from './mailparser.ts';
 import { detectNonCase, headerIndex } from './noncase.ts';
 import type { NonCase, NonCaseOptions } from './noncase.ts';
 import { splitQuotes } from './quotes.ts';
+import { suspectReasons, type SuspectReason } from './suspect.ts';
 import { prescan } from './scan.ts';
 
 export interface Address {
@@ -53,6 +54,8 @@ export interface ParsedEmail {
   forwarded: { from: Address; subject: string | null; to: string[]; toText: string; note: string } | null;
   attachments: ParsedAttachment[];
   nonCase: NonCase | null;
+  /** Probably not a case (spam-filter verdict, bulk mail, a ticket system's receipt): an agent decides (suspect.ts). */
+  suspect: SuspectReason[];
   /**
    * Set when the body was cut to the text limit or could not be rendered as written (HTML
    * too deep, too large, or not convertible: then its bare text, tags stripped, is kept).
@@ -152,6 +155,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     forwarded,
     attachments,
     nonCase,
+    suspect: nonCase === null ? suspectReasons({ headers, subject }, split.text) : [],
     truncated: rendered.truncated,
     warnings,
   };

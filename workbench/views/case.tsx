@@ -67,6 +67,23 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
           {v.notice.lines && <ul>{v.notice.lines.map((l) => <li>{l}</li>)}</ul>}
         </div>
       )}
+      {c.line === 'screening' && !closed && (
+        <section class="utrecht-alert utrecht-alert--warning kcc-screening" aria-labelledby="screening-h" data-testid="screening">
+          <h2 class="utrecht-heading-2" id="screening-h">{t.screeningTitle}</h2>
+          <p class="utrecht-paragraph">{t.screeningText}</p>
+          <p class="utrecht-paragraph"><strong>{t.screeningReasonsLabel}:</strong></p>
+          <ul>{(c.screening?.reasons ?? []).map((r) => <li>{t.screeningReasons[r] ?? r}</li>)}</ul>
+          {c.screening?.score !== undefined && <p class="utrecht-paragraph">{t.screeningScore}: {c.screening.score}{c.screening.symbols?.length ? ` — ${t.screeningRules}: ${c.screening.symbols.join(', ')}` : ''}</p>}
+          {(role === 'first_line' || role === 'team_lead') && (
+            <div class="kcc-screening-actions">
+              <ActionForm ctx={ctx} v={v} action="confirm" label={t.confirmCase} />
+              <ActionForm ctx={ctx} v={v} action="close" label={t.notACase} danger>
+                <input type="hidden" name="outcome" value="not_a_case" />
+              </ActionForm>
+            </div>
+          )}
+        </section>
+      )}
       {v.alsoOpenBy.length > 0 && <p class="utrecht-paragraph kcc-presence" role="status">{t.openedAlsoBy} {v.alsoOpenBy.join(', ')}</p>}
       <dl class="kcc-facts">
         <dt>{t.status}</dt><dd data-testid="status">{t.statuses[c.status] ?? c.status}</dd>
@@ -192,8 +209,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                 <Field id={fid('to')} label={t.accountId}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('to')} name="to" required maxLength={120} /></Field>
               </ActionForm>
             )}
-            {!closed && c.replyAddress && <Composer ctx={ctx} c={c} requestId={v.requestId()} draft={v.draft} />}
-            {!closed && (c.channel === 'letter' || !c.replyAddress) && (
+            {!closed && c.line !== 'screening' && c.replyAddress && <Composer ctx={ctx} c={c} requestId={v.requestId()} draft={v.draft} />}
+            {!closed && c.line !== 'screening' && (c.channel === 'letter' || !c.replyAddress) && (
               <ActionForm ctx={ctx} v={v} action="letter" label={t.letterRecord}>
                 <Field id={fid('letter')} label={t.letterAnswer}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('letter')} name="text" required rows={10} maxLength={16000}></textarea></Field>
               </ActionForm>
@@ -201,7 +218,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
             <ActionForm ctx={ctx} v={v} action="note" label={t.addNote}>
               <Field id={fid('note')} label={t.note}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('note')} name="text" required rows={3} maxLength={16000}></textarea></Field>
             </ActionForm>
-            {!closed && c.line !== 'second' && (
+            {!closed && (c.line ?? 'first') === 'first' && (
               <ActionForm ctx={ctx} v={v} action="escalate" label={t.escalate}>
                 <Field id={fid('esc')} label={t.reasonEscalate}><textarea class="utrecht-textarea utrecht-textarea--html-textarea" id={fid('esc')} name="reason" required rows={2} maxLength={16000}></textarea></Field>
               </ActionForm>
