@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { loadConfig } from '../config/index.ts';
 import { withTimeout, sleep } from '../lib/retry.ts';
+import { createRspamdFilter } from '../processors/screening/index.ts';
 
 const config = loadConfig();
 const BOUND_MS = 60_000;
@@ -58,8 +59,23 @@ async function smtp(): Promise<string> {
   return 'SMTP: greeting ok';
 }
 
+/** rspamd answers /ping only once its rules are loaded; a scan of a tiny message proves the worker. */
+async function spamFilter(): Promise<string> {
+  if (!config.spamFilter.url) return 'spam filter: not configured';
+  const deadline = Date.now() + BOUND_MS;
+  for (;;) {
+    try {
+      const verdict = await createRspamdFilter({ url: config.spamFilter.url, timeoutMs: 5_000 }).check(Buffer.from('From: a@b.example\r\nSubject: health\r\n\r\nhealth\r\n'));
+      return `spam filter (rspamd): scans (score ${verdict.score})`;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(500);
+    }
+  }
+}
+
 let failed = false;
-for (const [name, check] of Object.entries({ kafka, mongo, imap, smtp })) {
+for (const [name, check] of Object.entries({ kafka, mongo, imap, smtp, spamFilter })) {
   try {
     console.log('health: ' + (await withTimeout(check(), BOUND_MS, () => new Error(`no answer within ${BOUND_MS / 1000}s`))));
   } catch (err) {
