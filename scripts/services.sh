@@ -554,7 +554,7 @@ start_rspamd() {
     if id _rspamd >/dev/null 2>&1; then chown -R _rspamd:_rspamd "$data"; as_user=(-u _rspamd -g _rspamd); else as_user=(-i); fi
   fi
   say "starting rspamd on 127.0.0.1:$RSPAMD_PORT"
-  (exec setsid rspamd -f ${as_user[@]+"${as_user[@]}"} -c /etc/rspamd/rspamd.conf --var LOCAL_CONFDIR="$conf" \
+  (exec setsid rspamd -f "${as_user[@]}" -c /etc/rspamd/rspamd.conf --var LOCAL_CONFDIR="$conf" \
     --var DBDIR="$data/db" --var RUNDIR="$data/run" --var LOGDIR="$LOGS") >"$LOGS/rspamd.log" 2>&1 </dev/null &
   echo $! >"$RUN/rspamd.pid"
   wait_port rspamd "$RSPAMD_PORT" "$LOGS/rspamd.log"

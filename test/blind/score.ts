@@ -24,6 +24,11 @@ import { TOPICS } from '../../processors/classify/index.ts';
 import { createAttachmentInspector, isInspectionCandidate } from '../../processors/identity/index.ts';
 import { analyseLetter } from '../../processors/letters/index.ts';
 import { DEBIAN_TESSDATA, createOcrPool, type OcrPool } from '../../processors/ocr/index.ts';
+import { createRspamdFilter } from '../../processors/screening/index.ts';
+
+// As the pipeline asks it (app/index.ts): the local rspamd, unless KCC_SPAM_FILTER_URL='' turns it off.
+const SPAM_FILTER_URL = process.env.KCC_SPAM_FILTER_URL ?? 'http://127.0.0.1:10783';
+const spamFilter = SPAM_FILTER_URL ? createRspamdFilter({ url: SPAM_FILTER_URL }) : undefined;
 import type { Expected } from './cases/types.ts';
 import { renderPage, type LetterSpec } from './render.ts';
 
@@ -80,6 +85,7 @@ async function runEmail(c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got>
   const inspector = createAttachmentInspector({ ocr: pool });
   const a = await analyseEmail(raw, {
     ourAddresses: OUR_ADDRESSES,
+    ...(spamFilter ? { spamFilter } : {}),
     inspectAttachment: async (att) => {
       if (!(await isInspectionCandidate(att))) return { kind: 'other' };
       const v = await inspector.forMessage()(att);
@@ -87,7 +93,8 @@ async function runEmail(c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got>
     },
   });
   return {
-    isCase: a.isCase,
+    // A screened message (processors/screening) becomes a case only for an agent to confirm: the pipeline judges it no case.
+    isCase: a.isCase && a.screening === null,
     fields: {
       name: str(a.citizen.name), street: str(a.citizen.street), house_number: str(a.citizen.house_number), postcode: str(a.citizen.postcode),
       city: str(a.citizen.city), email: str(a.citizen.email), phones: [...(a.citizen.phones ?? [])], bsn: str(a.citizen.bsn), on_behalf_of: str(a.onBehalfOf),

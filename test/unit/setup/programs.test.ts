@@ -67,6 +67,7 @@ const PROGRAMS: Record<string, Source> = {
   script: { base: 'bsdutils' },
   // Started by playwright-core from that path (executablePath), never downloaded.
   chromium: { apt: 'chromium' },
+  rspamd: { apt: 'rspamd' },
   ...Object.fromEntries(
     ['base64', 'cat', 'chmod', 'chown', 'cp', 'dirname', 'head', 'id', 'ls', 'mkdir', 'mv', 'rm', 'sleep', 'sort', 'tail', 'touch', 'tr']
       .map((p) => [p, { base: 'coreutils' }]),
