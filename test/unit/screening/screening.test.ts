@@ -53,6 +53,8 @@ describe('screening: probably not a case', () => {
     ['[Ticket#2026120110000012] Uw melding is ontvangen', 'Geachte heer/mevrouw,\n\nUw melding is in goede orde ontvangen en geregistreerd onder nummer 2026120110000012. Dit is een automatisch gegenereerd bericht; u kunt op deze e-mail niet reageren.'],
     ['Your request (#48213) has been received', 'Hello,\n\nThis is an automated message. Your request has been received and will be reviewed by our support staff. Please do not reply to this email.'],
     ['Melding 2026-0042 aangemaakt', 'Wij hebben uw e-mail ontvangen. Gelieve niet te antwoorden op dit bericht.'],
+    ['Ontvangstbevestiging kenmerk ZK-2026-118', 'Geachte afzender,\n\nUw aanvraag is ontvangen en wordt behandeld. Dit bericht is automatisch verzonden; u kunt er niet op reageren.'],
+    ['We got it: [#CS-88120]', '##- Please type your reply above this line -##\n\nYour ticket #CS-88120 has been created and our team will get back to you.'],
   ] as const) {
     it(`a ticket system's receipt without Auto-Submitted: "${subject}"`, async () => {
       const a = await analyseEmail(await mail({ from: 'Servicedesk Gemeente <servicedesk@gemeente.example>', subject, text }), { ourAddresses: OURS });
