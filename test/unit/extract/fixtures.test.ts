@@ -32,6 +32,7 @@ describe('extraction fixtures', () => {
         subject: c.subject,
         text: c.text,
         ourAddresses: fixtures.ourAddresses,
+        ...(c.quotedText ? { quoted: c.quotedText } : {}),
       });
       results.set(c.id, x);
       scoreCase(c, x, counts, misses);
