@@ -168,6 +168,20 @@ const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|p
  */
 const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:|,)?\s*$/iu;
 
+/** Relations that are the writer's children, and the writer's parents: the other side's role words are the writer's. */
+const CHILD_RELATION = /^(?:zoon|dochter|kind|son|daughter|child|pupil)$/;
+const PARENT_RELATION = /^(?:moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
+const PARENT_ROLE = /^(?:ouder|vader|moeder|verzorger|parent|father|mother)$/;
+const CHILD_ROLE = /^(?:kind|zoon|dochter|child|son|daughter)$/;
+
+/** Whether a BSN label's role word ('ouder', 'aanvrager') names the writer, given whom they write for. */
+function writersRole(role: string, relation: string): boolean {
+  if (role === 'aanvrager' || role === 'applicant') return true;
+  if (CHILD_RELATION.test(relation)) return PARENT_ROLE.test(role);
+  if (PARENT_RELATION.test(relation)) return CHILD_ROLE.test(role);
+  return false;
+}
+
 /** The text as the address rules read it: e-mail addresses, bank accounts, links and references masked. */
 function maskForAddresses(text: string): string {
   const base = maskSpans(text, [...spansOf(text, EMAIL), ...findIbans(text), ...spansOf(text, URL)]);
@@ -343,9 +357,15 @@ export function extractContact(input: ExtractInput): Extraction {
   // BSN: elfproef-valid standalone nine digits, not introduced as another kind of number.
   // Phone hits come from one left-to-right scan: sorted and disjoint.
   const inPhone = (s: Span): boolean => overlapsAny(allPhones, s);
-  // A representative's own BSN ('mijn BSN is …') is not the citizen's.
-  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b) && !(rep && b.writers));
-  const bsn = bsns.find((b) => b.labelled) ?? bsns[0];
+  // A representative's own BSN ('mijn BSN is …', 'BSN ouder:') is never the citizen's.
+  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b) && !(rep && (b.writers || (b.role !== null && writersRole(b.role, rep.relation)))));
+  let bsn = bsns.find((b) => b.labelled) ?? bsns[0];
+  if (rep && new Set(bsns.map((b) => b.digits)).size > 1) {
+    // Two numbers in a representative's message: only one the text ties to the person written about.
+    const theirs = bsns.filter((b) => b.role !== null && !writersRole(b.role, rep.relation));
+    bsn = new Set(theirs.map((b) => b.digits)).size === 1 ? theirs[0] : undefined;
+    if (!bsn) uncertain.add('bsn');
+  }
   if (bsn) {
     citizen.bsn = bsn.digits;
     found.push(bsn.labelled ? 'bsn:labelled' : 'bsn:standalone');
