@@ -74,6 +74,8 @@ export function findRepresentative(text: string): RepresentativeHit | null {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 120);
       let subjectName: string | null = null;
       if (kind === 'subject') {
+        // 'Mijn vrouw en ik willen …', 'My husband and I': the writer asks for both, themselves included.
+        if (/^\s(?:en|and)\s(?:ik|i)\b/iu.test(after)) continue;
         // Only with a name in brackets, a name followed by an age, or an age: 'Mijn kleinzoon zegt' is not about him.
         const paren = /^\s?\((\p{Lu}[^,)]{1,60})[,)]/u.exec(after);
         // 'Daan (14)', 'Daan Visser (14 jaar)', 'Jelle Hoekstra (geboren 11-09-2010, BSN …)'
