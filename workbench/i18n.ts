@@ -160,6 +160,9 @@ const nl = {
   letterAnswer: 'Antwoord per brief',
   letterRecord: 'Brief maken (per post verstuurd)',
   letterDownload: 'Brief downloaden om te printen (PDF)',
+  // Extraction (issue 13): contact fields the pipeline left empty for the agent to check.
+  uncertainFields: 'Niet zeker gelezen',
+  uncertainHint: 'leeg gelaten, controleer in het bericht',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -318,6 +321,9 @@ const en: Strings = {
   letterAnswer: 'Answer by letter',
   letterRecord: 'Make the letter (sent by post)',
   letterDownload: 'Download the letter to print (PDF)',
+  // Extraction (issue 13): contact fields the pipeline left empty for the agent to check.
+  uncertainFields: 'Not read with confidence',
+  uncertainHint: 'left empty, check the message',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };
