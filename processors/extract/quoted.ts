@@ -16,7 +16,14 @@ import { fold } from './text.ts';
 
 /** Attribution lines are short; longer lines are body text. */
 const MAX_MARKER_LINE = 400;
-const ATTRIBUTION = /^(?:op|on|am|le|el)\s.{0,300}\b(?:schreef|wrote|schrieb|geschreven|a écrit|escribió)\b.{0,300}:\s*$|^.{1,200}\b(?:schreef|wrote|schrieb)\s*:\s*$/iu;
+/** 'Op … schreef X <x@y>:', 'On … wrote:', 'X wrote:': tested as three linear checks, not one pattern that backtracks over the line. */
+const ATTRIBUTION_START = /^(?:op|on|am|le|el)\s/iu;
+const ATTRIBUTION_VERB = /\b(?:schreef|wrote|schrieb|geschreven|a écrit|escribió)\b/iu;
+const ATTRIBUTION_END = /\b(?:schreef|wrote|schrieb)\s*:$/iu;
+function isAttribution(line: string): boolean {
+  if (!line.endsWith(':')) return false;
+  return (ATTRIBUTION_START.test(line) && ATTRIBUTION_VERB.test(line)) || ATTRIBUTION_END.test(line);
+}
 const HEADER_FROM = /^\*{0,2}(?:van|from|von|de)\*{0,2}\s*:\s*(.{1,300})$/iu;
 const ADDRESS = /[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}/u;
 
@@ -34,7 +41,7 @@ function messagesOf(quoted: string): QuotedMessage[] {
     // Quote depth does not matter once the messages are cut at their attributions.
     const line = raw.replace(/^(?:\s*>)+\s?/u, '');
     const probe = line.length > MAX_MARKER_LINE ? '' : line.trim();
-    if (probe !== '' && (ATTRIBUTION.test(probe) || HEADER_FROM.test(probe))) {
+    if (probe !== '' && (isAttribution(probe) || HEADER_FROM.test(probe))) {
       current = { header: probe, lines: [] };
       out.push(current);
       continue;
