@@ -174,6 +174,9 @@ const nl = {
   screeningRules: 'Regels',
   confirmCase: 'Wel een zaak: naar de eerste lijn',
   notACase: 'Geen zaak: sluiten en persoonsgegevens verwijderen',
+  // Extraction (issue 13): contact fields the pipeline left empty for the agent to check.
+  uncertainFields: 'Niet zeker gelezen',
+  uncertainHint: 'leeg gelaten, controleer in het bericht',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -346,6 +349,9 @@ const en: Strings = {
   screeningRules: 'Rules',
   confirmCase: 'A case after all: to the first line',
   notACase: 'Not a case: close and remove the personal data',
+  // Extraction (issue 13): contact fields the pipeline left empty for the agent to check.
+  uncertainFields: 'Not read with confidence',
+  uncertainHint: 'left empty, check the message',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

@@ -6,7 +6,7 @@
  * Nothing here decides about a person: the topic only routes the case to a queue.
  */
 import { parseEmail, type ParsedEmail, type ParseLimits, type Truncation } from '../parse/index.ts';
-import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen } from '../extract/index.ts';
+import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen, type UncertainField } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
 import { screen, type Screening, type SpamFilter } from '../screening/index.ts';
 
@@ -31,6 +31,8 @@ export interface EmailAnalysis {
   citizen: Citizen;
   onBehalfOf: string | null;
   representative: { name: string | null; email: string | null; relation: string | null } | null;
+  /** Contact fields left empty for the agent to check (see Extraction.uncertain). */
+  uncertain: UncertainField[];
   classification: { topic: string; language: 'nl' | 'en'; confidence: number; reasons: string[] };
   attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; kind: AttachmentKind }>;
   /** The body was cut or could not be rendered as written; `text` ends with a marker that says so. */
@@ -74,6 +76,8 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     // Only the writer's own words: the original's signature is someone else's.
     text: own ? own.note : parsed.text,
     ourAddresses: ours,
+    // The citizen's own earlier message in the history may give the address this one leaves out.
+    ...(own ? {} : { quoted: parsed.quotedText }),
   });
   const classification = parsed.nonCase
     ? { topic: 'overig', language: guessLanguage(parsed), confidence: 1, reasons: [`non_case:${parsed.nonCase.kind}`] }
@@ -116,6 +120,7 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     citizen: extraction.citizen,
     onBehalfOf: extraction.onBehalfOf,
     representative: extraction.representative,
+    uncertain: extraction.uncertain,
     classification: classification as EmailAnalysis['classification'],
     attachments,
     truncated: parsed.truncated,

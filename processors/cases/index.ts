@@ -58,6 +58,8 @@ export interface IntakeMessage {
   citizen: IntakeCitizen;
   bsn: string | null;
   representative: { name: string | null; email: string | null; relation: string | null } | null;
+  /** Contact fields the extractor left empty for the agent to check (names of fields only). */
+  uncertain?: string[];
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   /** False for letters without an e-mail address, etc. */
   wantsAcknowledgment: boolean;
@@ -510,6 +512,7 @@ export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, 
     classification: m.classification,
     citizen: m.citizen,
     representative: m.representative ?? undefined,
+    ...(m.uncertain?.length ? { uncertainFields: m.uncertain } : {}),
     replyAddress: m.replyAddress ?? undefined,
     lookup: lookupFor(m, deps.hasher),
     bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,

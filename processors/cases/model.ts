@@ -216,6 +216,11 @@ export const caseSchema = pdSchema(
       email: { type: String, pd: 'contact' },
       phones: { type: [String], pd: 'contact' },
     },
+    /**
+     * Contact fields the extractor left empty because what the message holds there could not
+     * be read with confidence ('street', 'email', 'bsn', …): names of fields, no values.
+     */
+    uncertainFields: { type: [String], pd: false },
     /** Someone writing on the citizen's behalf (parent, child, spouse, guardian). */
     representative: {
       name: { type: String, pd: 'contact' },
@@ -420,6 +425,7 @@ export interface CaseDoc {
   classification: { topic: string; language: string; confidence: number; reasons: string[] };
   citizen: { name?: string | null; street?: string | null; houseNumber?: string | null; postcode?: string | null; city?: string | null; country?: string | null; email?: string | null; phones: string[] };
   representative?: { name?: string | null; email?: string | null; relation?: string | null };
+  uncertainFields?: string[];
   replyAddress?: string;
   lookup: { email: string[]; phone: string[]; bsn?: string; name: string[] };
   bsnSealed?: SealedValue;

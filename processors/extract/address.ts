@@ -28,6 +28,8 @@ export interface AddressHit extends Span {
   /** 1 = street+number+postcode, 2 = postcode (+city), 3 = street+number in prose, 4 = city only. */
   tier: 1 | 2 | 3 | 4;
   shape: 'block' | 'inline' | 'prose' | 'city' | 'foreign';
+  /** A postcode at the start of a sender-block line whose street line above could not be read (OCR noise). */
+  streetUnreadable?: boolean;
 }
 
 /** Dutch postcode: 4 digits (no leading 0), optional space, 2 letters; SA, SD and SS are never issued. */
@@ -128,9 +130,23 @@ function streetBefore(before: string): string | null {
   return street;
 }
 
+/**
+ * The street line above a sender block's postcode, with what OCR adds around it removed: a
+ * label ('Adres:'), table rules and specks at the ends ('| Lindenlaan 7 ,'), and in the
+ * house number letters read for digits ('l4' → '14', '2O' → '20'). The postcode below is
+ * the anchor that makes this line a street line, so the repair is not done elsewhere.
+ */
+function streetLineOf(line: string): string {
+  const s = line
+    .replace(/^\s*(?:adres|address|straat)\s*:\s*/i, '')
+    .replace(/^[^\p{L}\p{N}'(]+/u, '')
+    .replace(/[^\p{L}\p{N})]+$/u, '');
+  return s.replace(/(?<= )([0-9lIO|]{1,5})([a-zA-Z]?)$/u, (all, num: string, add: string) => (/\d/.test(num) ? `${num.replace(/[lI|]/g, '1').replace(/O/g, '0')}${add}` : all));
+}
+
 /** The city after a postcode: capitalised words with the particles of place names, up to punctuation. */
 function cityAfter(after: string): string | null {
-  const m = /^[ ,]{0,3}((?:'s-|'t )?[\p{Lu}][\p{L}'\-]*(?:[ -](?:(?:aan|den|de|der|op|in|bij|a\/d|ter|ten|upon) )?[\p{Lu}][\p{L}'\-]*){0,4})/u.exec(after);
+  const m = /^[ ,]{0,3}((?:'[sS]-|'[tT] )?[\p{Lu}][\p{L}'\-]*(?:[ -](?:(?:aan|den|de|der|op|in|bij|a\/d|ter|ten|upon) )?[\p{Lu}][\p{L}'\-]*){0,4})/u.exec(after);
   if (!m?.[1]) return null;
   const words = m[1].split(' ');
   // Drop a trailing country ('Den Haag NEDERLAND') and anything in capitals after the name.
@@ -201,6 +217,7 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
       let shape: AddressHit['shape'] = 'inline';
       let start = lineStart + m.index;
       let pobox = false;
+      let streetUnreadable = false;
       const sameLine = HOUSE_NUMBER_AT_END.exec(before);
       if (sameLine?.[1] !== undefined) {
         street = streetBefore(before.slice(0, sameLine.index));
@@ -211,17 +228,20 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
         // Postcode at the start of the line: the street is on the line above (a sender block).
         let prev = li - 1;
         while (prev >= 0 && (lines[prev] ?? '').trim() === '' && li - prev < 2) prev--;
-        const above = (lines[prev] ?? '').slice(-STREET_WINDOW).replace(/^\s*(?:adres|address|straat)\s*:\s*/i, '').replace(/[ ,]+$/, '');
+        const above = streetLineOf((lines[prev] ?? '').slice(-STREET_WINDOW));
         pobox = /^\s*(?:postbus|antwoordnummer|p\.?o\.? box)\b/i.test(above);
         for (const h of above.matchAll(HOUSE_NUMBER_ANYWHERE)) {
           const s = streetBefore(above.slice(0, h.index));
           if (s && h[1] !== undefined) {
             street = s;
             houseNumber = squashNumber(h[1]);
-            start = (starts[prev] ?? 0) + above.indexOf(s);
+            start = (starts[prev] ?? 0) + Math.max(0, (lines[prev] ?? '').indexOf(s));
             shape = 'block';
           }
         }
+        // The line above a sender block's postcode is its street line: holding digits but
+        // no readable street, it is one OCR could not read, and the agent should look.
+        if (street === null && !pobox && /\d/.test(above)) streetUnreadable = true;
       }
       if (street === null) houseNumber = null;
       const cityEnd = !city ? 0 : afterPostcode.includes(city) ? afterPostcode.indexOf(city) + city.length : line.length - m.index - m[0].length + 1 + (lines[li + 1] ?? '').indexOf(city) + city.length;
@@ -229,7 +249,7 @@ export function findAddresses(text: string, ourPostcodes: ReadonlySet<string>): 
       // Our own address and P.O. boxes are skipped, but their street is not read again as prose.
       used.push({ start, end });
       if (pobox || ourPostcodes.has(postcode)) continue;
-      hits.push({ start, end, street, houseNumber, postcode, city, tier: street ? 1 : 2, shape });
+      hits.push({ start, end, street, houseNumber, postcode, city, tier: street ? 1 : 2, shape, ...(streetUnreadable ? { streetUnreadable } : {}) });
     }
   }
 

@@ -60,19 +60,25 @@ const OTHER_LABEL = /(?:nummer|nr\.?|number|no\.?|code|kenmerk|referentie|refere
 const OWN_BSN_LABEL = /(?:\b(?:mijn|my|m'n|mn)\s+(?:eigen\s+|own\s+)?(?:bsn|burgerservice ?nummer|sofi ?nummer|sofi-nummer|citizen service number|social security number)\b|\b(?:ik heb|i have)\s+(?:het\s+|the\s+|als\s+)?(?:bsn|burgerservice ?nummer)\b|\b(?:bsn|burgerservice ?nummer)\s*\((?:van mij|mine|eigen|own)\))[^\n\p{N}]{0,20}$/u;
 
 /**
+ * Whose BSN a label names, when it says: 'BSN ouder:', 'BSN van mijn dochter', 'BSN (kind)',
+ * 'BSN of the child'. The role word, folded; null when the label names nobody.
+ */
+const ROLE_LABEL = /(?:\bbsn|burgerservice ?nummer|citizen service number)\s*(?:van\s+(?:de\s+|het\s+|mijn\s+|m'n\s+)?|of\s+(?:the\s+|my\s+)?|\(\s*|-\s*)?(ouder|vader|moeder|verzorger|aanvrager|kind|zoon|dochter|parent|father|mother|applicant|child|son|daughter)\b[^\n\p{N}]{0,12}$/u;
+
+/**
  * Decide which nine-digit tokens are BSNs: elfproef-valid, and not introduced as some other
  * kind of number ('factuurnummer 201998993'). A BSN label always wins. `writers` marks the
  * ones the writer calls their own: when someone writes for another person, those are not
  * the citizen's.
  */
-export function findBsns(text: string): Array<BsnCandidate & { labelled: boolean; writers: boolean }> {
-  const out: Array<BsnCandidate & { labelled: boolean; writers: boolean }> = [];
+export function findBsns(text: string): Array<BsnCandidate & { labelled: boolean; writers: boolean; role: string | null }> {
+  const out: Array<BsnCandidate & { labelled: boolean; writers: boolean; role: string | null }> = [];
   for (const c of nineDigitTokens(text)) {
     if (!isValidBsn(c.digits)) continue;
     const before = fold(text.slice(Math.max(0, c.start - 40), c.start));
     const labelled = BSN_LABEL.test(before);
     if (!labelled && OTHER_LABEL.test(before)) continue;
-    out.push({ ...c, labelled, writers: labelled && OWN_BSN_LABEL.test(before) });
+    out.push({ ...c, labelled, writers: labelled && OWN_BSN_LABEL.test(before), role: labelled ? (ROLE_LABEL.exec(before)?.[1] ?? null) : null });
   }
   return out;
 }

@@ -18,11 +18,16 @@ import { findPhones, toE164 } from './phone.ts';
 import { findAddresses, bestAddress } from './address.ts';
 import type { AddressHit } from './address.ts';
 import { findClosings, letterheadName, displayName, mergeNames, signatureName } from './name.ts';
+import { properCase, reconcileNames } from './reconcile.ts';
+import type { OcrWord } from './reconcile.ts';
+import { findOcrEmails, chooseEmail } from './ocr-email.ts';
+import { quotedAddress } from './quoted.ts';
 import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
+export type { OcrWord };
 
 /** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
 export function isPersonName(name: string): boolean {
@@ -62,7 +67,21 @@ export interface ExtractInput {
    * writing libphonenumber understands) and postcodes ('2500 EA').
    */
   ourAddresses?: string[];
+  /**
+   * E-mail only: what the parse stage set aside as quoted history. The citizen's own earlier
+   * message in it (attributed to the same address) can give the address the new one leaves
+   * out; our own quoted messages and signature never count.
+   */
+  quoted?: string;
+  /**
+   * Letters only: the OCR's words with their confidence (0..100), when the OCR reports them.
+   * Used to decide between two spellings of the writer's name ('Klaassen' / 'Kiaassen').
+   */
+  words?: OcrWord[];
 }
+
+/** A contact field the extractor left empty because what the text holds could not be read with confidence. */
+export type UncertainField = 'name' | 'street' | 'house_number' | 'postcode' | 'city' | 'email' | 'phones' | 'bsn';
 
 export interface Extraction {
   citizen: Citizen;
@@ -71,6 +90,12 @@ export interface Extraction {
   representative: { name: string | null; email: string | null; relation: string | null } | null;
   /** Which fields were found and by which rule, e.g. 'name:closing'; never values. */
   found: string[];
+  /**
+   * Fields left empty on purpose for the agent to check: the text has something there
+   * (an address line OCR could not read, two different e-mail readings, two BSNs of which
+   * neither is clearly the citizen's), and a guess would be worse than nothing.
+   */
+  uncertain: UncertainField[];
 }
 
 /** Entries of `ourAddresses` beyond this are ignored: a configuration list, not data. */
@@ -143,6 +168,26 @@ const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|p
  */
 const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:|,)?\s*$/iu;
 
+/** Relations that are the writer's children, and the writer's parents: the other side's role words are the writer's. */
+const CHILD_RELATION = /^(?:zoon|dochter|kind|son|daughter|child|pupil)$/;
+const PARENT_RELATION = /^(?:moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
+const PARENT_ROLE = /^(?:ouder|vader|moeder|verzorger|parent|father|mother)$/;
+const CHILD_ROLE = /^(?:kind|zoon|dochter|child|son|daughter)$/;
+
+/** Whether a BSN label's role word ('ouder', 'aanvrager') names the writer, given whom they write for. */
+function writersRole(role: string, relation: string): boolean {
+  if (role === 'aanvrager' || role === 'applicant') return true;
+  if (CHILD_RELATION.test(relation)) return PARENT_ROLE.test(role);
+  if (PARENT_RELATION.test(relation)) return CHILD_ROLE.test(role);
+  return false;
+}
+
+/** The text as the address rules read it: e-mail addresses, bank accounts, links and references masked. */
+function maskForAddresses(text: string): string {
+  const base = maskSpans(text, [...spansOf(text, EMAIL), ...findIbans(text), ...spansOf(text, URL)]);
+  return maskSpans(base, REFERENCES.flatMap((re) => spansOf(base, re)));
+}
+
 function spansOf(text: string, re: RegExp): Span[] {
   const out: Span[] = [];
   for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
@@ -179,8 +224,12 @@ export function extractContact(input: ExtractInput): Extraction {
 
   // Mask what must never be read as a phone, BSN or address: bank accounts, e-mail
   // addresses, links and references. Offsets stay the same.
+  const letter = input.channel === 'letter';
   const emails: Array<Span & { address: string }> = [];
-  for (const m of text.matchAll(EMAIL)) emails.push({ start: m.index, end: m.index + m[0].length, address: m[0] });
+  // OCR mangles '@' and dots: a letter's addresses are read by the tolerant pattern.
+  if (letter) emails.push(...findOcrEmails(text));
+  else for (const m of text.matchAll(EMAIL)) emails.push({ start: m.index, end: m.index + m[0].length, address: m[0] });
+  const uncertain = new Set<UncertainField>();
   const ibanSpans = findIbans(text);
   const baseMasked = maskSpans(text, [...ibanSpans, ...emails, ...spansOf(text, URL)]);
   const refSpans = REFERENCES.flatMap((re) => spansOf(baseMasked, re));
@@ -192,13 +241,18 @@ export function extractContact(input: ExtractInput): Extraction {
   const named = closings.find((c) => c.name !== null) ?? null;
   const signature = named || fromIsOurs ? null : signatureName(text, fromName, fromAddress);
   const sigStart = named?.start ?? closings[0]?.start ?? signature?.start ?? text.length;
-  const letterhead = input.channel === 'letter' && !fromIsOurs ? letterheadName(text) : null;
+  const letterhead = letter && !fromIsOurs ? letterheadName(text) : null;
   const display = fromIsOurs ? null : displayName(fromName);
-  const writer = mergeNames(named?.name ?? signature?.name ?? letterhead, display);
-  const writerSource = named?.name ? writer.source : signature ? 'signature' : letterhead ? 'letterhead' : writer.source;
+  const closingName = named?.name ?? signature?.name ?? null;
+  // A letter names its writer twice (sender block, signature): the fullest form they give,
+  // with OCR noise between the two readings reconciled.
+  const reconciled = letterhead && closingName ? reconcileNames(letterhead, closingName, text, input.words) : null;
+  const merged = mergeNames(reconciled?.name ?? closingName ?? letterhead, display);
+  const writer = { ...merged, name: properCase(merged.name) };
+  const writerSource = reconciled ? 'letterhead+closing' : named?.name ? writer.source : signature ? 'signature' : letterhead ? 'letterhead' : writer.source;
 
   const rep = findRepresentative(text.slice(0, sigStart));
-  const headEnd = input.channel === 'letter' ? letterheadEnd(text) : 0;
+  const headEnd = letter ? letterheadEnd(text) : 0;
   /** In a representative's message, the signature and letterhead hold the writer's details, not the citizen's. */
   const aboutCitizen = (s: Span): boolean => !rep || (s.start < sigStart && s.start >= headEnd);
   const cuedForCitizen = (s: Span): boolean => {
@@ -221,7 +275,7 @@ export function extractContact(input: ExtractInput): Extraction {
 
   // Name.
   if (rep) {
-    citizen.name = rep.subjectName;
+    citizen.name = properCase(rep.subjectName);
     if (rep.subjectName) found.push('name:representative-subject');
     found.push(`representative:${rep.kind}`);
     if (writer.name) found.push(`on_behalf_of:${writerSource}`);
@@ -233,9 +287,15 @@ export function extractContact(input: ExtractInput): Extraction {
   // E-mail.
   const textEmails = emails.filter((e) => !isOurs(e.address, ours) && !NO_REPLY.test(e.address));
   const windowBefore = (e: Span) => text.slice(Math.max(0, e.start - 60), e.start);
-  const selfEmail =
-    textEmails.find((e) => (input.channel === 'letter' && e.start < Math.max(headEnd, 1)) || SELF_EMAIL_CUE.test(windowBefore(e)) || REPLY_HERE_CUE.test(windowBefore(e)))?.address ??
-    null;
+  const cued = (e: Span): boolean => SELF_EMAIL_CUE.test(windowBefore(e)) || REPLY_HERE_CUE.test(windowBefore(e));
+  let selfEmail: string | null;
+  if (letter) {
+    // A letter writer's own address stands in the sender block, under the signature or
+    // behind a cue; when its readings disagree beyond OCR noise, the agent decides.
+    const choice = chooseEmail(textEmails.filter((e) => e.start < Math.max(headEnd, 1) || e.start >= sigStart || cued(e)), writer.name);
+    selfEmail = choice.address;
+    if (choice.uncertain && !rep) uncertain.add('email');
+  } else selfEmail = textEmails.find(cued)?.address ?? null;
   // An address the writer explicitly asks replies to go to wins over the one they wrote from.
   const replyHere = textEmails.find((e) => REPLY_HERE_CUE.test(windowBefore(e)))?.address ?? null;
   const writerEmail = replyHere ?? usableFrom ?? selfEmail;
@@ -265,22 +325,47 @@ export function extractContact(input: ExtractInput): Extraction {
 
   // Address.
   const addresses: AddressHit[] = findAddresses(masked, ours.postcodes).filter(aboutCitizen);
-  const addr = bestAddress(addresses, text);
+  let addr = bestAddress(addresses, text);
+  let addrSource: string | null = addr?.shape ?? null;
+  // Nothing in the new message: the citizen's own earlier message in the quoted history.
+  if ((!addr || addr.tier > 2) && !rep && input.channel === 'email' && typeof input.quoted === 'string' && input.quoted !== '') {
+    const q = quotedAddress(capText(normaliseText(input.quoted)), {
+      citizenAddress: fromIsOurs ? null : fromAddress,
+      citizenName: writer.name,
+      isOurs: (a) => isOurs(a, ours),
+      mask: (t) => maskForAddresses(t),
+      ourPostcodes: ours.postcodes,
+    });
+    if (q && (!addr || q.tier < addr.tier)) {
+      addr = q;
+      addrSource = 'quoted';
+    }
+  }
   if (addr) {
-    citizen.street = addr.street;
+    citizen.street = properCase(addr.street, false);
     citizen.house_number = addr.houseNumber;
     citizen.postcode = addr.postcode;
-    citizen.city = addr.city;
+    citizen.city = properCase(addr.city);
     citizen.country = addr.country ?? null;
-    for (const f of ['street', 'house_number', 'postcode', 'city'] as const) if (citizen[f] !== null) found.push(`${f}:${addr.shape}`);
+    for (const f of ['street', 'house_number', 'postcode', 'city'] as const) if (citizen[f] !== null) found.push(`${f}:${addrSource}`);
+    if (addr.streetUnreadable) {
+      uncertain.add('street');
+      uncertain.add('house_number');
+    }
   }
 
   // BSN: elfproef-valid standalone nine digits, not introduced as another kind of number.
   // Phone hits come from one left-to-right scan: sorted and disjoint.
   const inPhone = (s: Span): boolean => overlapsAny(allPhones, s);
-  // A representative's own BSN ('mijn BSN is …') is not the citizen's.
-  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b) && !(rep && b.writers));
-  const bsn = bsns.find((b) => b.labelled) ?? bsns[0];
+  // A representative's own BSN ('mijn BSN is …', 'BSN ouder:') is never the citizen's.
+  const bsns = findBsns(baseMasked).filter((b) => !inPhone(b) && !(rep && (b.writers || (b.role !== null && writersRole(b.role, rep.relation)))));
+  let bsn = bsns.find((b) => b.labelled) ?? bsns[0];
+  if (rep && new Set(bsns.map((b) => b.digits)).size > 1) {
+    // Two numbers in a representative's message: only one the text ties to the person written about.
+    const theirs = bsns.filter((b) => b.role !== null && !writersRole(b.role, rep.relation));
+    bsn = new Set(theirs.map((b) => b.digits)).size === 1 ? theirs[0] : undefined;
+    if (!bsn) uncertain.add('bsn');
+  }
   if (bsn) {
     citizen.bsn = bsn.digits;
     found.push(bsn.labelled ? 'bsn:labelled' : 'bsn:standalone');
@@ -291,6 +376,7 @@ export function extractContact(input: ExtractInput): Extraction {
     onBehalfOf: rep ? writer.name : null,
     representative: rep ? { name: writer.name, email: writerEmail, relation: rep.relation } : null,
     found,
+    uncertain: [...uncertain],
   };
 }
 

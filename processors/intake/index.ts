@@ -322,6 +322,7 @@ export function emailIntakeMessage(
     citizen: intakeCitizen(a.citizen),
     bsn: a.citizen.bsn,
     representative: a.representative,
+    uncertain: a.uncertain,
     classification: a.classification,
     wantsAcknowledgment: true,
     truncated: a.truncated,

@@ -11,7 +11,7 @@
  */
 import { classify } from '../classify/index.ts';
 import { citizenJson } from '../analyse/index.ts';
-import { extractContact, redactBsn, redactIban, type Citizen } from '../extract/index.ts';
+import { extractContact, redactBsn, redactIban, type Citizen, type UncertainField } from '../extract/index.ts';
 import { hintsOf, inspectPage, type MrzHints } from '../identity/inspect.ts';
 import type { InspectedKind } from '../identity/inspect.ts';
 import type { OcrPool } from '../ocr/index.ts';
@@ -46,6 +46,8 @@ export interface LetterAnalysis {
   citizen: Citizen;
   onBehalfOf: string | null;
   representative: { name: string | null; email: string | null; relation: string | null } | null;
+  /** Contact fields left empty for the agent to check: OCR read something there, but not well enough. */
+  uncertain: UncertainField[];
   classification: { topic: string; language: 'nl' | 'en'; confidence: number; reasons: string[] };
   pages: LetterPageResult[];
   /** Lowest OCR confidence over the letter pages (null: no OCR ran); low means check by hand. */
@@ -112,6 +114,7 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
     citizen: extraction.citizen,
     onBehalfOf: extraction.onBehalfOf,
     representative: extraction.representative,
+    uncertain: extraction.uncertain,
     classification,
     pages: results,
     minConfidence: confidences.length > 0 ? Math.min(...confidences) : null,

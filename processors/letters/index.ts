@@ -144,6 +144,7 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
       citizen: intakeCitizen(a.citizen),
       bsn: a.citizen.bsn,
       representative: a.representative,
+      uncertain: a.uncertain,
       classification: a.classification,
       wantsAcknowledgment: false,
     });

@@ -23,6 +23,11 @@ export interface CaseViewModel {
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
 const fmtDate = (lang: string, d: Date) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
 
+/** The extractor's field names (processors/extract UncertainField) and the label each has on this page. */
+const UNCERTAIN_LABEL: Record<string, 'name' | 'street' | 'houseNumber' | 'postcode' | 'city' | 'email' | 'phones' | 'bsn'> = {
+  name: 'name', street: 'street', house_number: 'houseNumber', postcode: 'postcode', city: 'city', email: 'email', phones: 'phones', bsn: 'bsn',
+};
+
 function ActionForm({ ctx, v, action, label, children, danger }: { ctx: PageContext; v: CaseViewModel; action: string; label: string; children?: ComponentChildren; danger?: boolean }) {
   return (
     <form method="post" action={`/zaken/${v.c.caseNumber}/${action}`} class="kcc-action">
@@ -155,6 +160,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               <dt>{t.phones}</dt><dd>{citizen.phones?.length ? citizen.phones.join(', ') : t.none}</dd>
               <dt>{t.replyAddress}</dt><dd>{c.replyAddress ?? t.none}</dd>
               {c.representative?.name && <><dt>{t.representative}</dt><dd>{c.representative.name}{c.representative.relation ? ` (${c.representative.relation})` : ''}</dd></>}
+              {c.uncertainFields?.length ? <><dt>{t.uncertainFields}</dt><dd>{c.uncertainFields.map((f) => UNCERTAIN_LABEL[f] ? t[UNCERTAIN_LABEL[f]] : f).join(', ')} ({t.uncertainHint})</dd></> : null}
             </dl>
           </section>
 

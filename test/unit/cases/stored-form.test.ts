@@ -71,6 +71,8 @@ async function intakeMessages(): Promise<IntakeMessage[]> {
     { ...base, citizen: { ...base.citizen, street: 'Schillerstraße', houseNumber: '41', postcode: '50667', city: 'Köln', country: 'Germany' } },
     { ...base, channel: 'letter', messageId: null, replyAddress: null, wantsAcknowledgment: false, source: { kind: 'letter' } },
     { ...base, attachments: [{ filename: 'id.png', contentType: 'image/png', size: 10, sha256: 'ab'.repeat(32), kind: 'id_document' }] },
+    // Fields the extractor left to the agent (issue 13).
+    { ...base, channel: 'letter', uncertain: ['street', 'house_number', 'email'] },
   );
   return out;
 }
@@ -87,6 +89,7 @@ describe('stored form of a new case (storedCase) against mongoose', function () 
       const formed = storedCase(plain);
       expect(formed, `${m.subject}: ${'problem' in formed ? formed.problem : ''}`).to.have.property('doc');
       expect((formed as { doc: unknown }).doc).to.deep.equal(await viaMongoose(plain));
+      if (m.uncertain?.length) expect((formed as { doc: { uncertainFields?: string[] } }).doc.uncertainFields).to.deep.equal(m.uncertain);
     }
   });
 

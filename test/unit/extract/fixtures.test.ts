@@ -7,13 +7,16 @@ import { expect } from 'chai';
 import { extractContact, redactBsn, redactIban } from '../../../processors/extract/index.ts';
 import type { Extraction } from '../../../processors/extract/index.ts';
 import { classify, TOPICS } from '../../../processors/classify/index.ts';
-import { loadFixtures, scoreCase, emptyCounts, formatTable, microF1, FIELDS } from './score.ts';
+import { loadFixtures, scoreCase, emptyCounts, formatTable, microF1, meanFieldF1, FIELDS } from './score.ts';
+import type { Counts, Field } from './score.ts';
 import type { Mismatch } from './score.ts';
 
 const fixtures = loadFixtures();
 
 describe('extraction fixtures', () => {
   const counts = emptyCounts();
+  /** Per channel, and the development cases of issue 13 (ids m-*) apart, so their figures show. */
+  const subsets = new Map<string, Record<Field, Counts>>();
   const misses: Mismatch[] = [];
   const results = new Map<string, Extraction>();
   let topicHits = 0;
@@ -29,9 +32,14 @@ describe('extraction fixtures', () => {
         subject: c.subject,
         text: c.text,
         ourAddresses: fixtures.ourAddresses,
+        ...(c.quotedText ? { quoted: c.quotedText } : {}),
       });
       results.set(c.id, x);
       scoreCase(c, x, counts, misses);
+      for (const key of [c.channel, ...(c.id.startsWith('m-') ? [`issue-13 ${c.channel}`] : [])]) {
+        if (!subsets.has(key)) subsets.set(key, emptyCounts());
+        scoreCase(c, x, subsets.get(key)!, []);
+      }
       const k = classify({ subject: c.subject, text: c.text });
       if (k.topic === c.expected.topic) topicHits++;
       else topicMisses.push(`${c.id}: expected ${c.expected.topic}, got ${k.topic}`);
@@ -39,6 +47,7 @@ describe('extraction fixtures', () => {
     }
     const n = fixtures.cases.length;
     console.log(`\n${formatTable(counts)}`);
+    for (const [key, k] of subsets) console.log(`\n${key}: mean field F1 ${meanFieldF1(k).toFixed(3)}\n${formatTable(k)}`);
     console.log(`topic accuracy    ${topicHits}/${n} = ${(topicHits / n).toFixed(3)}`);
     console.log(`language accuracy ${languageHits}/${n} = ${(languageHits / n).toFixed(3)}`);
     for (const m of misses) console.log(`  miss ${m.id} ${m.field}`);

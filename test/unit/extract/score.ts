@@ -17,6 +17,8 @@ export interface FixtureCase {
   fromAddress: string | null;
   subject: string;
   text: string;
+  /** What the parse stage set aside as quoted history ('' or absent: none). */
+  quotedText?: string;
   expected: {
     name: string | null;
     street: string | null;
@@ -132,4 +134,12 @@ export function microF1(counts: Record<Field, Counts>): number {
     total.fn += counts[f].fn;
   }
   return prf(total).f1;
+}
+
+/** The eight contact fields the issues' tables average over (on_behalf_of is reported apart). */
+export const CONTACT_FIELDS = ['name', 'street', 'house_number', 'postcode', 'city', 'email', 'phones', 'bsn'] as const;
+
+/** Mean of the per-field F1 over the contact fields: the issues' "mean field F1". */
+export function meanFieldF1(counts: Record<Field, Counts>): number {
+  return CONTACT_FIELDS.reduce((sum, f) => sum + prf(counts[f]).f1, 0) / CONTACT_FIELDS.length;
 }
