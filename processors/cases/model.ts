@@ -87,6 +87,18 @@ const MessageSchema = pdSchema(
 );
 
 /** An account as the case records it: an id and a role (as in the audit log), never a name. */
+// A subdocument, not a nested path: absent on the cases that were never screened (a nested
+// path's arrays would appear as [] on every case, and the stored form would differ).
+const ScreeningSchema = pdSchema(
+  {
+    reasons: { type: [String], pd: false },
+    score: { type: Number, pd: false },
+    symbols: { type: [String], pd: false },
+    confirmedAt: { type: Date, pd: false },
+  },
+  { _id: false },
+);
+
 const ActorSchema = pdSchema(
   {
     // Staff account ids, kept for the accountability of the handling (AVG art. 5(2)), as the
@@ -192,12 +204,7 @@ export const caseSchema = pdSchema(
      * Why the pipeline put the case in the screening queue: fixed reason phrases and the spam
      * filter's score and rule names, never message content. Kept after an agent's confirmation.
      */
-    screening: {
-      reasons: { type: [String], default: undefined, pd: false },
-      score: { type: Number, pd: false },
-      symbols: { type: [String], default: undefined, pd: false },
-      confirmedAt: { type: Date, pd: false },
-    },
+    screening: { type: ScreeningSchema, pd: false },
     /** Routing only (register: no automated decisions about people); an agent decides. */
     classification: {
       topic: { type: String, pd: false },
