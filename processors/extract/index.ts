@@ -23,6 +23,7 @@ import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADD
 import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
+export { redactIdentifiers, redactEmail, redactPhone } from './redact.ts';
 
 /** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
 export function isPersonName(name: string): boolean {

@@ -18,6 +18,8 @@ export interface CaseViewModel {
   alsoOpenBy: string[];
   /** The composer's starting text (the topic's answer template, filled in). */
   draft: { subject: string; text: string };
+  /** The survey's consent block (workbench/routes/survey.tsx), when the survey is on. */
+  survey?: ComponentChildren;
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -140,6 +142,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               {c.representative?.name && <><dt>{t.representative}</dt><dd>{c.representative.name}{c.representative.relation ? ` (${c.representative.relation})` : ''}</dd></>}
             </dl>
           </section>
+
+          {v.survey}
 
           {!closed && (
             <details class="kcc-details">
