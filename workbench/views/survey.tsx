@@ -78,7 +78,7 @@ export function consentPage(ctx: PublicContext, v: { action: string; form: strin
 
 function Scale({ name, legend, labels, s, checked }: { name: string; legend: string; labels: Record<string, string>; s: SurveyStrings; checked?: string }) {
   return (
-    <fieldset class="utrecht-form-fieldset kcc-fieldset" aria-required="true">
+    <fieldset class="utrecht-form-fieldset kcc-fieldset">
       <legend class="utrecht-form-fieldset__legend">{legend} <span class="kcc-muted">{s.required}</span></legend>
       {Object.entries(labels).map(([value, label]) => (
         <div class="utrecht-form-field utrecht-form-field--radio">

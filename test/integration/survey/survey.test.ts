@@ -14,40 +14,11 @@ import { createSurveySender, type SurveySender } from '../../../processors/surve
 import { exportSubject, eraseSubject } from '../../../processors/dsar/index.ts';
 import { Agent, startTestWorkbench, type TestWorkbench } from '../../support/workbench.ts';
 import { intakeMessage } from '../../support/casestore.ts';
-import { config, eventually, imapAs } from '../../support/env.ts';
+import { config, eventually } from '../../support/env.ts';
+import { consentThroughPage, formLinkOf, inboxTexts } from '../../support/survey.ts';
 import { inboxMessageIds, testId } from '../../support/pipeline.ts';
 
 const DAY = 86_400_000;
-
-/** The text of every message in an INBOX (the invitation's body, links included). */
-export async function inboxTexts(address: string): Promise<string[]> {
-  const client = await imapAs(address);
-  const out: string[] = [];
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const s = await client.status('INBOX', { messages: true });
-      if (s && s.messages) for await (const m of client.fetch('1:*', { source: true })) out.push(m.source!.toString('utf8'));
-    } finally { lock.release(); }
-  } finally { await client.logout(); }
-  return out;
-}
-
-/** The form link in an invitation (quoted-printable soft breaks undone). */
-export function formLinkOf(source: string): string {
-  const body = source.replace(/=\r?\n/g, '');
-  const m = /(https?:\/\/[^\s]+\/enquete\/[\w-]{43})\b/.exec(body);
-  if (!m) throw new Error('no form link in the invitation');
-  return m[1]!;
-}
-
-export async function consentThroughPage(base: string, link: string, choice: 'give' | 'withdraw' = 'give'): Promise<number> {
-  const a = new Agent(base);
-  const page = await a.get(link);
-  const form = /name="_form" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await a.form(new URL(link).pathname, { _form: form, choice });
-  return res.status;
-}
 
 describe('survey: consent, one invitation after close, the form, the rules', function () {
   this.timeout(120_000);
