@@ -13,6 +13,7 @@
  */
 import type { Connection, Model } from 'mongoose';
 import { pdSchema } from '../../lib/pd-schema.ts';
+import { PURPOSE_COLLECTIONS } from '../../config/register.ts';
 
 export const CONSENT_SOURCES = ['link', 'agent_message', 'agent_phone'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
@@ -167,5 +168,5 @@ export function surveyModels(conn: Connection): SurveyModels {
   };
 }
 
-/** The survey's collections, all with `expiresAt` (app/index.ts RETENTION_COLLECTIONS). */
-export const SURVEY_COLLECTIONS = ['survey_consents', 'survey_invitations', 'survey_answers', 'survey_bounces'] as const;
+/** The survey's collections as the register lists them, all with `expiresAt` (app/index.ts RETENTION_COLLECTIONS). */
+export const SURVEY_COLLECTIONS: readonly string[] = [...PURPOSE_COLLECTIONS.satisfaction_survey!, ...PURPOSE_COLLECTIONS.service_improvement!];

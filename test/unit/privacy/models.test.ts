@@ -58,6 +58,7 @@ describe('privacy/models: the real schemas against the register', () => {
     }
     expect(pathsByCategory(survey.Answer).survey_email).to.deep.equal(['lookup.email']);
     expect(RETENTION_COLLECTIONS).to.include.members([...SURVEY_COLLECTIONS]);
+    expect([...SURVEY_COLLECTIONS].sort()).to.deep.equal([survey.Consent, survey.Invitation, survey.Answer, survey.Bounce].map((m) => m.collection.collectionName).sort());
   });
 
   it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {
