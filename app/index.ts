@@ -46,14 +46,16 @@ import { withTimeout } from '../lib/retry.ts';
 import { TransientError } from '../lib/errors.ts';
 import { createWorkbench, type Workbench } from '../workbench/index.ts';
 import { createCaseEventPublisher, type CaseEventPublisher } from '../processors/events/index.ts';
+import { createSurvey, createSurveySender, SURVEY_COLLECTIONS, type Survey, type SurveySender } from '../processors/survey/index.ts';
 
-export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench', 'events'] as const;
+export const ROLES = ['ingest', 'process', 'acknowledge', 'retention', 'letters', 'inspect', 'workbench', 'events', 'survey'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
 export const RETENTION_COLLECTIONS = [
   'cases', 'message_keys', 'thread_keys', 'work_items', 'case_events_pending', 'noncases', 'audit_log', 'identity_documents', 'verification_records',
   'refusals', 'refusal_senders', 'dead_letters', 'workbench_sessions', 'workbench_logins',
+  ...SURVEY_COLLECTIONS,
 ] as const;
 
 export interface App {
@@ -61,6 +63,7 @@ export interface App {
   readonly store: CaseStore;
   readonly audit: AuditLog;
   readonly identity: IdentityStore;
+  readonly survey: Survey;
   readonly conn: mongoose.Connection;
   readonly bus: Bus;
   readonly topics: { mailRaw: string; deadLetter: string; letterRaw: string; attachmentCheck: string; caseEvents: string };
@@ -71,6 +74,7 @@ export interface App {
     ttlReconciler?: TtlReconciler;
     workbench?: Workbench;
     events?: CaseEventPublisher;
+    surveySender?: SurveySender;
   };
   start(): Promise<void>;
   /** Drains in-flight work and closes connections, within `boundMs`. */
@@ -132,6 +136,14 @@ export async function createApp(o: AppOptions): Promise<App> {
   // answered once by the acknowledger (processors/refusals).
   const refusals = createRefusalStore(conn, { hasher, ourAddresses: ours });
   await refusals.ensureIndexes();
+  // The satisfaction survey: the consent link in the acknowledgment, the public pages of the
+  // workbench, bounces seen by intake and the invitation sender all share it.
+  const survey = createSurvey({
+    conn, hasher, hmacKey: config.keys.hmac,
+    settings: { ...config.survey, publicUrl: config.workbench.publicUrl ?? `http://${config.workbench.host}:${config.workbench.port}` },
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
+  await survey.ensureIndexes();
   await ensureTtlIndexes(db, RETENTION_COLLECTIONS, server, { logger });
 
   // A produce batch must stay under the smallest max.message.bytes of our topics (the broker
@@ -179,6 +191,15 @@ export async function createApp(o: AppOptions): Promise<App> {
       models: store.models, withCase: store.withCase, smtp: config.smtp, from: config.smtp.from,
       messageIdDomain: (addressOf(config.smtp.from) ?? 'kcc.invalid').split('@')[1]!, logger,
       refusals: { models: refusals.models, lock },
+      consentLink: (caseId) => survey.consentLink(caseId),
+      ...(o.clock ? { clock: o.clock } : {}),
+    });
+  }
+  if (roles.has('survey')) {
+    components.surveySender = createSurveySender({
+      conn, survey, hasher, lock, smtp: config.smtp, from: config.smtp.from,
+      messageIdDomain: (addressOf(config.smtp.from) ?? 'kcc.invalid').split('@')[1]!, logger,
+      pollIntervalMs: config.survey.pollMs,
       ...(o.clock ? { clock: o.clock } : {}),
     });
   }
@@ -197,6 +218,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       partitionsConsumedConcurrently: config.intakeConcurrency,
       batchSize: config.intakeBatch,
       refusals,
+      onBounce: (raw) => survey.markBouncedFrom(raw),
     });
   }
   if (roles.has('inspect')) {
@@ -240,7 +262,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     if (w.oidc.clientSecret) {
       components.workbench = await createWorkbench({
         settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
-        conn, store, identity, audit, logger, ...(o.clock ? { clock: o.clock } : {}),
+        conn, store, identity, audit, logger, survey, ...(o.clock ? { clock: o.clock } : {}),
       });
     } else {
       logger.warn({ code: 'WORKBENCH_DISABLED' }, 'workbench role off: no KCC_OIDC_CLIENT_SECRET');
@@ -303,7 +325,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   };
 
   return {
-    server, store, audit, identity, conn, bus, topics, components,
+    server, store, audit, identity, survey, conn, bus, topics, components,
     async start() {
       const t0 = performance.now();
       // All at once, none waiting for another (a consumer may wait seconds for its group).
@@ -313,6 +335,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         components.acknowledger, components.workbench,
       ]);
       components.events?.start();
+      components.surveySender?.start();
       // Not awaited: joining its consumer group must not hold up the rest of start-up (the
       // dead-letter topic keeps records for days, so nothing is missed while it joins).
       recorderStarted = components.deadLetterRecorder?.start().catch((err: unknown) => {
@@ -346,6 +369,7 @@ export async function createApp(o: AppOptions): Promise<App> {
         if (ocrPool) await (await ocrPool.catch(() => null))?.close();
         await components.acknowledger?.stop();
         await components.events?.stop();
+        await components.surveySender?.stop();
         await components.sweeper?.stop();
         await components.ttlReconciler?.stop();
         await purging;

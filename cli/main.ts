@@ -8,6 +8,7 @@
  *   kcc audit verify|export ...         the audit log and the deletion log
  *   kcc retention report|recompute ...  retention state; rewrite expiresAt from the register
  *   kcc deadletters list|show|retry ... dead letters for people; where the raw bytes are
+ *   kcc survey report [--json|--csv]   the satisfaction survey's figures (small groups suppressed)
  *
  * The database commands are imported when called, so `kcc extract` does not load them;
  * `--help` and `-h` print from cli/usage.ts before anything is loaded or connected.
@@ -67,6 +68,9 @@ const commands: Record<string, Command> = {
   },
   async deadletters(args, io) {
     return (await import('./deadletters.ts')).deadlettersCommand(args, io);
+  },
+  async survey(args, io) {
+    return (await import('./survey.ts')).surveyCommand(args, io);
   },
 };
 

@@ -49,6 +49,17 @@ Per collection: documents, oldest, next expiry, overdue, without expiresAt, and 
 Rewrite every case's expiresAt from the register's current term (idempotent); prints counts.
 `,
   },
+  survey: {
+    report: `usage: kcc survey report [--json | --csv] [--actor NAME]
+The satisfaction survey: response rate, mean and distribution per question, per topic, team
+(line) and month of closure. Groups under KCC_SURVEY_MIN_GROUP answers (default 5, never
+below 3) show no figures, nor do the groups that would give them away by difference. Per
+agent only with KCC_SURVEY_AGENT_FIGURES=true (WOR art. 27 lid 1 sub l), then audited. No free
+text (team leads read it on the workbench's report page).
+  --json   the report as JSON
+  --csv    the figures as CSV (RFC 4180)
+`,
+  },
   deadletters: {
     list: `usage: kcc deadletters list [--code CODE] [--limit N] [--json]
 Dead letters (messages the pipeline refused: code, reason, time; no content), newest first (default 50).

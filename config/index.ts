@@ -95,6 +95,20 @@ export const DEFAULTS = {
   // From this rspamd score a new message goes to the "waarschijnlijk geen zaak" queue; 6 is
   // rspamd's own "add header" (probably spam) threshold.
   KCC_SPAM_FILTER_SCORE: '6',
+  // The satisfaction survey (issue 17). A day after closure as answered, as the issue asks:
+  // late enough that the answer has arrived and been read, early enough to be remembered.
+  KCC_SURVEY_DELAY_MS: String(24 * 3600 * 1000),
+  // The form's link works 14 days: two weeks covers a holiday; after that the memory fades.
+  KCC_SURVEY_TOKEN_DAYS: '14',
+  // At most one invitation per address per 90 days, across cases (a frequent writer is not
+  // surveyed at every question).
+  KCC_SURVEY_RECENT_DAYS: '90',
+  // No figure for a group of fewer answers (never below 3: the floor of the report).
+  KCC_SURVEY_MIN_GROUP: '5',
+  // Per-agent figures monitor employees' performance: only with the works council's consent
+  // (WOR art. 27 lid 1 sub l), so off unless configured.
+  KCC_SURVEY_AGENT_FIGURES: 'false',
+  KCC_SURVEY_POLL_MS: '30000',
 } as const;
 
 /**
@@ -171,6 +185,12 @@ const schema = z.object({
   KCC_EVENTS_SOURCE: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i, 'must be a URN (urn:…)'),
   KCC_SPAM_FILTER_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]+\/?$/, 'must be scheme://host[:port] of rspamd, or empty for none')]),
   KCC_SPAM_FILTER_SCORE: z.coerce.number().min(0).max(100),
+  KCC_SURVEY_DELAY_MS: z.coerce.number().int().min(0).max(30 * 86_400_000),
+  KCC_SURVEY_TOKEN_DAYS: positiveInt.max(90),
+  KCC_SURVEY_RECENT_DAYS: z.coerce.number().int().min(0).max(3650),
+  KCC_SURVEY_MIN_GROUP: z.coerce.number().int().min(3, 'must be at least 3 (smaller groups identify people)').max(1000),
+  KCC_SURVEY_AGENT_FIGURES: bool,
+  KCC_SURVEY_POLL_MS: positiveInt.min(100),
 });
 
 type Raw = z.output<typeof schema>;
@@ -220,6 +240,14 @@ export interface Config {
   readonly events: { readonly source: string };
   /** rspamd, asked about every new e-mail (processors/screening); url null: not asked. */
   readonly spamFilter: { readonly url: string | null; readonly score: number };
+  readonly survey: {
+    readonly delayMs: number;
+    readonly tokenTtlMs: number;
+    readonly recentDays: number;
+    readonly minGroup: number;
+    readonly agentFigures: boolean;
+    readonly pollMs: number;
+  };
 }
 
 /**
@@ -325,6 +353,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     events: { source: c.KCC_EVENTS_SOURCE },
     spamFilter: { url: c.KCC_SPAM_FILTER_URL === '' ? null : c.KCC_SPAM_FILTER_URL, score: c.KCC_SPAM_FILTER_SCORE },
+    survey: {
+      delayMs: c.KCC_SURVEY_DELAY_MS,
+      tokenTtlMs: c.KCC_SURVEY_TOKEN_DAYS * 86_400_000,
+      recentDays: c.KCC_SURVEY_RECENT_DAYS,
+      minGroup: c.KCC_SURVEY_MIN_GROUP,
+      agentFigures: c.KCC_SURVEY_AGENT_FIGURES,
+      pollMs: c.KCC_SURVEY_POLL_MS,
+    },
   });
 }
 

@@ -721,6 +721,18 @@ export function retentionKey(retention: Retention): string {
   return typeof retention === 'string' ? retention : `until:${retention.until}/${retention.upperBound}`;
 }
 
+/**
+ * The collections that hold a purpose's data where the case store does not (the cases hold
+ * citizen_support's). Ours, not the entry's: the survey's stores under the survey purpose
+ * (consent, invitations, bounced addresses: P18M as `survey_email`) and its answers under
+ * the staff block's purpose (P18M as `staff_satisfaction`). The retention term of each
+ * follows from its category (processors/retention COLLECTION_TERMS).
+ */
+export const PURPOSE_COLLECTIONS: Readonly<Partial<Record<PurposeId, readonly string[]>>> = Object.freeze({
+  satisfaction_survey: Object.freeze(['survey_consents', 'survey_invitations', 'survey_bounces']),
+  service_improvement: Object.freeze(['survey_answers']),
+});
+
 // Built last: createRegister() uses the duration helpers above, whose constants must exist.
 /** The register with default settings. Deep-frozen. */
 export const REGISTER: ProcessingRegister = createRegister();

@@ -29,6 +29,22 @@ export function loadMailTemplate(name: string, lang: TemplateLanguage, allowed: 
   };
 }
 
+/**
+ * A block of body text (no subject line) with placeholders, for a paragraph a mail carries
+ * only sometimes (the survey question in the acknowledgment).
+ */
+export function loadTextBlock(name: string, lang: TemplateLanguage, allowed: readonly string[]): (vars: Record<string, string>) => string {
+  const source = readFileSync(new URL(`./${name}.${lang}.txt`, import.meta.url), 'utf8');
+  for (const m of source.matchAll(/\{\{(\w+)\}\}/g)) {
+    if (!allowed.includes(m[1]!)) throw new Error(`template ${name}.${lang}: unknown placeholder {{${m[1]}}}`);
+  }
+  return (vars) => source.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    const v = vars[k];
+    if (v === undefined) throw new Error(`template ${name}.${lang}: no value for {{${k}}}`);
+    return v;
+  });
+}
+
 /** Placeholders an answer template may use: the composer fills them in before the agent edits. */
 export const ANSWER_VARS = ['name', 'caseNumber'] as const;
 

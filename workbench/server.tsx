@@ -46,6 +46,8 @@ import { page, Message, type PageContext } from './views/layout.tsx';
 import { queuePage } from './views/queue.tsx';
 import { casePage, type CaseViewModel } from './views/case.tsx';
 import { identityPage } from './views/identity.tsx';
+import type { Survey } from '../processors/survey/index.ts';
+import { registerSurveyRoutes } from './routes/survey.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 
@@ -70,6 +72,8 @@ export interface WorkbenchDeps {
   /** Tests may hand in their own (a provider that is down). */
   oidc?: OidcClient;
   sessions?: SessionStore;
+  /** The satisfaction survey (processors/survey): its public pages, the case's consent block, the report. */
+  survey?: Survey;
 }
 
 export interface Workbench {
@@ -456,6 +460,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const model: CaseViewModel = {
       c, idDocuments: await identity.listForCase(c._id), topics: TOPICS, requestId: () => randomUUID(),
       alsoOpenBy: seen(c._id, agent), draft, ...extra,
+      ...(surveyRoutes ? { survey: await surveyRoutes.caseSection(req, c) } : {}),
     };
     return html(reply, casePage(pageContext(req, reply), model), status);
   }
@@ -547,6 +552,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
       }
     });
   }
+
+  const surveyRoutes = deps.survey ? registerSurveyRoutes(app, { survey: deps.survey, audit, store, pageContext, secureCookies, workers: WORKERS }) : null;
 
   // ------------------------------------------------------------------ letters
 

@@ -23,7 +23,7 @@
  * answer them — no mail loops.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import { loadMailTemplate, type TemplateLanguage } from '../../templates/index.ts';
+import { loadMailTemplate, loadTextBlock, type TemplateLanguage } from '../../templates/index.ts';
 import { caseExpiry, type CaseModels } from '../cases/index.ts';
 import type { CaseReply } from '../cases/model.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -53,6 +53,11 @@ export interface AcknowledgerOptions {
    * form go out through this stage too, with the same transport, lease and Message-ID scheme.
    */
   refusals?: { models: RefusalModels; lock: DocLock };
+  /**
+   * The survey's consent link for a case (processors/survey consentLink): the acknowledgment
+   * asks whether the citizen wants one short survey later. Without it the question is left out.
+   */
+  consentLink?: (caseId: string) => string;
 }
 
 export interface Acknowledger {
@@ -68,7 +73,7 @@ export interface Acknowledger {
   readonly refusalStats: RefusalReplier['stats'] | null;
 }
 
-const TEMPLATE_VARS = ['caseNumber'] as const;
+const TEMPLATE_VARS = ['caseNumber', 'survey'] as const;
 
 export function ackMessageId(caseId: string, domain: string): string {
   return `ack.${caseId.slice(0, 32)}@${domain}`;
@@ -82,6 +87,10 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
   const templates: Record<TemplateLanguage, ReturnType<typeof loadMailTemplate>> = {
     nl: loadMailTemplate('ack', 'nl', TEMPLATE_VARS),
     en: loadMailTemplate('ack', 'en', TEMPLATE_VARS),
+  };
+  const surveyBlocks: Record<TemplateLanguage, (v: Record<string, string>) => string> = {
+    nl: loadTextBlock('ack-survey', 'nl', ['consentUrl']),
+    en: loadTextBlock('ack-survey', 'en', ['consentUrl']),
   };
   const transport: Transporter = nodemailer.createTransport({
     host: o.smtp.host, port: o.smtp.port, secure: o.smtp.secure,
@@ -149,7 +158,8 @@ export function createAcknowledger(o: AcknowledgerOptions): Acknowledger {
     const c = await claim();
     if (!c) return false;
     const lang: TemplateLanguage = c.classification?.language === 'en' ? 'en' : 'nl';
-    const mail = templates[lang]({ caseNumber: c.caseNumber });
+    const survey = o.consentLink ? `${surveyBlocks[lang]({ consentUrl: o.consentLink(c._id) })}\n` : '';
+    const mail = templates[lang]({ caseNumber: c.caseNumber, survey });
     const messageId = ackMessageId(c._id, o.messageIdDomain);
     const original = c.threadIds?.[0];
     let sentBefore = false;

@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = [
   // The workbench: an agent opened a case's page (its contact details and messages). Not
   // `read`, which the identity store keeps for an opened ID copy ("copy of ID seen").
   'read_case',
+  // The survey report's per-agent figures were shown (only when configured; WOR art. 27).
+  'read_survey_agent_figures',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

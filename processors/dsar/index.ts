@@ -45,7 +45,7 @@ export interface SubjectQuery {
  * Collections outside `cases` that may hold data about a person, queried when they exist:
  * by `caseId` (of the person's cases) or by the same keyed-hash `lookup.*` fields as cases.
  */
-export const SATELLITE_COLLECTIONS = ['survey_invitations', 'survey_answers', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys'] as const;
+export const SATELLITE_COLLECTIONS = ['survey_consents', 'survey_invitations', 'survey_answers', 'survey_bounces', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys'] as const;
 
 export interface DsarOptions {
   /** Who asks (recorded in the audit entry). */

@@ -28,6 +28,7 @@ import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
 export type { OcrWord };
+export { redactIdentifiers, redactEmail, redactPhone } from './redact.ts';
 
 /** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
 export function isPersonName(name: string): boolean {

@@ -58,6 +58,12 @@ export interface EmailProcessorOptions {
    * (processors/refusals), before the offset is committed.
    */
   refusals?: { refuse(input: RefusalInput): Promise<unknown> };
+  /**
+   * A bounce (it makes no case): the survey looks in its returned headers for one of its
+   * invitations and marks that address (processors/survey markBouncedFrom). Idempotent, and
+   * done before the non-case record, so a crash in between only does it again.
+   */
+  onBounce?: (raw: Buffer) => Promise<unknown>;
 }
 
 export interface EmailProcessor {
@@ -87,6 +93,8 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     candidates: Candidate[];
     /** Set when it is a case. */
     message: IntakeMessage | null;
+    /** The bytes of a bounce, for onBounce. */
+    raw?: Buffer;
   }
 
   /** Bytes → analysis; null when the message was fully handled before (its blob is gone). */
@@ -113,7 +121,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     if (a.warnings.includes('spam-filter-unavailable')) log.warn({ code: 'SPAM_FILTER_UNAVAILABLE' }, 'the spam filter did not answer; the message is read without its verdict');
     if (a.isCase && a.screening) log.info({ reasons: a.screening.reasons }, 'probably not a case: to the screening queue');
     const candidates = collector?.found ?? [];
-    if (!a.isCase) return { env, key, analysis: a, candidates, message: null };
+    if (!a.isCase) return { env, key, analysis: a, candidates, message: null, ...(a.nonCase?.kind === 'bounce' && o.onBounce ? { raw } : {}) };
     const attachments: CaseAttachment[] = a.attachments.map((x, i) => (candidates.some((c) => c.index === i) ? { ...x, inspection: 'pending' } : x));
     const message = emailIntakeMessage(a, { dedupeKey: key, receivedAt: new Date(env.receivedAt), source: sourceOf(env.source), attachments });
     return { env, key, analysis: a, candidates, message };
@@ -122,6 +130,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
   async function storeNonCase(p: Prepared): Promise<void> {
     const t0 = performance.now();
     const nonCase = p.analysis.nonCase!;
+    if (p.raw && o.onBounce) await o.onBounce(p.raw);
     const created = await o.store.recordNonCase(p.key, nonCase.kind, nonCase.reason, new Date(p.env.receivedAt), sourceOf(p.env.source));
     if (created) {
       stats.nonCases += 1;

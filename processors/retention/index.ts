@@ -64,6 +64,10 @@ export const COLLECTION_TERMS: Readonly<Record<string, string>> = Object.freeze(
   identity_documents: retentionKey(retentionFor('id_copy', REGISTER)),
   verification_records: maxRetentionFor('case_metadata', REGISTER),
   audit_log: technicalRetentionFor('audit_log', REGISTER),
+  survey_consents: maxRetentionFor('survey_email', REGISTER),
+  survey_invitations: maxRetentionFor('survey_email', REGISTER),
+  survey_bounces: maxRetentionFor('survey_email', REGISTER),
+  survey_answers: maxRetentionFor('staff_satisfaction', REGISTER),
 });
 
 /** Collections whose `_id` is personal data (schema `pd:` not false): noted by keyed hash, found through `caseId`. */

@@ -14,11 +14,14 @@ import { createAuditLog, type AuditLog } from '../../processors/audit/index.ts';
 import { createCaseStore, type CaseStore } from '../../processors/cases/index.ts';
 import { createIdentityStore, type IdentityStore } from '../../processors/identity/index.ts';
 import { createWorkbench, type Workbench, type WorkbenchSettings } from '../../workbench/index.ts';
+import { createSurvey, DEFAULT_SURVEY_SETTINGS, type Survey, type SurveySettings } from '../../processors/survey/index.ts';
 
 export const demoPassword = (): string => readFileSync(path.join(config.localDir, 'secrets', 'demo-password'), 'utf8').trim();
 
 export interface TestWorkbench {
   conn: mongoose.Connection; store: CaseStore; identity: IdentityStore; audit: AuditLog; wb: Workbench; url: string;
+  /** Present when asked for (the survey's public pages and report). */
+  survey?: Survey;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export function workbenchSettings(over: Partial<WorkbenchSettings> = {}): Workbe
   };
 }
 
-export async function startTestWorkbench(prefix: string, over: Partial<WorkbenchSettings> = {}, clock?: () => Date): Promise<TestWorkbench> {
+export async function startTestWorkbench(prefix: string, over: Partial<WorkbenchSettings> = {}, clock?: () => Date, surveySettings?: Partial<SurveySettings>): Promise<TestWorkbench> {
   const conn = await connectTestDb(prefix);
   const server = await detectServer(conn.db!);
   const cipher = createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' });
@@ -42,10 +45,16 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   await store.ensureIndexes();
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
-  const wb = await createWorkbench({ settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(clock ? { clock } : {}) });
+  // The survey's settings are read at call time: its public URL is the workbench's, known after start.
+  const survey = surveySettings
+    ? createSurvey({ conn, hasher: createKeyedHasher(config.keys.hmac), hmacKey: config.keys.hmac, settings: { ...DEFAULT_SURVEY_SETTINGS, publicUrl: '', ...surveySettings }, ...(clock ? { clock } : {}) })
+    : undefined;
+  await survey?.ensureIndexes();
+  const wb = await createWorkbench({ settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(survey ? { survey } : {}), ...(clock ? { clock } : {}) });
   await wb.start();
+  if (survey) (survey.settings as { publicUrl: string }).publicUrl = wb.url;
   return {
-    conn, store, identity, audit, wb, url: wb.url,
+    conn, store, identity, audit, wb, url: wb.url, ...(survey ? { survey } : {}),
     async close() {
       await wb.stop();
       await conn.dropDatabase().catch(() => undefined);

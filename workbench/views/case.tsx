@@ -18,6 +18,8 @@ export interface CaseViewModel {
   alsoOpenBy: string[];
   /** The composer's starting text (the topic's answer template, filled in). */
   draft: { subject: string; text: string };
+  /** The survey's consent block (workbench/routes/survey.tsx), when the survey is on. */
+  survey?: ComponentChildren;
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -163,6 +165,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               {c.uncertainFields?.length ? <><dt>{t.uncertainFields}</dt><dd>{c.uncertainFields.map((f) => UNCERTAIN_LABEL[f] ? t[UNCERTAIN_LABEL[f]] : f).join(', ')} ({t.uncertainHint})</dd></> : null}
             </dl>
           </section>
+
+          {v.survey}
 
           {!closed && (
             <details class="kcc-details">

@@ -20,7 +20,8 @@ describe('workbench/access: every route declares who may call it, and the bounda
   let caseNumber = '';
 
   before(async () => {
-    t = await startTestWorkbench('wbaccess');
+    // With the survey on, so its agent and team-lead routes are in the matrix too.
+    t = await startTestWorkbench('wbaccess', {}, undefined, {});
     caseNumber = (await t.store.ingest(intakeMessage({ subject: 'DigiD werkt niet' }))).caseNumber;
     for (const role of AGENT_ROLES) agents[role] = await signIn(t.url, ACCOUNT[role]);
   });

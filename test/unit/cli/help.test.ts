@@ -31,6 +31,7 @@ describe('cli: --help and usage errors', function () {
       'extract', 'register', 'dsar', 'dsar export', 'dsar erase', 'audit', 'audit verify', 'audit export',
       'retention', 'retention report', 'retention recompute',
       'deadletters', 'deadletters list', 'deadletters show', 'deadletters retry',
+      'survey', 'survey report',
     ]);
   });
 

@@ -12,6 +12,7 @@ import { caseModels } from '../../../processors/cases/model.ts';
 import { RETENTION_COLLECTIONS } from '../../../app/index.ts';
 import { refusalModels } from '../../../processors/refusals/index.ts';
 import { deadLetterModel } from '../../../processors/deadletters/index.ts';
+import { surveyModels, SURVEY_COLLECTIONS } from '../../../processors/survey/index.ts';
 
 describe('privacy/models: the real schemas against the register', () => {
   const conn = mongoose.createConnection();
@@ -19,7 +20,8 @@ describe('privacy/models: the real schemas against the register', () => {
   const audit = auditModels(conn);
   const refusals = refusalModels(conn);
   const deadLetters = deadLetterModel(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters];
+  const survey = surveyModels(conn);
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters, survey.Consent, survey.Invitation, survey.Answer, survey.Bounce];
 
   after(async () => {
     await conn.close();
@@ -47,6 +49,16 @@ describe('privacy/models: the real schemas against the register', () => {
     // refusal_senders keeps its keyed hash in `_id` (which the audit exempts) and dead_letters
     // no category at all: both expire all the same, by their register terms.
     expect(RETENTION_COLLECTIONS).to.include.members(['refusals', 'refusal_senders', 'dead_letters']);
+  });
+
+  it('survey documents hold only the survey\'s categories (no contact details, no case text) and all expire', () => {
+    for (const m of [survey.Consent, survey.Invitation, survey.Answer, survey.Bounce]) {
+      const cats = Object.keys(pathsByCategory(m));
+      expect(cats.every((c) => c === 'survey_email' || c === 'staff_satisfaction'), `${m.modelName}: ${cats.join(',')}`).to.equal(true);
+    }
+    expect(pathsByCategory(survey.Answer).survey_email).to.deep.equal(['lookup.email']);
+    expect(RETENTION_COLLECTIONS).to.include.members([...SURVEY_COLLECTIONS]);
+    expect([...SURVEY_COLLECTIONS].sort()).to.deep.equal([survey.Consent, survey.Invitation, survey.Answer, survey.Bounce].map((m) => m.collection.collectionName).sort());
   });
 
   it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {
