@@ -40,8 +40,13 @@ function domainFold(d: string): string {
 }
 const PROVIDER_BY_FOLD = new Map(PROVIDERS.map((p) => [domainFold(p), p]));
 
-/** The domain as written, or the provider it is an OCR misreading of; null when the ending is not a trusted one. */
-function repairDomain(raw: string): string | null {
+/**
+ * The domain as written, or the provider it is an OCR misreading of; null when the ending is
+ * not a trusted one. `asWritten`: a real '@' and only dots between the labels, nothing to
+ * repair; then any alphabetic ending is the writer's own (.dk, .pt, a ministry's .test
+ * domain) — the short list only guards endings that had to be repaired to be read at all.
+ */
+function repairDomain(raw: string, asWritten = false): string | null {
   const d = raw.toLowerCase().replace(/\s*[.,]\s*|\s+/g, '.');
   if (PROVIDERS.includes(d)) return d;
   const provider = PROVIDER_BY_FOLD.get(domainFold(d));
@@ -50,7 +55,8 @@ function repairDomain(raw: string): string | null {
   if (/[a-z0-9]\s+[a-z0-9]/i.test(raw.replace(/\s*[.,]\s*/g, '.'))) return null;
   const labels = d.split('.');
   const tld = labels[labels.length - 1] ?? '';
-  if (labels.length < 2 || !TLDS.has(tld) || labels.some((l) => l === '' || l.startsWith('-') || l.endsWith('-'))) return null;
+  const trusted = TLDS.has(tld) || (asWritten && /^[a-z]{2,24}$/.test(tld));
+  if (labels.length < 2 || !trusted || labels.some((l) => l === '' || l.startsWith('-') || l.endsWith('-'))) return null;
   return d;
 }
 
@@ -62,12 +68,14 @@ export function findOcrEmails(text: string): OcrEmailHit[] {
     // The pattern is greedy: the words after an address ('ziggo.nl, of bel') are cut off
     // label by label until a trusted ending remains.
     let domainRaw = m[2] ?? '';
-    let domain = repairDomain(domainRaw);
+    const realAt = m[0].slice((m[1] ?? '').length).trimStart().startsWith('@');
+    const asWritten = (d: string) => realAt && !/[\s,]/.test(d);
+    let domain = repairDomain(domainRaw, asWritten(domainRaw));
     for (let i = 0; domain === null && i < 4; i++) {
       const shorter = domainRaw.replace(/(?:\s*[.,]\s*|\s+)[A-Za-z0-9\-]+$/, '');
       if (shorter === domainRaw) break;
       domainRaw = shorter;
-      domain = repairDomain(domainRaw);
+      domain = repairDomain(domainRaw, asWritten(domainRaw));
     }
     if (!domain || local === '' || /\.\./.test(local)) continue;
     const address = `${local}@${domain}`.toLowerCase();

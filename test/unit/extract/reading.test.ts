@@ -81,6 +81,14 @@ describe('extract: e-mail addresses in OCR text', () => {
     expect(extractContact(letter('H. Bakker\nZuiderweg 17\n1456 NH Wijdewormer\njan@example.xyz12', 'H. Bakker')).citizen.email).to.equal(null);
   });
 
+  it('takes an address written whole (a real @, only dots) with any alphabetic ending; a repaired one only with a trusted ending', () => {
+    const at = (line: string) => extractContact(letter(`H. Bakker\nZuiderweg 17\n1456 NH Wijdewormer\n${line}`, 'H. Bakker')).citizen.email;
+    expect(at('e-mail: h.bakker@post.dk')).to.equal('h.bakker@post.dk');
+    expect(at('e-mail: h.bakker@mail.example')).to.equal('h.bakker@mail.example');
+    expect(at('e-mail: h.bakker©post.dk')).to.equal(null);
+    expect(at('e-mail: h.bakker@post,dk')).to.equal(null);
+  });
+
   it('cross-checks two readings and leaves two different addresses to the agent', () => {
     const same = extractContact(letter('H. Bakker\nZuiderweg 17\n1456 NH Wijdewormer\nh.bakker©kpnmail.nl', 'Henk Bakker\nh.bakker@kpnrnail.nl'));
     expect(same.citizen.email).to.equal('h.bakker@kpnmail.nl');
