@@ -248,6 +248,9 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       // server without one) lose instead of overwrite.
       const res = await Case.updateOne({ _id: caseId, version: c.version ?? { $exists: false } }, update);
       if (res.matchedCount === 0) throw new CaseChangedError(version + 1, []);
+      // A new term for the case is a new term for its keys and kept content (issue #16: an
+      // attachment must not go before the case it belongs to, nor outlive it).
+      if (p.set?.expiresAt instanceof Date) await deps.touchKeys(caseId, p.set.expiresAt);
       await syncWorkItem(caseId);
       return { caseId, version: version + 1, repeated: false, before: c };
     });

@@ -34,6 +34,7 @@ import type { IdentifierKind, KeyedHasher } from '../../lib/crypto.ts';
 import { InputError } from '../../lib/errors.ts';
 import { createAuditLog, toAuditEntry, type Actor, type AuditEntry, type AuditLog } from '../audit/index.ts';
 import { caseModels, type CaseDoc } from '../cases/index.ts';
+import { eraseContentOf, type ContentStore } from '../content/store.ts';
 
 export interface SubjectQuery {
   email?: string;
@@ -45,7 +46,7 @@ export interface SubjectQuery {
  * Collections outside `cases` that may hold data about a person, queried when they exist:
  * by `caseId` (of the person's cases) or by the same keyed-hash `lookup.*` fields as cases.
  */
-export const SATELLITE_COLLECTIONS = ['survey_invitations', 'survey_answers', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys'] as const;
+export const SATELLITE_COLLECTIONS = ['survey_invitations', 'survey_answers', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys', 'message_contents'] as const;
 
 export interface DsarOptions {
   /** Who asks (recorded in the audit entry). */
@@ -55,6 +56,12 @@ export interface DsarOptions {
   clock?: () => Date;
   /** Override the satellite list (a new collection joins here). */
   satellites?: readonly string[];
+  /**
+   * The kept content (processors/content), opened for the export: the HTML as the agent sees
+   * it and each attachment's bytes (base64). Without it the export lists the content's
+   * documents sealed, as stored. Erasure needs no key.
+   */
+  content?: ContentStore;
 }
 
 type SubjectRole = 'citizen' | 'representative';
@@ -81,6 +88,8 @@ export interface CaseExport {
   messages: CaseDoc['messages'];
   /** Whether the case holds a sealed BSN; the number only when the request carried it. */
   bsn?: { held: boolean; value?: string };
+  /** What the citizen sent, as kept (sanitised HTML, attachments), when the export could open it. */
+  content?: Array<{ dedupeKey: string; html: string | null; attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; base64: string | null }> }>;
 }
 
 export interface SubjectExport {
@@ -239,6 +248,19 @@ async function auditEntriesAbout(audit: AuditLog, caseIds: string[], subjectHash
   return docs.map(toAuditEntry);
 }
 
+async function contentExport(content: ContentStore, caseId: string): Promise<NonNullable<CaseExport['content']>> {
+  const out: NonNullable<CaseExport['content']> = [];
+  for (const m of await content.readCase(caseId)) {
+    const attachments = [];
+    for (const p of m.parts) {
+      const got = p.fileId ? await content.partBytes(caseId, m.dedupeKey, p.index) : null;
+      attachments.push({ filename: p.filename, contentType: p.contentType, size: p.size, sha256: p.sha256, base64: got ? got.bytes.toString('base64') : null });
+    }
+    out.push({ dedupeKey: m.dedupeKey, html: m.html, attachments });
+  }
+  return out;
+}
+
 /** Everything the system holds about one person, as one JSON-serialisable object. */
 export async function exportSubject(conn: Connection, hasher: KeyedHasher, query: SubjectQuery, options: DsarOptions): Promise<SubjectExport> {
   const clock = options.clock ?? (() => new Date());
@@ -269,7 +291,11 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
     register: 'M1533',
     generatedAt: clock(),
     searchedBy: KINDS.filter((k) => r.hashes[k]),
-    cases: r.cases.map((c) => caseExport(c, r)),
+    cases: await Promise.all(r.cases.map(async (c) => {
+      const e = caseExport(c, r);
+      if (options.content && c.role === 'citizen') e.content = await contentExport(options.content, c.doc._id);
+      return e;
+    })),
     collections,
     auditEntries,
     notes: EXPORT_NOTES,
@@ -292,8 +318,11 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
   const filter = satelliteFilter(r);
 
   const counts: Record<string, number> = {};
+  // Kept content first, blobs before the documents that name them (processors/content).
+  const mineFirst = r.cases.filter((c) => c.role === 'citizen').map((c) => c.doc._id);
+  if (present.has('message_contents')) Object.assign(counts, await eraseContentOf(conn.db! as never, mineFirst));
   for (const name of options.satellites ?? SATELLITE_COLLECTIONS) {
-    if (!present.has(name)) continue;
+    if (!present.has(name) || name === 'message_contents') continue;
     counts[name] = filter ? (await conn.db!.collection(name).deleteMany(filter)).deletedCount : 0;
   }
 

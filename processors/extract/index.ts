@@ -24,6 +24,15 @@ import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
 
+/**
+ * The one redaction of stored citizen text: BSNs (elfproef) to '[BSN]', IBANs to '[IBAN]'.
+ * The plain text, the subject and the kept HTML's text nodes all go through this function,
+ * so what an agent reads in either form is redacted the same way.
+ */
+export function redactIdentifiers(text: string): string {
+  return redactIban(redactBsn(text));
+}
+
 /** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
 export function isPersonName(name: string): boolean {
   return displayName(name) !== null;

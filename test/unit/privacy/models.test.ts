@@ -12,6 +12,8 @@ import { caseModels } from '../../../processors/cases/model.ts';
 import { RETENTION_COLLECTIONS } from '../../../app/index.ts';
 import { refusalModels } from '../../../processors/refusals/index.ts';
 import { deadLetterModel } from '../../../processors/deadletters/index.ts';
+import { contentModel } from '../../../processors/content/store.ts';
+import { readLogModel } from '../../../processors/readlog/index.ts';
 
 describe('privacy/models: the real schemas against the register', () => {
   const conn = mongoose.createConnection();
@@ -19,7 +21,9 @@ describe('privacy/models: the real schemas against the register', () => {
   const audit = auditModels(conn);
   const refusals = refusalModels(conn);
   const deadLetters = deadLetterModel(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters];
+  const content = contentModel(conn);
+  const readLog = readLogModel(conn);
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters, content, readLog];
 
   after(async () => {
     await conn.close();
@@ -47,6 +51,13 @@ describe('privacy/models: the real schemas against the register', () => {
     // refusal_senders keeps its keyed hash in `_id` (which the audit exempts) and dead_letters
     // no category at all: both expire all the same, by their register terms.
     expect(RETENTION_COLLECTIONS).to.include.members(['refusals', 'refusal_senders', 'dead_letters']);
+  });
+
+  it('kept content (HTML, attachments) is message_content with the case\'s expiry; the read log holds no category', () => {
+    expect(pathsByCategory(content)).to.deep.equal({ message_content: ['html', 'parts', 'parts.filename', 'parts.contentId'] });
+    expect(collectionsNeedingExpiry(all)).to.include('message_contents');
+    expect(RETENTION_COLLECTIONS).to.include.members(['message_contents', 'read_log']);
+    expect(pathsByCategory(readLog)).to.deep.equal({});
   });
 
   it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {
