@@ -46,6 +46,7 @@ import { page, Message, type PageContext } from './views/layout.tsx';
 import { queuePage } from './views/queue.tsx';
 import { casePage, type CaseViewModel } from './views/case.tsx';
 import { identityPage } from './views/identity.tsx';
+import { registerContentRoutes } from './routes/content.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 
@@ -188,6 +189,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
+        // The citizen's message, in its sandboxed frame from our own route (issue #16).
+        frameSrc: ["'self'"],
         formAction: ["'self'", idpOrigin],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
@@ -610,6 +613,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     }
     return reply.redirect(`/zaken/${number}?done=identity`, 303);
   });
+
+  await registerContentRoutes(app, { conn: deps.conn, store, audit, caseByNumber, pageContext });
 
   const wb: Workbench = {
     app, sessions, url: '',

@@ -35,6 +35,7 @@ import { InputError } from '../../lib/errors.ts';
 import { createAuditLog, toAuditEntry, type Actor, type AuditEntry, type AuditLog } from '../audit/index.ts';
 import { caseModels, type CaseDoc } from '../cases/index.ts';
 import { eraseContentOf, type ContentStore } from '../content/store.ts';
+import { createReadLog } from '../readlog/index.ts';
 
 export interface SubjectQuery {
   email?: string;
@@ -88,6 +89,11 @@ export interface CaseExport {
   messages: CaseDoc['messages'];
   /** Whether the case holds a sealed BSN; the number only when the request carried it. */
   bsn?: { held: boolean; value?: string };
+  /**
+   * Who looked at the case (the processing log of reads): when, in which role, what. Not the
+   * colleague's account: the register names roles as recipients, not persons.
+   */
+  reads?: Array<{ at: Date; role: string; activity: string }>;
   /** What the citizen sent, as kept (sanitised HTML, attachments), when the export could open it. */
   content?: Array<{ dedupeKey: string; html: string | null; attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; base64: string | null }> }>;
 }
@@ -286,6 +292,7 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
   const auditEntries = await auditEntriesAbout(audit, ownCaseIds, r.subjectHashes);
   counts[audit.models.AuditEntry.collection.collectionName] = auditEntries.length;
 
+  const readLog = createReadLog(conn, { clock });
   const result: SubjectExport = {
     schemaVersion: 1,
     register: 'M1533',
@@ -293,7 +300,9 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
     searchedBy: KINDS.filter((k) => r.hashes[k]),
     cases: await Promise.all(r.cases.map(async (c) => {
       const e = caseExport(c, r);
-      if (options.content && c.role === 'citizen') e.content = await contentExport(options.content, c.doc._id);
+      if (c.role !== 'citizen') return e;
+      if (options.content) e.content = await contentExport(options.content, c.doc._id);
+      e.reads = (await readLog.forCase(c.doc._id)).map((l) => ({ at: l.at, role: l.role, activity: l.activity }));
       return e;
     })),
     collections,
@@ -301,6 +310,8 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
     notes: EXPORT_NOTES,
   };
   await audit.record({ actor: options.actor, action: 'export', subjectHashes: r.subjectHashes, counts });
+  // The export is a look at each of these cases too: one read-log line per case.
+  for (const c of ownCaseIds) await readLog.record({ activity: 'export', caseId: c, actor: options.actor, purpose: 'data_subject_request' });
   return result;
 }
 

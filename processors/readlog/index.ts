@@ -41,16 +41,19 @@ export interface ReadLogEntryDoc {
   status_code: 'STATUS_CODE_OK';
   start_time: Date;
   end_time: Date;
-  resource: { 'service.name': string };
-  attributes: {
-    'dpl.core.processing_activity_id': string;
-    'dpl.core.data_subject_id': string;
-    'dpl.core.data_subject_id_type': string;
-    'kcc.actor.id': string;
-    'kcc.actor.role': string;
-    /** The register's purpose id (citizen_support, identity_verification, data_subject_request). */
-    'kcc.purpose': string;
-  };
+  /** LDV `resource.attributes`: which application did it (key-value pairs). */
+  resource: { attributes: Array<{ key: string; value: string }> };
+  /**
+   * LDV `attributes`: a list of key-value pairs (as OTLP has them; also because key names with
+   * dots cannot be document field names everywhere): dpl.core.processing_activity_id,
+   * dpl.core.data_subject_id, dpl.core.data_subject_id_type, kcc.actor.id, kcc.actor.role,
+   * kcc.purpose (the register's purpose id).
+   */
+  attributes: Array<{ key: string; value: string }>;
+  /** The same three as plain fields, for the per-case page and the export. */
+  actor: { id: string; role: string };
+  purpose: string;
+
   /** Top-level copy of the subject's case id for the per-case look-up (an indexed equality). */
   caseId: string;
   expiresAt: Date;
@@ -67,7 +70,9 @@ const schema = pdSchema(
     end_time: { type: Date, required: true, pd: false },
     // Staff account ids and roles, the register entry and the case id: no citizen category.
     resource: { type: Object, pd: false },
-    attributes: { type: Object, pd: false },
+    attributes: { type: [Object], pd: false },
+    actor: { id: { type: String, pd: false }, role: { type: String, pd: false } },
+    purpose: { type: String, pd: false },
     caseId: { type: String, required: true, index: true, pd: false },
     expiresAt: { type: Date, required: true, pd: false },
   },
@@ -123,15 +128,17 @@ export function createReadLog(conn: Connection, options: { clock?: () => Date; s
         status_code: 'STATUS_CODE_OK',
         start_time: at,
         end_time: at,
-        resource: { 'service.name': options.service ?? 'kcc-workbench' },
-        attributes: {
-          'dpl.core.processing_activity_id': PROCESSING_ACTIVITY_ID,
-          'dpl.core.data_subject_id': input.caseId,
-          'dpl.core.data_subject_id_type': DATA_SUBJECT_ID_TYPE,
-          'kcc.actor.id': input.actor.id,
-          'kcc.actor.role': input.actor.role,
-          'kcc.purpose': input.purpose ?? 'citizen_support',
-        },
+        resource: { attributes: [{ key: 'service.name', value: options.service ?? 'kcc-workbench' }] },
+        attributes: [
+          { key: 'dpl.core.processing_activity_id', value: PROCESSING_ACTIVITY_ID },
+          { key: 'dpl.core.data_subject_id', value: input.caseId },
+          { key: 'dpl.core.data_subject_id_type', value: DATA_SUBJECT_ID_TYPE },
+          { key: 'kcc.actor.id', value: input.actor.id },
+          { key: 'kcc.actor.role', value: input.actor.role },
+          { key: 'kcc.purpose', value: input.purpose ?? 'citizen_support' },
+        ],
+        actor: { id: input.actor.id, role: input.actor.role },
+        purpose: input.purpose ?? 'citizen_support',
         caseId: input.caseId,
         expiresAt: addDuration(at, term),
       };
@@ -141,7 +148,7 @@ export function createReadLog(conn: Connection, options: { clock?: () => Date; s
     async forCase(caseId) {
       const docs = await model.find({ caseId }).lean<ReadLogEntryDoc[]>();
       return docs
-        .map((d) => ({ at: d.start_time, activity: d.name, actorId: d.attributes['kcc.actor.id'], role: d.attributes['kcc.actor.role'], purpose: d.attributes['kcc.purpose'] }))
+        .map((d) => ({ at: d.start_time, activity: d.name, actorId: d.actor.id, role: d.actor.role, purpose: d.purpose }))
         .sort((a, b) => a.at.getTime() - b.at.getTime());
     },
   };
