@@ -23,6 +23,7 @@ import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADD
 import type { Span } from './text.ts';
 
 export { isValidBsn, redactBsn, redactIban };
+export { maskContactDetails, maskEmail, maskPhone } from './mask.ts';
 
 /**
  * The one redaction of stored citizen text: BSNs (elfproef) to '[BSN]', IBANs to '[IBAN]'.
