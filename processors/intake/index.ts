@@ -31,6 +31,7 @@ import type { CaseAttachment } from '../cases/model.ts';
 import { addDuration, technicalRetentionFor } from '../../config/register.ts';
 import { headerBlockOf, resolveLimits, MAX_HEAD_BYTES, type ParseLimits } from '../parse/index.ts';
 import type { RefusalInput } from '../refusals/index.ts';
+import type { ContentInput } from '../content/store.ts';
 
 export interface EmailProcessorOptions {
   bus: Bus;
@@ -212,10 +213,7 @@ export function createEmailProcessor(o: EmailProcessorOptions): EmailProcessor {
     // The case's own expiresAt, read back: the content's term is the case's, to the millisecond.
     const c = await o.store.models.Case.findById(r.caseId, { expiresAt: 1 }).lean<{ expiresAt: Date }>();
     if (!c) return;
-    await o.store.content.keep({
-      caseId: r.caseId, dedupeKey: p.key, receivedAt: new Date(p.env.receivedAt), html: a.content.html, expiresAt: c.expiresAt,
-      attachments: a.attachments.map((x, i) => ({ index: i, filename: x.filename, contentType: x.contentType, size: x.size, sha256: x.sha256, kind: x.kind, ...a.content.parts[i]! })),
-    });
+    await o.store.content.keep(contentInputOf(a, { caseId: r.caseId, dedupeKey: p.key, receivedAt: new Date(p.env.receivedAt), expiresAt: c.expiresAt }));
     stats.contentMs += performance.now() - t0;
   }
 
@@ -343,6 +341,14 @@ export function emailIntakeMessage(
     classification: a.classification,
     wantsAcknowledgment: true,
     truncated: a.truncated,
+  };
+}
+
+/** What processors/content keeps of an analysed e-mail (the processor's path, and tests that store directly). */
+export function contentInputOf(a: EmailAnalysis, at: { caseId: string; dedupeKey: string; receivedAt: Date; expiresAt: Date }): ContentInput {
+  return {
+    ...at, html: a.content.html,
+    attachments: a.attachments.map((x, i) => ({ index: i, filename: x.filename, contentType: x.contentType, size: x.size, sha256: x.sha256, kind: x.kind, ...a.content.parts[i]! })),
   };
 }
 
