@@ -54,7 +54,7 @@ export type Role = (typeof ROLES)[number];
 /** Collections whose documents carry `expiresAt` (TTL index on MongoDB, sweeper elsewhere). */
 export const RETENTION_COLLECTIONS = [
   'cases', 'message_keys', 'thread_keys', 'work_items', 'case_events_pending', 'noncases', 'audit_log', 'identity_documents', 'verification_records',
-  'refusals', 'refusal_senders', 'dead_letters', 'workbench_sessions', 'workbench_logins',
+  'refusals', 'refusal_senders', 'dead_letters', 'workbench_sessions', 'workbench_logins', 'message_contents', 'read_log',
   ...SURVEY_COLLECTIONS,
 ] as const;
 
@@ -298,6 +298,8 @@ export async function createApp(o: AppOptions): Promise<App> {
     claimSweeping ??= (async () => {
       const now = o.clock?.() ?? new Date();
       retentionRecorder.onDeleted('claim_check_blob', await claimChecks.sweepExpired(now));
+      // The kept attachments' blobs (processors/content): their term is their case's.
+      retentionRecorder.onDeleted('message_content_blob', (await store.content.sweep(now)).expired);
       if (now.getTime() - orphansSweptAt < ORPHAN_MIN_AGE_MS) return;
       orphansSweptAt = now.getTime();
       retentionRecorder.onDeleted('claim_check_orphan_chunks', await claimChecks.sweepOrphans(now));

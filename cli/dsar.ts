@@ -12,8 +12,9 @@
  * erase also a deletion-log link. Identifiers are never echoed in errors.
  */
 import { parseArgs } from 'node:util';
-import { createKeyedHasher } from '../lib/crypto.ts';
+import { createFieldCipher, createKeyedHasher } from '../lib/crypto.ts';
 import { eraseSubject, exportSubject, type SubjectQuery } from '../processors/dsar/index.ts';
+import { createContentStore } from '../processors/content/store.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
 import { usageOf } from './usage.ts';
 
@@ -59,7 +60,9 @@ export async function dsarCommand(args: string[], deps: CliDeps = {}): Promise<n
 
   return withConnection(deps, async (conn, config) => {
     const hasher = createKeyedHasher(config.keys.hmac);
-    const options = { actor: cliActor(actorName, role), clock: io.clock };
+    // The export opens the kept content (HTML, attachments) with the field cipher; erasure needs no key.
+    const content = createContentStore(conn, { cipher: createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' }) });
+    const options = { actor: cliActor(actorName, role), clock: io.clock, content };
     if (sub === 'export') {
       const result = await exportSubject(conn, hasher, query, options);
       io.out(`${JSON.stringify(result, null, 2)}\n`);

@@ -19,6 +19,8 @@ import { parseArgs } from 'node:util';
 import type mongoose from 'mongoose';
 import type { mongo } from 'mongoose';
 import { RETENTION_COLLECTIONS } from '../app/index.ts';
+import { CONTENT_BUCKET, CONTENT_COLLECTION } from '../processors/content/store.ts';
+import { ObjectId } from 'mongodb';
 import { detectServer, retentionReport, type CollectionRetention } from '../lib/retention.ts';
 import { GENERAL_RETENTION, parseIsoDuration, addDuration } from '../config/register.ts';
 import { AUDIT_COLLECTION, DELETION_MECHANISMS, createAuditLog, type DeletionMechanism, type DeletionSummary } from '../processors/audit/index.ts';
@@ -50,7 +52,7 @@ export interface RecomputeResult {
 }
 
 /** The cases' `_id`-keyed look-up collections (processors/cases/model.ts), each with caseId and expiresAt. */
-const KEY_COLLECTIONS = ['message_keys', 'thread_keys'] as const;
+const KEY_COLLECTIONS = ['message_keys', 'thread_keys', 'message_contents'] as const;
 
 /**
  * Rewrite `expiresAt` of every case to `expiryOf(closedAt ?? lastActivityAt)`, walking `_id`
@@ -138,10 +140,27 @@ export async function recomputeCaseExpiry(
     }
     if (keyOps.length > 0 && (options.collection ?? 'cases') === 'cases') {
       for (const keys of KEY_COLLECTIONS) result.keysUpdated += (await db.collection(keys).bulkWrite(keyOps, { ordered: false })).modifiedCount;
+      // The kept attachments' blobs (processors/content) follow their content document.
+      result.keysUpdated += await alignContentBlobs(db, batch.map((d) => String(d._id)));
     }
     if (batch.length < batchSize) break;
   }
   return result;
+}
+
+/** Each kept blob's metadata.expiresAt brought in line with its content document's (the case's). */
+async function alignContentBlobs(db: mongo.Db, caseIds: readonly string[]): Promise<number> {
+  const files = db.collection(`${CONTENT_BUCKET}.files`);
+  let n = 0;
+  for (const caseId of caseIds) {
+    for (const d of await db.collection(CONTENT_COLLECTION).find({ caseId }, { projection: { parts: 1, expiresAt: 1 } }).toArray()) {
+      for (const p of (d.parts ?? []) as Array<{ fileId?: string }>) {
+        if (!p.fileId) continue;
+        n += (await files.updateOne({ _id: new ObjectId(p.fileId), 'metadata.expiresAt': { $ne: d.expiresAt } }, { $set: { 'metadata.expiresAt': d.expiresAt } })).modifiedCount;
+      }
+    }
+  }
+  return n;
 }
 
 function iso(d: Date | null): string {

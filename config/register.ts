@@ -63,7 +63,7 @@ export type CategoryId =
 export type PurposeId = 'citizen_support' | 'identity_verification' | 'satisfaction_survey' | 'service_improvement';
 export type DataSubjectId = 'citizens' | 'kcc_staff';
 export type RecipientId = 'first_line' | 'second_line';
-export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'imap_processed' | 'audit_log' | 'refusal_reply' | 'refusal_sender_day' | 'dead_letter_record';
+export type TechnicalTermId = 'claim_check_blob' | 'kafka_topic' | 'imap_processed' | 'audit_log' | 'refusal_reply' | 'refusal_sender_day' | 'dead_letter_record' | 'read_log';
 
 export interface Purpose {
   readonly id: PurposeId;
@@ -466,6 +466,17 @@ const TECHNICAL_TERMS: readonly TechnicalTerm[] = [
     // longer than the data does not extend the personal-data term.
     retention: 'P24M',
     why: 'P18M (longest personal-data term, so every record\'s deletion stays provable) + P6M (data-subject request of up to 3 months, AVG art. 12(3), plus a complaint and sweeper lag).',
+  },
+  {
+    id: 'read_log',
+    description: {
+      nl: 'Logboek dataverwerkingen van inzage: wie (account-id en rol) wanneer welke zaak inzag, met welk doel (standaard Logboek dataverwerkingen van Logius; geen persoonsgegevens van de burger)',
+      en: 'Processing log of reads: who (account id and role) looked at which case when, for which purpose (Logius standard "Logboek dataverwerkingen"; no personal data of the citizen)',
+    },
+    // As the audit log: a citizen may ask who looked at their case for as long as the case
+    // can exist (P18M after its last activity) and the answer time of that request after it.
+    retention: 'P24M',
+    why: 'P18M (a case and so its reads can be asked about until it is deleted) + P6M (a data-subject request of up to 3 months, AVG art. 12(3), and a complaint); entries name cases by id and staff by account, no citizen data.',
   },
 ];
 

@@ -497,3 +497,56 @@ const surveyEn: SurveyStrings = {
 export function surveyStrings(lang: Lang): SurveyStrings {
   return lang === 'en' ? surveyEn : surveyNl;
 }
+
+// ------------------------------------------------------------------ issue #16: what the citizen sent (workbench/routes/content.tsx, views/content.tsx)
+
+const contentNl = {
+  showPlain: 'Platte tekst tonen',
+  showFormatted: 'Opgemaakt bericht tonen',
+  frameTitle: 'Het bericht zoals de burger het stuurde (opgemaakt, zonder scripts en externe inhoud)',
+  view: 'bekijken',
+  viewPage: 'pagina 1 bekijken',
+  download: 'downloaden',
+  pending: 'wordt gecontroleerd op een ID-kopie; nog niet te openen',
+  idCopy: 'ID-kopie: alleen te openen via "identiteit vaststellen"',
+  notKept: 'niet bewaard',
+  risky: 'Let op: dit soort bestand kan code bevatten (SVG, HTML, Office-macro\'s, programma\'s). Het wordt nooit in de werkplek getoond; open het alleen als het echt nodig is, buiten de werkplek.',
+  riskyShort: 'alleen downloaden, met waarschuwing',
+  downloadRiskyTitle: 'Bestand downloaden',
+  downloadRiskyButton: 'Toch downloaden',
+  gone: 'Dit bestand is er niet (meer): niet bewaard, verwijderd of een ID-kopie.',
+  pdfFailed: 'Deze PDF kon niet als afbeelding worden weergegeven; download hem om hem te lezen.',
+  readLogTitle: (n: string) => `Wie heeft zaak ${n} ingezien`,
+  readLogIntro: 'Elke inzage van de persoonsgegevens in deze zaak, uit het logboek dataverwerkingen (verwerkingsactiviteit M1533). Geweigerde pogingen staan in het auditlog, niet hier.',
+  readLogNone: 'Niemand heeft deze zaak ingezien.',
+  readLogWhen: 'Wanneer', readLogWho: 'Account', readLogRole: 'Rol', readLogWhat: 'Wat', readLogWhy: 'Doel',
+  activities: { case_view: 'zaak bekeken', message_view: 'bericht bekeken', attachment_view: 'bijlage bekeken', attachment_download: 'bijlage gedownload', bsn_reveal: 'BSN getoond', id_copy_view: 'ID-kopie bekeken', export: 'inzageverzoek (export)' } as Record<string, string>,
+  readLogLink: 'Wie heeft deze zaak ingezien',
+};
+export type ContentStrings = typeof contentNl;
+const contentEn: ContentStrings = {
+  showPlain: 'Show plain text',
+  showFormatted: 'Show formatted message',
+  frameTitle: 'The message as the citizen sent it (formatted, without scripts or remote content)',
+  view: 'view',
+  viewPage: 'view page 1',
+  download: 'download',
+  pending: 'being checked for an ID copy; cannot be opened yet',
+  idCopy: 'ID copy: opened only through "establish identity"',
+  notKept: 'not kept',
+  risky: 'Careful: this kind of file can contain code (SVG, HTML, Office macros, programs). It is never shown in the workbench; open it only if you really must, outside the workbench.',
+  riskyShort: 'download only, with a warning',
+  downloadRiskyTitle: 'Download file',
+  downloadRiskyButton: 'Download anyway',
+  gone: 'This file is not here (any more): not kept, deleted, or an ID copy.',
+  pdfFailed: 'This PDF could not be shown as an image; download it to read it.',
+  readLogTitle: (n: string) => `Who looked at case ${n}`,
+  readLogIntro: 'Every look at the personal data of this case, from the processing log (processing activity M1533). Refused attempts are in the audit log, not here.',
+  readLogNone: 'Nobody has looked at this case.',
+  readLogWhen: 'When', readLogWho: 'Account', readLogRole: 'Role', readLogWhat: 'What', readLogWhy: 'Purpose',
+  activities: { case_view: 'case viewed', message_view: 'message viewed', attachment_view: 'attachment viewed', attachment_download: 'attachment downloaded', bsn_reveal: 'BSN revealed', id_copy_view: 'ID copy viewed', export: 'subject access (export)' },
+  readLogLink: 'Who looked at this case',
+};
+export function contentStrings(lang: Lang): ContentStrings {
+  return lang === 'en' ? contentEn : contentNl;
+}

@@ -48,6 +48,7 @@ import { casePage, type CaseViewModel } from './views/case.tsx';
 import { identityPage } from './views/identity.tsx';
 import type { Survey } from '../processors/survey/index.ts';
 import { registerSurveyRoutes } from './routes/survey.tsx';
+import { registerContentRoutes } from './routes/content.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 
@@ -192,6 +193,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
+        // The citizen's message, in its sandboxed frame from our own route (issue #16).
+        frameSrc: ["'self'"],
         formAction: ["'self'", idpOrigin],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
@@ -619,6 +622,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     }
     return reply.redirect(`/zaken/${number}?done=identity`, 303);
   });
+
+  await registerContentRoutes(app, { conn: deps.conn, store, audit, caseByNumber, pageContext });
 
   const wb: Workbench = {
     app, sessions, url: '',

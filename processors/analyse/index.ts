@@ -6,7 +6,7 @@
  * Nothing here decides about a person: the topic only routes the case to a queue.
  */
 import { parseEmail, type ParsedEmail, type ParseLimits, type Truncation } from '../parse/index.ts';
-import { extractContact, isOurAddress, isPersonName, redactBsn, redactIban, concernsSomeoneElse, type Citizen, type UncertainField } from '../extract/index.ts';
+import { extractContact, isOurAddress, isPersonName, redactStoredText, concernsSomeoneElse, type Citizen, type UncertainField } from '../extract/index.ts';
 import { classify } from '../classify/index.ts';
 import { screen, type Screening, type SpamFilter } from '../screening/index.ts';
 
@@ -38,6 +38,12 @@ export interface EmailAnalysis {
   /** The body was cut or could not be rendered as written; `text` ends with a marker that says so. */
   truncated: Truncation | null;
   warnings: string[];
+  /**
+   * What the citizen sent as sent, for processors/content to keep (sanitised there): the
+   * HTML body (unsanitised; never stored or shown as is) and each attachment's bytes, in the
+   * order of `attachments`. Not part of `kcc extract --json`.
+   */
+  content: { html: string | null; parts: Array<{ contentId: string | null; inline: boolean; content: Buffer }> };
 }
 
 export interface AnalyseOptions {
@@ -53,9 +59,7 @@ export interface AnalyseOptions {
 /** rspamd's threshold for "add header", its own "probably spam". */
 export const DEFAULT_SPAM_SCORE = 6;
 
-function redact(text: string): string {
-  return redactIban(redactBsn(text));
-}
+const redact = redactStoredText;
 
 export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): Promise<EmailAnalysis> {
   const ours = (options.ourAddresses ?? []).map((a) => a.toLowerCase());
@@ -125,6 +129,7 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     attachments,
     truncated: parsed.truncated,
     warnings: parsed.warnings,
+    content: { html: parsed.html, parts: parsed.attachments.map((a) => ({ contentId: a.contentId, inline: a.inline, content: a.content })) },
   };
 }
 

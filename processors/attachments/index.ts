@@ -111,6 +111,8 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
       ]);
       // No hash of a copy on the case: a fingerprint would outlive the copy.
       set[`${path}.sha256`] = '';
+      // An ID copy lives only in identity_documents: the copy kept with the message's content goes now.
+      await o.store.content.dropPart(env.dedupeKey, env.attachmentIndex, verdict.kind);
       stats.flagged += 1;
     }
     // Under the case's write lock (FerretDB 1.x updates are not atomic; a no-op on MongoDB):

@@ -26,6 +26,16 @@ import { InputError, TransientError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { sleep } from '../../lib/retry.ts';
+import { createReadLog, type ReadActivity } from '../readlog/index.ts';
+
+/** Audit actions that are a look at a case's personal data, and the read-log operation each is. */
+const READ_ACTIVITY_OF: Partial<Record<string, ReadActivity>> = {
+  read_case: 'case_view',
+  read_bsn: 'bsn_reveal',
+  // The identity store's `read`: an ID copy opened ("copy of ID seen").
+  read: 'id_copy_view',
+  export: 'export',
+};
 import {
   AUDIT_ACTIONS,
   DELETION_KINDS,
@@ -87,6 +97,14 @@ export interface AuditInput {
   route?: string;
   /** Defaults to the injected clock. */
   at?: Date;
+  /**
+   * A read of a case's personal data goes to the processing log of reads as well
+   * (processors/readlog); this names the operation when the action alone does not
+   * (`read_case` is also the message frame and an attachment).
+   */
+  readActivity?: ReadActivity;
+  /** The register purpose of that read (default citizen_support). */
+  purpose?: string;
 }
 
 /** An audit entry as callers see it: the stored document with its id as a string. */
@@ -318,6 +336,7 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
   const register = options.register ?? REGISTER;
   const term = technicalRetentionFor('audit_log', register);
   const pause = options.pause ?? ((ms: number) => sleep(ms));
+  const readLog = createReadLog(conn, { clock });
 
   async function record(input: AuditInput): Promise<AuditEntry> {
     if (!(AUDIT_ACTIONS as readonly string[]).includes(input.action)) throw new InputError('AUDIT_BAD_ACTION', 'Unknown audit action.');
@@ -328,6 +347,12 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     if (input.subjectHashes !== undefined) doc.subjectHashes = [...input.subjectHashes];
     if (input.route !== undefined) doc.route = input.route.slice(0, 200);
     const created = await AuditEntry.create(doc);
+    // Every look at a case's personal data is also a line in the processing log of reads
+    // (LDV), written here so that no reader (workbench, identity, desk) can forget it.
+    const activity = input.readActivity ?? READ_ACTIVITY_OF[input.action];
+    if (activity && input.caseId !== undefined) {
+      await readLog.record({ activity, caseId: input.caseId, actor: doc.actor as Actor, at, ...(input.purpose ? { purpose: input.purpose } : {}) });
+    }
     const out: AuditEntry = { id: String(created._id), at, actor: doc.actor as Actor, action: input.action, expiresAt: doc.expiresAt as Date };
     if (doc.caseId !== undefined) out.caseId = doc.caseId as string;
     if (doc.counts !== undefined) out.counts = doc.counts as CollectionCount[];
@@ -447,7 +472,7 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     deletionEntries,
 
     async ensureIndexes() {
-      await Promise.all([AuditEntry.init(), DeletionEntry.init()]);
+      await Promise.all([AuditEntry.init(), DeletionEntry.init(), readLog.ensureIndexes()]);
     },
   };
 }

@@ -16,6 +16,7 @@ import { storedFormOf } from './stored-form.ts';
 import { ActionRefusedError, CaseNotFoundError, createCaseDesk, workItemOf, type CaseDesk } from './work.ts';
 import { caseEventDrafts } from './events.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { createContentStore, type ContentStore } from '../content/store.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
 export { caseEventDrafts, type CaseEventDraft } from './events.ts';
@@ -81,6 +82,8 @@ export interface CaseStore {
   readonly models: CaseModels;
   /** What agents do with cases: the queue and every action (work.ts). */
   readonly desk: CaseDesk;
+  /** What the citizen sent, beside the case (HTML, attachments; processors/content): same term, same erasure. */
+  readonly content: ContentStore;
   /** True when this dedupe key was handled before (as a case message or a non-case). */
   isProcessed(dedupeKey: string): Promise<boolean>;
   /** Idempotent; true when this call recorded it, false when it was recorded before. */
@@ -123,6 +126,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
   const withCase = <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (deps.lock ? deps.lock.withLock(`case:${caseId}`, fn) : fn());
+  const content = createContentStore(conn, { cipher: deps.cipher, ...(deps.clock ? { clock: deps.clock } : {}) });
 
   /**
    * The next free number of the year: read the highest issued, insert the next; a
@@ -223,10 +227,11 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     ]);
   }
 
-  /** The keys live as long as their case. */
+  /** The keys, and what the citizen sent, live as long as their case. */
   async function touchKeys(caseId: string, expiresAt: Date): Promise<void> {
     await MessageKey.updateMany({ caseId }, { $set: { expiresAt } });
     await ThreadKey.updateMany({ caseId }, { $set: { expiresAt } });
+    await content.follow(caseId, expiresAt);
   }
 
   const newCaseDoc = (m: IntakeMessage, caseNumber: string, at: Date) => newCaseDocument(m, caseNumber, at, deps);
@@ -246,6 +251,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
         await NonCase.updateOne({ _id: m.dedupeKey }, { $setOnInsert: { kind: 'not_a_case', reason: 'closed by an agent as not a case', receivedAt: m.receivedAt, expiresAt: new Date(at.getTime() + NON_CASE_TERM_DAYS * 86_400_000) } }, { upsert: true });
       }
       await Promise.all([MessageKey.deleteMany({ caseId: c._id }), ThreadKey.deleteMany({ caseId: c._id }), WorkItem.deleteOne({ _id: c._id })]);
+      await content.eraseCases([c._id]);
       await Case.deleteOne({ _id: c._id });
     },
   });
@@ -418,6 +424,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
 
   return {
     models,
+    content,
 
     async isProcessed(key) {
       // `_id` look-ups on the small key collections only (see message_keys). A crash between
@@ -469,7 +476,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     withCase,
 
     async ensureIndexes() {
-      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init(), WorkItem.init(), PendingCaseEvent.init()]);
+      await Promise.all([Case.init(), NonCase.init(), CaseNumber.init(), MessageKey.init(), ThreadKey.init(), WorkItem.init(), PendingCaseEvent.init(), content.ensureIndexes()]);
     },
   };
 }

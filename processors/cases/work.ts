@@ -16,6 +16,7 @@
  * Classification only routes (register M1533: no automated decisions about people): the
  * agent's topic is kept beside the pipeline's, never over it.
  */
+import { maskContactDetails } from '../extract/index.ts';
 import { createHash } from 'node:crypto';
 import type { FieldCipher, KeyedHasher } from '../../lib/crypto.ts';
 import { InputError } from '../../lib/errors.ts';
@@ -166,7 +167,8 @@ export function workItemOf(c: CaseDoc): WorkItemDoc | null {
     confidence: c.routing?.topic ? 1 : c.classification?.confidence,
     language: c.classification?.language,
     channel: c.channel,
-    subject: (first?.subject ?? '').slice(0, SUBJECT_IN_QUEUE),
+    // A list shows contact details partly masked (issue #16): in full only in the case view.
+    subject: maskContactDetails(first?.subject ?? '').slice(0, SUBJECT_IN_QUEUE),
     waitingSince: c.waitingSince ?? c.createdAt,
     receivedAt: c.createdAt,
     ...(c.assignee?.id ? { assigneeId: c.assignee.id } : {}),
@@ -254,6 +256,9 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       // server without one) lose instead of overwrite.
       const res = await Case.updateOne({ _id: caseId, version: c.version ?? { $exists: false } }, update);
       if (res.matchedCount === 0) throw new CaseChangedError(version + 1, []);
+      // A new term for the case is a new term for its keys and kept content (issue #16: an
+      // attachment must not go before the case it belongs to, nor outlive it).
+      if (p.set?.expiresAt instanceof Date) await deps.touchKeys(caseId, p.set.expiresAt);
       await syncWorkItem(caseId);
       return { caseId, version: version + 1, repeated: false, before: c };
     });

@@ -34,6 +34,8 @@ import type { IdentifierKind, KeyedHasher } from '../../lib/crypto.ts';
 import { InputError } from '../../lib/errors.ts';
 import { createAuditLog, toAuditEntry, type Actor, type AuditEntry, type AuditLog } from '../audit/index.ts';
 import { caseModels, type CaseDoc } from '../cases/index.ts';
+import { eraseContentOf, type ContentStore } from '../content/store.ts';
+import { createReadLog } from '../readlog/index.ts';
 
 export interface SubjectQuery {
   email?: string;
@@ -45,7 +47,7 @@ export interface SubjectQuery {
  * Collections outside `cases` that may hold data about a person, queried when they exist:
  * by `caseId` (of the person's cases) or by the same keyed-hash `lookup.*` fields as cases.
  */
-export const SATELLITE_COLLECTIONS = ['survey_consents', 'survey_invitations', 'survey_answers', 'survey_bounces', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys'] as const;
+export const SATELLITE_COLLECTIONS = ['survey_consents', 'survey_invitations', 'survey_answers', 'survey_bounces', 'verification_records', 'identity_documents', 'message_keys', 'thread_keys', 'message_contents'] as const;
 
 export interface DsarOptions {
   /** Who asks (recorded in the audit entry). */
@@ -55,6 +57,12 @@ export interface DsarOptions {
   clock?: () => Date;
   /** Override the satellite list (a new collection joins here). */
   satellites?: readonly string[];
+  /**
+   * The kept content (processors/content), opened for the export: the HTML as the agent sees
+   * it and each attachment's bytes (base64). Without it the export lists the content's
+   * documents sealed, as stored. Erasure needs no key.
+   */
+  content?: ContentStore;
 }
 
 type SubjectRole = 'citizen' | 'representative';
@@ -81,6 +89,13 @@ export interface CaseExport {
   messages: CaseDoc['messages'];
   /** Whether the case holds a sealed BSN; the number only when the request carried it. */
   bsn?: { held: boolean; value?: string };
+  /**
+   * Who looked at the case (the processing log of reads): when, in which role, what. Not the
+   * colleague's account: the register names roles as recipients, not persons.
+   */
+  reads?: Array<{ at: Date; role: string; activity: string }>;
+  /** What the citizen sent, as kept (sanitised HTML, attachments), when the export could open it. */
+  content?: Array<{ dedupeKey: string; html: string | null; attachments: Array<{ filename: string; contentType: string; size: number; sha256: string; base64: string | null }> }>;
 }
 
 export interface SubjectExport {
@@ -239,6 +254,19 @@ async function auditEntriesAbout(audit: AuditLog, caseIds: string[], subjectHash
   return docs.map(toAuditEntry);
 }
 
+async function contentExport(content: ContentStore, caseId: string): Promise<NonNullable<CaseExport['content']>> {
+  const out: NonNullable<CaseExport['content']> = [];
+  for (const m of await content.readCase(caseId)) {
+    const attachments = [];
+    for (const p of m.parts) {
+      const got = p.fileId ? await content.partBytes(caseId, m.dedupeKey, p.index) : null;
+      attachments.push({ filename: p.filename, contentType: p.contentType, size: p.size, sha256: p.sha256, base64: got ? got.bytes.toString('base64') : null });
+    }
+    out.push({ dedupeKey: m.dedupeKey, html: m.html, attachments });
+  }
+  return out;
+}
+
 /** Everything the system holds about one person, as one JSON-serialisable object. */
 export async function exportSubject(conn: Connection, hasher: KeyedHasher, query: SubjectQuery, options: DsarOptions): Promise<SubjectExport> {
   const clock = options.clock ?? (() => new Date());
@@ -264,17 +292,26 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
   const auditEntries = await auditEntriesAbout(audit, ownCaseIds, r.subjectHashes);
   counts[audit.models.AuditEntry.collection.collectionName] = auditEntries.length;
 
+  const readLog = createReadLog(conn, { clock });
   const result: SubjectExport = {
     schemaVersion: 1,
     register: 'M1533',
     generatedAt: clock(),
     searchedBy: KINDS.filter((k) => r.hashes[k]),
-    cases: r.cases.map((c) => caseExport(c, r)),
+    cases: await Promise.all(r.cases.map(async (c) => {
+      const e = caseExport(c, r);
+      if (c.role !== 'citizen') return e;
+      if (options.content) e.content = await contentExport(options.content, c.doc._id);
+      e.reads = (await readLog.forCase(c.doc._id)).map((l) => ({ at: l.at, role: l.role, activity: l.activity }));
+      return e;
+    })),
     collections,
     auditEntries,
     notes: EXPORT_NOTES,
   };
   await audit.record({ actor: options.actor, action: 'export', subjectHashes: r.subjectHashes, counts });
+  // The export is a look at each of these cases too: one read-log line per case.
+  for (const c of ownCaseIds) await readLog.record({ activity: 'export', caseId: c, actor: options.actor, purpose: 'data_subject_request' });
   return result;
 }
 
@@ -292,8 +329,11 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
   const filter = satelliteFilter(r);
 
   const counts: Record<string, number> = {};
+  // Kept content first, blobs before the documents that name them (processors/content).
+  const mineFirst = r.cases.filter((c) => c.role === 'citizen').map((c) => c.doc._id);
+  if (present.has('message_contents')) Object.assign(counts, await eraseContentOf(conn.db! as never, mineFirst));
   for (const name of options.satellites ?? SATELLITE_COLLECTIONS) {
-    if (!present.has(name)) continue;
+    if (!present.has(name) || name === 'message_contents') continue;
     counts[name] = filter ? (await conn.db!.collection(name).deleteMany(filter)).deletedCount : 0;
   }
 

@@ -29,6 +29,17 @@ import type { Span } from './text.ts';
 export { isValidBsn, redactBsn, redactIban };
 export type { OcrWord };
 export { redactIdentifiers, redactEmail, redactPhone } from './redact.ts';
+export { maskContactDetails, maskEmail, maskPhone } from './mask.ts';
+
+/**
+ * The one redaction of stored citizen text (redactIdentifiers, above, also removes e-mail and phone
+ * for text that must hold none): BSNs (elfproef) to '[BSN]', IBANs to '[IBAN]'.
+ * The plain text, the subject and the kept HTML's text nodes all go through this function,
+ * so what an agent reads in either form is redacted the same way.
+ */
+export function redactStoredText(text: string): string {
+  return redactIban(redactBsn(text));
+}
 
 /** Whether a display name reads as a person's (not an address, an organisation, a team or a machine). */
 export function isPersonName(name: string): boolean {

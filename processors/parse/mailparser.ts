@@ -26,6 +26,8 @@ export interface RawAttachment {
   contentType: string | null;
   disposition: string | null;
   related: boolean;
+  /** The part's Content-ID without angle brackets (what a `cid:` reference in the HTML names). */
+  contentId: string | null;
   content: Buffer;
   sha256: string;
 }
@@ -85,6 +87,7 @@ export async function runMailparser(raw: Buffer, limits: Readonly<ParseLimits>):
       contentType: typeof a.contentType === 'string' ? a.contentType : null,
       disposition: typeof a.contentDisposition === 'string' ? a.contentDisposition : null,
       related: a.related === true,
+      contentId: typeof a.contentId === 'string' ? a.contentId.replace(/^\s*<|>\s*$/g, '').trim() || null : null,
       content: Buffer.isBuffer(a.content) ? a.content : Buffer.alloc(0),
       sha256: a.checksum,
     })),

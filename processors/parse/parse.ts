@@ -24,6 +24,8 @@ export interface ParsedAttachment {
   sha256: string;
   content: Buffer;
   inline: boolean;
+  /** Content-ID without angle brackets, control characters removed; null when absent. */
+  contentId: string | null;
 }
 
 export interface ParsedEmail {
@@ -53,6 +55,12 @@ export interface ParsedEmail {
    */
   forwarded: { from: Address; subject: string | null; to: string[]; toText: string; note: string } | null;
   attachments: ParsedAttachment[];
+  /**
+   * The HTML body as sent (null for a plain-text message), never rendered here: what is
+   * kept of it is sanitised by processors/content. Null as well when the body fell back to
+   * the tag stripper (too deep, too large), since such markup cannot be shown as written.
+   */
+  html: string | null;
   nonCase: NonCase | null;
   /** Probably not a case (spam-filter verdict, bulk mail, a ticket system's receipt): an agent decides (suspect.ts). */
   suspect: SuspectReason[];
@@ -154,6 +162,7 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     quotedText: split.quotedText,
     forwarded,
     attachments,
+    html: mail.html !== null && mail.html.trim() !== '' && rendered.truncated?.reason !== 'html-too-deep' && rendered.truncated?.reason !== 'html-too-large' ? mail.html : null,
     nonCase,
     suspect: nonCase === null ? suspectReasons({ headers, subject }, split.text) : [],
     truncated: rendered.truncated,
@@ -296,6 +305,7 @@ function toAttachment(a: RawParsed['attachments'][number], index: number): Parse
     sha256: a.sha256 || createHash('sha256').update(a.content).digest('hex'),
     content: a.content,
     inline: a.disposition?.toLowerCase() === 'inline' || a.related,
+    contentId: a.contentId === null ? null : a.contentId.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_ID_CHARS) || null,
   };
 }
 

@@ -4,6 +4,7 @@ import { CLOSE_OUTCOMES } from '../../processors/cases/index.ts';
 import type { IdentityDocumentSummary } from '../../processors/identity/index.ts';
 import { page, type PageContext } from './layout.tsx';
 import { Composer, replyStatusLabel } from './composer.tsx';
+import { AttachmentList, MessageBody } from './content.tsx';
 
 export interface CaseViewModel {
   c: CaseView;
@@ -112,12 +113,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                     <h3 class="utrecht-heading-3">{e.m.channel === 'letter' ? t.letterFromCitizen : t.fromCitizen} — {fmt(ctx.lang, e.m.receivedAt)}</h3>
                     {e.m.writtenByRepresentative && <p class="utrecht-paragraph kcc-muted">{t.byRepresentative}</p>}
                     <p class="utrecht-paragraph"><strong>{e.m.subject}</strong></p>
-                    <pre class="kcc-text">{e.m.text}</pre>
-                    {e.m.attachments.length > 0 && (
-                      <ul class="kcc-attachments">
-                        {e.m.attachments.map((a) => <li>{a.filename} ({a.contentType}, {Math.ceil(a.size / 1024)} kB){a.kind === 'id_document' ? ' — ID' : ''}</li>)}
-                      </ul>
-                    )}
+                    <MessageBody ctx={ctx} caseNumber={c.caseNumber} m={e.m} index={c.messages.indexOf(e.m)} />
+                    <AttachmentList ctx={ctx} caseNumber={c.caseNumber} m={e.m} />
                   </article>
                 </li>
               ) : e.kind === 'reply' ? (

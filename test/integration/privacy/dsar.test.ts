@@ -219,7 +219,7 @@ describe('privacy/dsar: subject access and erasure', function () {
   describe('erase', () => {
     it('deletes everything about the person and reports counts per collection', async () => {
       const r = await eraseSubject(conn, hasher, { email: P.email, phone: P.phoneE164, bsn: P.bsn }, { actor: dpo, audit, clock });
-      expect(r.counts).to.deep.equal({ cases: 2, message_keys: 2, survey_invitations: 1, thread_keys: 1, verification_records: 1, work_items: 2 });
+      expect(r.counts).to.deep.equal({ cases: 2, message_content_blobs: 0, message_contents: 0, message_keys: 2, survey_invitations: 1, thread_keys: 1, verification_records: 1, work_items: 2 });
       expect(r.caseIds.sort()).to.deep.equal([ids.byEmail, ids.byPhone].sort());
       expect(r.representativeRedacted).to.equal(0);
     });
@@ -251,6 +251,8 @@ describe('privacy/dsar: subject access and erasure', function () {
       ]);
       expect(e.counts).to.deep.equal([
         { collectionName: 'cases', count: 2 },
+        { collectionName: 'message_content_blobs', count: 0 },
+        { collectionName: 'message_contents', count: 0 },
         { collectionName: 'message_keys', count: 2 },
         { collectionName: 'survey_invitations', count: 1 },
         { collectionName: 'thread_keys', count: 1 },
@@ -275,7 +277,7 @@ describe('privacy/dsar: subject access and erasure', function () {
         config, mongoUrl: mongoUrlFor(dbName), out: (s) => void (printed += s), err: () => undefined, clock,
       });
       expect(code).to.equal(0);
-      expect(JSON.parse(printed).counts).to.deep.equal({ cases: 0, message_keys: 0, survey_invitations: 0, thread_keys: 0, verification_records: 0, work_items: 0 });
+      expect(JSON.parse(printed).counts).to.deep.equal({ cases: 0, message_content_blobs: 0, message_contents: 0, message_keys: 0, survey_invitations: 0, thread_keys: 0, verification_records: 0, work_items: 0 });
       expect((await audit.verifyDeletionLog()).entries).to.equal(2);
     });
   });
@@ -324,6 +326,8 @@ describe('privacy/dsar: subject access and erasure', function () {
       expect(last!.counts).to.deep.equal([
         { collectionName: 'cases', count: 0 },
         { collectionName: 'cases.representative', count: 1 },
+        { collectionName: 'message_content_blobs', count: 0 },
+        { collectionName: 'message_contents', count: 0 },
         { collectionName: 'message_keys', count: 0 },
         { collectionName: 'survey_invitations', count: 0 },
         { collectionName: 'thread_keys', count: 0 },

@@ -13,6 +13,8 @@ import { RETENTION_COLLECTIONS } from '../../../app/index.ts';
 import { refusalModels } from '../../../processors/refusals/index.ts';
 import { deadLetterModel } from '../../../processors/deadletters/index.ts';
 import { surveyModels, SURVEY_COLLECTIONS } from '../../../processors/survey/index.ts';
+import { contentModel } from '../../../processors/content/store.ts';
+import { readLogModel } from '../../../processors/readlog/index.ts';
 
 describe('privacy/models: the real schemas against the register', () => {
   const conn = mongoose.createConnection();
@@ -21,7 +23,9 @@ describe('privacy/models: the real schemas against the register', () => {
   const refusals = refusalModels(conn);
   const deadLetters = deadLetterModel(conn);
   const survey = surveyModels(conn);
-  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters, survey.Consent, survey.Invitation, survey.Answer, survey.Bounce];
+  const content = contentModel(conn);
+  const readLog = readLogModel(conn);
+  const all = [cases.Case, cases.NonCase, cases.CaseNumber, cases.MessageKey, cases.ThreadKey, cases.WorkItem, cases.PendingCaseEvent, audit.AuditEntry, audit.DeletionEntry, refusals.Refusal, refusals.RefusalSender, deadLetters, survey.Consent, survey.Invitation, survey.Answer, survey.Bounce, content, readLog];
 
   after(async () => {
     await conn.close();
@@ -59,6 +63,13 @@ describe('privacy/models: the real schemas against the register', () => {
     expect(pathsByCategory(survey.Answer).survey_email).to.deep.equal(['lookup.email']);
     expect(RETENTION_COLLECTIONS).to.include.members([...SURVEY_COLLECTIONS]);
     expect([...SURVEY_COLLECTIONS].sort()).to.deep.equal([survey.Consent, survey.Invitation, survey.Answer, survey.Bounce].map((m) => m.collection.collectionName).sort());
+  });
+
+  it('kept content (HTML, attachments) is message_content with the case\'s expiry; the read log holds no category', () => {
+    expect(pathsByCategory(content)).to.deep.equal({ message_content: ['html', 'parts', 'parts.filename', 'parts.contentId'] });
+    expect(collectionsNeedingExpiry(all)).to.include('message_contents');
+    expect(RETENTION_COLLECTIONS).to.include.members(['message_contents', 'read_log']);
+    expect(pathsByCategory(readLog)).to.deep.equal({});
   });
 
   it('lists cases as needing expiry, and not the audit documents (they carry no category)', () => {

@@ -34,6 +34,8 @@ type Source =
 const PROGRAMS: Record<string, Source> = {
   // test/unit/replyletter reads the letter back as a print shop's preflight would.
   pdftotext: { apt: 'poppler-utils' },
+  // processors/content renders a citizen's PDF attachment to page images, time-bounded.
+  pdftoppm: { apt: 'poppler-utils' },
   // bench/ocr.ts compares tesseract.js with the native engine.
   tesseract: { apt: 'tesseract-ocr' },
   // FerretDB's storage (scripts/services.sh).
