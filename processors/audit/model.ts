@@ -45,6 +45,10 @@ export const AUDIT_ACTIONS = [
   // The workbench: an agent opened a case's page (its contact details and messages). Not
   // `read`, which the identity store keeps for an opened ID copy ("copy of ID seen").
   'read_case',
+  // The workbench's refused-messages page (team lead): a dead letter handed to the pipeline
+  // again, or opened as a case (`ref` is the dead letter's id, `caseId` the case's).
+  'deadletter_retry',
+  'deadletter_case',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -99,6 +103,10 @@ export const auditEntrySchema = pdSchema(
     subjectHashes: { type: [String], default: undefined, pd: false },
     /** For `access_denied`: the route pattern refused ('POST /zaken/:number/bsn'), no parameter values. */
     route: { type: String, pd: false },
+    /** What the entry is about when it is not a case: a dead letter's id (a hash or mailbox/UID, no content). */
+    ref: { type: String, pd: false },
+    /** For `erasure` from the workbench: the AVG art. 17(1) ground, a fixed code (ERASURE_GROUNDS), never free text. */
+    ground: { type: String, pd: false },
     /** Register technical term `audit_log` (P24M) from `at`. */
     expiresAt: { type: Date, required: true, pd: false },
   },
@@ -165,6 +173,8 @@ export interface AuditEntryDoc {
   counts?: CollectionCount[];
   subjectHashes?: string[];
   route?: string;
+  ref?: string;
+  ground?: string;
   expiresAt: Date;
 }
 
