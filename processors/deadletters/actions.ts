@@ -8,7 +8,8 @@
  * mailbox it came from, which the ingestor watches). It never reads or returns content: the
  * outcome is a code and a fixed sentence.
  *
- * `retryOnce` is the workbench's way in: under a per-dead-letter lock, the form's request id
+ * `retryOnce` is the workbench's way in: under a per-dead-letter lock (key `deadletter-action:<id>`,
+ * not the case's own `deadletter:<id>`, which the note inside takes), the form's request id
  * is looked for on the dead letter's `actions` first, so a double click (or a browser retry
  * after a lost answer) re-publishes once. The CLI's retry is a deliberate command and repeats.
  */
@@ -22,6 +23,7 @@ import { encodeRawMail, messageIdFromRaw, sha256Of, threadKeyFromRaw, topicName,
 import { InputError } from '../../lib/errors.ts';
 import { createBus } from '../../lib/kafka/index.ts';
 import { silentLogger } from '../../lib/logger.ts';
+import { deadLetterCaseKey, openDeadLetterAsCase, type CaseStore } from '../cases/index.ts';
 import { DEAD_LETTER_COLLECTION, type DeadLetterAction, type DeadLetterDoc } from './index.ts';
 
 type Db = mongo.Db;
@@ -213,7 +215,7 @@ export async function retryOnce(
   db: Db, id: string, requestId: string, actor: Actor, config: RetryConfig,
   withLock: <T>(key: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<RetryOutcome & { repeated: boolean }> {
-  return withLock(`deadletter:${id}`, async () => {
+  return withLock(`deadletter-action:${id}`, async () => {
     const d = await findDeadLetter(db, id);
     const before = (d.actions ?? []).find((a) => a.requestId === requestId && a.kind === 'retried');
     if (before) return { ok: true, how: (before.how as 'claim_check' | 'imap') ?? 'claim_check', message: 'already retried by this request', repeated: true };
@@ -223,3 +225,25 @@ export async function retryOnce(
   });
 }
 
+
+/**
+ * "Openen als zaak" for the workbench: the case (processors/cases openDeadLetterAsCase,
+ * idempotent by the dead letter's id) and the action on the dead letter, once. A repeat, or a
+ * second team lead, gets the same case back with `repeated`. A crash between the case and
+ * the action is finished by the next call (the case is found, the action recorded then).
+ */
+export async function openAsCaseOnce(
+  db: Db, store: CaseStore, id: string, requestId: string, actor: Actor, config: Pick<Config, 'imap'>,
+  withLock: <T>(key: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<{ caseId: string; caseNumber: string; repeated: boolean }> {
+  return withLock(`deadletter-action:${id}`, async () => {
+    const d = await findDeadLetter(db, id);
+    const before = (d.actions ?? []).find((a) => a.kind === 'opened_as_case' && a.caseNumber);
+    // Opened before: never again, even when that case has since been closed or erased.
+    if (before) return { caseId: deadLetterCaseKey(d._id), caseNumber: before.caseNumber!, repeated: true };
+    const raw = await rawLocation(d, config, db);
+    const res = await openDeadLetterAsCase(store, d, actor, raw.lines);
+    await recordDeadLetterAction(db, d._id, { kind: 'opened_as_case', at: new Date(), actorId: actor.id, actorRole: actor.role, requestId, caseNumber: res.caseNumber });
+    return { caseId: res.caseId, caseNumber: res.caseNumber, repeated: false };
+  });
+}

@@ -158,6 +158,6 @@ export function createDeadLetterRecorder(o: { bus: Bus; conn: Connection; topic:
 }
 
 export {
-  DEAD_LETTER_PAGE_SIZE, findDeadLetter, listDeadLetters, rawLocation, recordDeadLetterAction, retryDeadLetter, retryOnce, sourceText, summaryOf,
+  DEAD_LETTER_PAGE_SIZE, findDeadLetter, listDeadLetters, openAsCaseOnce, rawLocation, recordDeadLetterAction, retryDeadLetter, retryOnce, sourceText, summaryOf,
   type DeadLetterPage, type DeadLetterSummary, type RetryConfig, type RetryOutcome,
 } from './actions.ts';

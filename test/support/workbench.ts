@@ -14,6 +14,7 @@ import { createAuditLog, type AuditLog } from '../../processors/audit/index.ts';
 import { createCaseStore, type CaseStore } from '../../processors/cases/index.ts';
 import { createIdentityStore, type IdentityStore } from '../../processors/identity/index.ts';
 import { createWorkbench, type Workbench, type WorkbenchSettings } from '../../workbench/index.ts';
+import { RETENTION_COLLECTIONS } from '../../app/index.ts';
 
 export const demoPassword = (): string => readFileSync(path.join(config.localDir, 'secrets', 'demo-password'), 'utf8').trim();
 
@@ -42,7 +43,10 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   await store.ensureIndexes();
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
-  const wb = await createWorkbench({ settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(clock ? { clock } : {}) });
+  const wb = await createWorkbench({
+    settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(clock ? { clock } : {}),
+    hasher: createKeyedHasher(config.keys.hmac), retry: config, retentionCollections: RETENTION_COLLECTIONS,
+  });
   await wb.start();
   return {
     conn, store, identity, audit, wb, url: wb.url,

@@ -4,6 +4,8 @@ import { CLOSE_OUTCOMES } from '../../processors/cases/index.ts';
 import type { IdentityDocumentSummary } from '../../processors/identity/index.ts';
 import { page, type PageContext } from './layout.tsx';
 import { Composer, replyStatusLabel } from './composer.tsx';
+import { RelatedCases } from './related.tsx';
+import type { RelatedCase } from '../../processors/cases/index.ts';
 
 export interface CaseViewModel {
   c: CaseView;
@@ -18,6 +20,8 @@ export interface CaseViewModel {
   alsoOpenBy: string[];
   /** The composer's starting text (the topic's answer template, filled in). */
   draft: { subject: string; text: string };
+  /** Other cases of the same citizen (keyed-hash look-ups; views/related.tsx). */
+  related?: { items: RelatedCase[]; more: boolean };
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -117,6 +121,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               ))}
             </ol>
           </section>
+
+          {v.related && <RelatedCases ctx={ctx} related={v.related} />}
 
           <section aria-labelledby="hist-h">
             <h2 class="utrecht-heading-2" id="hist-h">{t.history}</h2>
