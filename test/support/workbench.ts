@@ -20,6 +20,8 @@ export const demoPassword = (): string => readFileSync(path.join(config.localDir
 
 export interface TestWorkbench {
   conn: mongoose.Connection; store: CaseStore; identity: IdentityStore; audit: AuditLog; wb: Workbench; url: string;
+  /** The Kafka topic prefix a dead-letter retry from this workbench publishes under (its own). */
+  topicPrefix: string;
   close(): Promise<void>;
 }
 
@@ -43,13 +45,16 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   await store.ensureIndexes();
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
+  const topicPrefix = `test-${prefix}-${Date.now().toString(36)}.`;
   const wb = await createWorkbench({
     settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(clock ? { clock } : {}),
-    hasher: createKeyedHasher(config.keys.hmac), retry: config, retentionCollections: RETENTION_COLLECTIONS,
+    hasher: createKeyedHasher(config.keys.hmac), retentionCollections: RETENTION_COLLECTIONS,
+    // A dead-letter retry from a test publishes to a topic of its own, never the shared pipeline's.
+    retry: { ...config, kafka: { ...config.kafka, topicPrefix } },
   });
   await wb.start();
   return {
-    conn, store, identity, audit, wb, url: wb.url,
+    conn, store, identity, audit, wb, url: wb.url, topicPrefix,
     async close() {
       await wb.stop();
       await conn.dropDatabase().catch(() => undefined);
