@@ -169,7 +169,7 @@ export function retentionPage(ctx: PageContext, v: { report: Record<string, Coll
     <>
       <h1 class="utrecht-heading-1">{t.retentionTitle}</h1>
       <Nav ctx={ctx} />
-      <div class="utrecht-table-container">
+      <div class="utrecht-table-container" tabIndex={0} role="region" aria-label={t.retentionTitle}>
         <table class="utrecht-table utrecht-table--html-table kcc-queue">
           <caption class="kcc-visually-hidden">{t.retentionTitle}</caption>
           <thead class="utrecht-table__header">
