@@ -262,7 +262,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     if (w.oidc.clientSecret) {
       components.workbench = await createWorkbench({
         settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
-        conn, store, identity, audit, logger, survey, ...(o.clock ? { clock: o.clock } : {}),
+        conn, store, identity, audit, logger, survey, hasher, retry: config, retentionCollections: RETENTION_COLLECTIONS, ...(o.clock ? { clock: o.clock } : {}),
       });
     } else {
       logger.warn({ code: 'WORKBENCH_DISABLED' }, 'workbench role off: no KCC_OIDC_CLIENT_SECRET');

@@ -9,16 +9,11 @@
  * watches). When neither has them any more, it says so.
  */
 import { parseArgs } from 'node:util';
-import { ImapFlow } from 'imapflow';
-import { ObjectId } from 'mongodb';
 import type { mongo } from 'mongoose';
 import type { Config } from '../config/index.ts';
-import { addDuration, technicalRetentionFor } from '../config/register.ts';
-import { createClaimCheckStore } from '../lib/claimcheck.ts';
-import { encodeRawMail, messageIdFromRaw, sha256Of, threadKeyFromRaw, topicName, type ImapSourceRef, type RawMailV2 } from '../lib/contracts.ts';
-import { createBus } from '../lib/kafka/index.ts';
-import { silentLogger } from '../lib/logger.ts';
-import { deadLetterModel, type DeadLetterDoc } from '../processors/deadletters/index.ts';
+import { technicalRetentionFor } from '../config/register.ts';
+import { InputError } from '../lib/errors.ts';
+import { deadLetterModel, findDeadLetter, rawLocation, retryDeadLetter, sourceText, type DeadLetterDoc } from '../processors/deadletters/index.ts';
 import { UsageError, ioOf, withConnection, type CliDeps } from './audit.ts';
 
 export const DEADLETTERS_USAGE = `usage:
@@ -30,55 +25,13 @@ export const DEADLETTERS_USAGE = `usage:
 ID is the id \`list\` prints; a unique prefix will do.
 `;
 
-type Db = mongo.Db;
-
-/** Where a dead letter's raw bytes are, line by line, with the time each copy goes. */
-export async function rawLocation(d: DeadLetterDoc, config: Config, db: Db): Promise<{ lines: string[]; claimCheck: 'present' | 'gone' | null }> {
-  const lines: string[] = [];
-  let claimCheck: 'present' | 'gone' | null = null;
-  if (d.claimCheck) {
-    const file = await db.collection(`${d.claimCheck.bucket}.files`).findOne({ _id: new ObjectId(d.claimCheck.fileId) }, { projection: { metadata: 1 } });
-    if (file) {
-      claimCheck = 'present';
-      const until = (file.metadata as { expiresAt?: Date } | undefined)?.expiresAt;
-      lines.push(`GridFS bucket "${d.claimCheck.bucket}", file ${d.claimCheck.fileId}: deleted at ${until ? until.toISOString() : 'its term'} (register term claim_check_blob, ${technicalRetentionFor('claim_check_blob')})`);
-    } else {
-      claimCheck = 'gone';
-      lines.push(`GridFS claim check ${d.claimCheck.fileId}: gone (deleted after its term, ${technicalRetentionFor('claim_check_blob')}, or once the message was stored)`);
-    }
+async function findOne(db: mongo.Db, id: string): Promise<DeadLetterDoc> {
+  try {
+    return await findDeadLetter(db, id, { prefix: true });
+  } catch (err) {
+    if (err instanceof InputError) throw new UsageError(err.message);
+    throw err;
   }
-  const ref = d.sourceRef ?? {};
-  if (ref.kind === 'imap') {
-    const until = addDuration(d.at, technicalRetentionFor('imap_processed'));
-    lines.push(`intake mailbox ${ref.account ?? config.imap.user}, folder "${config.imap.processedFolder}": until about ${until.toISOString()} (expunged by the retention role 3 days after receipt, register term imap_processed)`);
-    if (d.code === 'INGEST_TOO_LARGE') lines.push('never published: refused by its size before its bytes were read, so it is only in that folder');
-    else if (!d.claimCheck && d.sourceTopic && d.partition !== undefined && d.partition >= 0) {
-      lines.push(`Kafka topic ${d.sourceTopic}, partition ${d.partition}, offset ${d.offset}: until about ${addDuration(d.at, technicalRetentionFor('kafka_topic')).toISOString()} (topic retention)`);
-    }
-  } else if (ref.kind === 'letter') {
-    lines.push(`scanned file "${ref.file}" (${ref.via}): in the drop folder's rejected/ when the ingestor refused it (removed after KCC_ID_DOCUMENT_MAX_DAYS days), else done/ (removed after the claim-check term); page images by claim check`);
-  } else {
-    lines.push('source unknown: the record could not be decoded, nothing refers to raw bytes');
-  }
-  return { lines, claimCheck };
-}
-
-async function findOne(db: Db, id: string): Promise<DeadLetterDoc> {
-  const col = db.collection<DeadLetterDoc>('dead_letters');
-  const exact = await col.findOne({ _id: id });
-  if (exact) return exact;
-  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const matches = await col.find({ _id: { $regex: `^${escaped}` } } as never).limit(2).toArray();
-  if (matches.length === 0) throw new UsageError(`no dead letter with id ${id}`);
-  if (matches.length > 1) throw new UsageError(`id ${id} is ambiguous: give more of it`);
-  return matches[0]!;
-}
-
-function sourceText(d: DeadLetterDoc): string {
-  const r = d.sourceRef ?? {};
-  if (r.kind === 'imap') return `imap ${r.mailbox}/${r.uidValidity}/${r.uid}`;
-  if (r.kind === 'letter') return `letter ${r.via}:${r.file}`;
-  return 'unknown';
 }
 
 export async function deadlettersCommand(args: string[], deps: CliDeps = {}): Promise<number> {
@@ -131,7 +84,7 @@ export async function deadlettersCommand(args: string[], deps: CliDeps = {}): Pr
           }
           return 0;
         }
-        return retry(d, where.claimCheck, config, conn.db!, io.out, io.err);
+        return retry(d, config, conn.db!, io.out, io.err);
       });
     }
     throw new UsageError(`unknown subcommand "${sub}"`);
@@ -144,69 +97,10 @@ export async function deadlettersCommand(args: string[], deps: CliDeps = {}): Pr
   }
 }
 
-async function retry(d: DeadLetterDoc, claimCheck: 'present' | 'gone' | null, config: Config, db: Db, out: (t: string) => void, err: (t: string) => void): Promise<number> {
-  const ref = d.sourceRef ?? {};
-  if (ref.kind !== 'imap' || !ref.mailbox || !ref.uidValidity || !ref.uid) {
-    err('kcc deadletters retry: only e-mail can be retried here; a letter is handed in again by putting its file back in the drop folder\n');
-    return 1;
-  }
-  const mark = (how: string) => db.collection('dead_letters').updateOne({ _id: d._id } as never, { $set: { retriedAt: new Date(), retriedHow: how } });
-  if (d.code === 'INGEST_TOO_LARGE' && (d.size ?? 0) > config.limits.maxMessageBytes) {
-    err(`kcc deadletters retry: the message (${d.size} bytes) is still larger than KCC_MAX_MESSAGE_BYTES (${config.limits.maxMessageBytes}); not retried\n`);
-    return 1;
-  }
-  if (d.claimCheck && claimCheck === 'present') {
-    const bytes = await createClaimCheckStore(db, d.claimCheck.bucket).get(d.claimCheck.fileId);
-    const sha256 = sha256Of(bytes);
-    if (!d.sha256 || sha256 === d.sha256) {
-      const env: RawMailV2 = {
-        schemaVersion: 2, source: ref as ImapSourceRef, receivedAt: new Date().toISOString(), messageId: messageIdFromRaw(bytes),
-        sha256, size: bytes.length, body: { type: 'claim_check', bucket: d.claimCheck.bucket, fileId: d.claimCheck.fileId },
-      };
-      const bus = createBus({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-cli`, logger: silentLogger() });
-      try {
-        const producer = await bus.producer();
-        await producer.send(topicName(config.kafka.topicPrefix, 'mailRaw'), [{ key: threadKeyFromRaw(bytes) ?? sha256, ...encodeRawMail(env, null) }]);
-        await producer.close();
-      } finally {
-        await bus.close();
-      }
-      await mark('claim_check');
-      out(`re-published from claim check ${d.claimCheck.fileId} to ${topicName(config.kafka.topicPrefix, 'mailRaw')}\n`);
-      return 0;
-    }
-  }
-  // The processed folder: found by its exact size, and by its SHA-256 when the dead letter has one.
-  const client = new ImapFlow({ host: config.imap.host, port: config.imap.port, secure: config.imap.secure, auth: { user: config.imap.user, pass: config.imap.password }, logger: false });
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(config.imap.processedFolder);
-    let found: number | null = null;
-    try {
-      const size = d.size;
-      const candidates = size === undefined ? [] : ((await client.search({ larger: size - 1, smaller: size + 1 }, { uid: true })) || []).slice(0, 20);
-      if (d.sha256) {
-        for (const uid of candidates) {
-          const m = await client.fetchOne(String(uid), { source: true }, { uid: true });
-          if (m && m.source && sha256Of(m.source) === d.sha256) { found = uid; break; }
-        }
-      } else if (candidates.length === 1) found = candidates[0]!;
-      else if (candidates.length > 1) {
-        err(`kcc deadletters retry: ${candidates.length} messages of ${size} bytes in "${config.imap.processedFolder}" and no SHA-256 to tell them apart; move the right one back to ${ref.mailbox} by hand\n`);
-        return 1;
-      }
-      if (found !== null) await client.messageMove(String(found), ref.mailbox, { uid: true });
-    } finally {
-      lock.release();
-    }
-    if (found === null) {
-      err(`kcc deadletters retry: the raw bytes are gone: ${d.claimCheck ? 'the claim check was deleted, and ' : ''}the message is no longer in "${config.imap.processedFolder}" (expunged 3 days after receipt, register term imap_processed)\n`);
-      return 1;
-    }
-    await mark('imap');
-    out(`moved back from "${config.imap.processedFolder}" to "${ref.mailbox}": the ingestor publishes it again\n`);
-    return 0;
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+/** The retry itself is processors/deadletters' (the workbench's "opnieuw proberen" calls the same). */
+async function retry(d: DeadLetterDoc, config: Config, db: mongo.Db, out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  const outcome = await retryDeadLetter(d, config, db);
+  if (outcome.ok) out(`${outcome.message}\n`);
+  else err(`kcc deadletters retry: ${outcome.message}\n`);
+  return outcome.ok ? 0 : 1;
 }

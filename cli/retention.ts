@@ -22,9 +22,8 @@ import { RETENTION_COLLECTIONS } from '../app/index.ts';
 import { CONTENT_BUCKET, CONTENT_COLLECTION } from '../processors/content/store.ts';
 import { ObjectId } from 'mongodb';
 import { detectServer, retentionReport, type CollectionRetention } from '../lib/retention.ts';
-import { GENERAL_RETENTION, parseIsoDuration, addDuration } from '../config/register.ts';
-import { AUDIT_COLLECTION, DELETION_MECHANISMS, createAuditLog, type DeletionMechanism, type DeletionSummary } from '../processors/audit/index.ts';
-import { DEFAULT_LOOKAHEAD_MS, TTL_WATCH_COLLECTION, createTtlReconciler, type NoteDoc } from '../processors/retention/index.ts';
+import { AUDIT_COLLECTION, DELETION_MECHANISMS, createAuditLog, type DeletionMechanism } from '../processors/audit/index.ts';
+import { DEFAULT_LOOKAHEAD_MS, createTtlReconciler, deletionReport, retentionJson, type DeletionReport, type NoteDoc } from '../processors/retention/index.ts';
 import { caseExpiry } from '../processors/cases/index.ts';
 import { UsageError, cliActor, ioOf, withConnection, type CliDeps } from './audit.ts';
 import { usageOf } from './usage.ts';
@@ -167,31 +166,8 @@ function iso(d: Date | null): string {
   return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
 }
 
-/** The report's deletion part: the general term (P18M) back from now, the question a privacy officer is asked about. */
-export function deletionWindowStart(now: Date): Date {
-  const d = parseIsoDuration(GENERAL_RETENTION);
-  return addDuration(now, { ...d, years: -d.years, months: -d.months, weeks: -d.weeks, days: -d.days, hours: -d.hours, minutes: -d.minutes, seconds: -d.seconds });
-}
-
-export interface DeletionReport {
-  since: Date;
-  /** Per collection (or field-level key, e.g. `cases.bsnSealed`): documents deleted per mechanism, and the last deletion's time. */
-  deletions: DeletionSummary;
-  /** Per collection: documents the TTL reconciliation has seen past expiresAt + its lag allowance and still present. */
-  ttlOverdue: Record<string, number>;
-}
-
-/** Deletions by mechanism since the window start, and the TTL reconciliation's overdue counts. */
-export async function deletionReport(conn: mongoose.Connection, collections: readonly string[], now: Date): Promise<DeletionReport> {
-  const since = deletionWindowStart(now);
-  // The deletion log is small (a link per erasure, verification, or run that deleted anything); a range read on it is cheap everywhere.
-  const deletions = await createAuditLog(conn).deletionSummary({ from: since, to: new Date(now.getTime() + 1) });
-  const watch = conn.db!.collection(TTL_WATCH_COLLECTION);
-  const ttlOverdue: Record<string, number> = {};
-  // Equality on indexed top-level fields only (collection_state): pushed down on FerretDB too.
-  for (const c of collections) ttlOverdue[c] = await watch.countDocuments({ collection: c, state: 'noted', overdue: true });
-  return { since, deletions, ttlOverdue };
-}
+// The report's parts are processors/retention's (report.ts): the workbench's retention page shows the same.
+export { deletionReport, deletionWindowStart, type DeletionReport } from '../processors/retention/index.ts';
 
 const MECHANISM_COLUMNS: readonly DeletionMechanism[] = DELETION_MECHANISMS;
 
@@ -239,12 +215,7 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
         const report = await retentionReport(db, reportCollections(), io.clock, { server });
         const deletions = await deletionReport(conn, reportCollections(), io.clock());
         if (values.json) {
-          // Each collection's entry gains `deletions` and `ttlOverdue`; names in the deletion log
-          // that are not collections here (imap_processed, cases.bsnSealed) get `deletions` only.
-          const out: Record<string, unknown> = {};
-          for (const [name, r] of Object.entries(report)) out[name] = { ...r, ttlOverdue: deletions.ttlOverdue[name] ?? 0, deletions: deletions.deletions[name] ?? {} };
-          for (const [name, d] of Object.entries(deletions.deletions)) if (!(name in out)) out[name] = { deletions: d };
-          io.out(`${JSON.stringify(out)}\n`);
+          io.out(`${JSON.stringify(retentionJson(report, deletions))}\n`);
         } else {
           io.out(`${formatReport(report)}\n${formatDeletions(deletions)}`);
         }

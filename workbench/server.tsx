@@ -49,6 +49,14 @@ import { identityPage } from './views/identity.tsx';
 import type { Survey } from '../processors/survey/index.ts';
 import { registerSurveyRoutes } from './routes/survey.tsx';
 import { registerContentRoutes } from './routes/content.tsx';
+import type { KeyedHasher } from '../lib/crypto.ts';
+import { AUDIT_COLLECTION } from '../processors/audit/index.ts';
+import { relatedCases } from '../processors/cases/index.ts';
+import type { RetryConfig } from '../processors/deadletters/index.ts';
+import type { RouteContext } from './routes/context.ts';
+import { registerDeadLetterRoutes } from './routes/deadletters.tsx';
+import { registerReportRoutes } from './routes/reports.tsx';
+import { registerPrivacyRoutes } from './routes/privacy.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 
@@ -75,6 +83,12 @@ export interface WorkbenchDeps {
   sessions?: SessionStore;
   /** The satisfaction survey (processors/survey): its public pages, the case's consent block, the report. */
   survey?: Survey;
+  /** Subject-access look-ups on the privacy officer's pages (config.keys.hmac). */
+  hasher?: KeyedHasher;
+  /** What a dead-letter retry needs (the app's config: Kafka, the intake mailbox, the size limit). */
+  retry?: RetryConfig;
+  /** The collections the retention report covers (app/index.ts RETENTION_COLLECTIONS). */
+  retentionCollections?: readonly string[];
 }
 
 export interface Workbench {
@@ -344,6 +358,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
       return html(reply, page(ctx, title, <Message title={title} text={noRole ? ctx.t.noRoleText : ctx.t.signInFailedText} code={code} />), noRole ? 403 : 400);
     }
     const s = await sessions.create(result.agent, result.idToken);
+    // The queue is not the privacy officer's: their first page is their own.
+    if (login.returnTo === '/' && result.agent.role === 'privacy_officer') login.returnTo = '/privacy';
     reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'strict', secure: secureCookies() });
     // A SameSite=Strict cookie is not sent on a navigation that a cross-site redirect chain
     // started (the identity provider's): our own page moves on, so the next request is same-site.
@@ -462,7 +478,10 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     });
     const model: CaseViewModel = {
       c, idDocuments: await identity.listForCase(c._id), topics: TOPICS, requestId: () => randomUUID(),
-      alsoOpenBy: seen(c._id, agent), draft, ...extra,
+      alsoOpenBy: seen(c._id, agent), draft,
+      // Keyed-hash look-ups only; the BSN links cases for second line alone (processors/cases related.ts).
+      related: await relatedCases(store.models, c._id, { bsn: agent.role === 'second_line' }),
+      ...extra,
       ...(surveyRoutes ? { survey: await surveyRoutes.caseSection(req, c) } : {}),
     };
     return html(reply, casePage(pageContext(req, reply), model), status);
@@ -624,6 +643,16 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   });
 
   await registerContentRoutes(app, { conn: deps.conn, store, audit, caseByNumber, pageContext });
+  // ------------------------------------------------------------------ other areas (workbench/routes/)
+
+  const routeContext: RouteContext = {
+    conn: deps.conn, store, audit, hasher: deps.hasher ?? null, retry: deps.retry ?? null,
+    retentionCollections: [...new Set([...(deps.retentionCollections ?? []), AUDIT_COLLECTION])],
+    now, pageContext, html,
+  };
+  registerDeadLetterRoutes(app, routeContext);
+  registerReportRoutes(app, routeContext);
+  registerPrivacyRoutes(app, routeContext);
 
   const wb: Workbench = {
     app, sessions, url: '',

@@ -95,6 +95,10 @@ export interface AuditInput {
   subjectHashes?: string[];
   /** The route pattern of a refused workbench call. */
   route?: string;
+  /** A dead letter's id (no content). */
+  ref?: string;
+  /** An erasure's AVG art. 17(1) ground code. */
+  ground?: string;
   /** Defaults to the injected clock. */
   at?: Date;
   /**
@@ -311,12 +315,14 @@ function fromDeletionDoc(d: DeletionEntryDoc): DeletionEntry {
 
 /** A stored audit document (lean) in the API's shape. */
 export function toAuditEntry(raw: unknown): AuditEntry {
-  const d = raw as { _id: unknown; at: Date; actor: Actor; action: AuditAction; caseId?: string | null; counts?: CollectionCount[] | null; subjectHashes?: string[] | null; route?: string | null; expiresAt: Date };
+  const d = raw as { _id: unknown; at: Date; actor: Actor; action: AuditAction; caseId?: string | null; counts?: CollectionCount[] | null; subjectHashes?: string[] | null; route?: string | null; ref?: string | null; ground?: string | null; expiresAt: Date };
   const e: AuditEntry = { id: String(d._id), at: d.at, actor: { id: d.actor.id, role: d.actor.role }, action: d.action, expiresAt: d.expiresAt };
   if (d.caseId != null) e.caseId = d.caseId;
   if (d.counts != null) e.counts = d.counts.map((c) => ({ collectionName: c.collectionName, count: c.count }));
   if (d.subjectHashes != null) e.subjectHashes = [...d.subjectHashes];
   if (d.route != null) e.route = d.route;
+  if (d.ref != null) e.ref = d.ref;
+  if (d.ground != null) e.ground = d.ground;
   return e;
 }
 
@@ -346,6 +352,8 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     if (input.counts !== undefined) doc.counts = countsArray(input.counts);
     if (input.subjectHashes !== undefined) doc.subjectHashes = [...input.subjectHashes];
     if (input.route !== undefined) doc.route = input.route.slice(0, 200);
+    if (input.ref !== undefined) doc.ref = input.ref.slice(0, 300);
+    if (input.ground !== undefined) doc.ground = input.ground.slice(0, 40);
     const created = await AuditEntry.create(doc);
     // Every look at a case's personal data is also a line in the processing log of reads
     // (LDV), written here so that no reader (workbench, identity, desk) can forget it.
@@ -358,6 +366,8 @@ export function createAuditLog(conn: Connection, options: AuditOptions = {}): Au
     if (doc.counts !== undefined) out.counts = doc.counts as CollectionCount[];
     if (doc.subjectHashes !== undefined) out.subjectHashes = doc.subjectHashes as string[];
     if (doc.route !== undefined) out.route = doc.route as string;
+    if (doc.ref !== undefined) out.ref = doc.ref as string;
+    if (doc.ground !== undefined) out.ground = doc.ground as string;
     return out;
   }
 

@@ -47,6 +47,10 @@ export const AUDIT_ACTIONS = [
   'read_case',
   // The survey report's per-agent figures were shown (only when configured; WOR art. 27).
   'read_survey_agent_figures',
+  // The workbench's refused-messages page (team lead): a dead letter handed to the pipeline
+  // again, or opened as a case (`ref` is the dead letter's id, `caseId` the case's).
+  'deadletter_retry',
+  'deadletter_case',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -101,6 +105,10 @@ export const auditEntrySchema = pdSchema(
     subjectHashes: { type: [String], default: undefined, pd: false },
     /** For `access_denied`: the route pattern refused ('POST /zaken/:number/bsn'), no parameter values. */
     route: { type: String, pd: false },
+    /** What the entry is about when it is not a case: a dead letter's id (a hash or mailbox/UID, no content). */
+    ref: { type: String, pd: false },
+    /** For `erasure` from the workbench: the AVG art. 17(1) ground, a fixed code (ERASURE_GROUNDS), never free text. */
+    ground: { type: String, pd: false },
     /** Register technical term `audit_log` (P24M) from `at`. */
     expiresAt: { type: Date, required: true, pd: false },
   },
@@ -167,6 +175,8 @@ export interface AuditEntryDoc {
   counts?: CollectionCount[];
   subjectHashes?: string[];
   route?: string;
+  ref?: string;
+  ground?: string;
   expiresAt: Date;
 }
 

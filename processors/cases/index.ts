@@ -20,6 +20,9 @@ import { createContentStore, type ContentStore } from '../content/store.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
 export { caseEventDrafts, type CaseEventDraft } from './events.ts';
+export { confusionCsv, confusionMatrix, workCounts, type WorkCounts } from './reports.ts';
+export { relatedCases, RELATED_LIMIT, type RelatedCase } from './related.ts';
+export { deadLetterCaseKey, openDeadLetterAsCase, refusalNote, REFUSED_TOPIC, type RefusedMessage } from './deadletter.ts';
 export {
   ActionRefusedError, CaseChangedError, CaseNotFoundError, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
   type ActionRequest, type ActionResult, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,

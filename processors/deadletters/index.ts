@@ -23,6 +23,19 @@ import { pdSchema } from '../../lib/pd-schema.ts';
 
 export const DEAD_LETTER_COLLECTION = 'dead_letters';
 
+const ActionSchema = pdSchema(
+  {
+    kind: { type: String, pd: false },
+    at: { type: Date, pd: false },
+    actorId: { type: String, pd: false },
+    actorRole: { type: String, pd: false },
+    requestId: { type: String, pd: false },
+    how: { type: String, pd: false },
+    caseNumber: { type: String, pd: false },
+  },
+  { _id: false },
+);
+
 export const deadLetterSchema = pdSchema(
   {
     /** The dead letter's record key (e.g. the raw message's SHA-256, or mailbox/uidvalidity/uid). */
@@ -52,6 +65,11 @@ export const deadLetterSchema = pdSchema(
     deadLetterOffset: { partition: { type: Number, pd: false }, offset: { type: String, pd: false } },
     retriedAt: { type: Date, pd: false },
     retriedHow: { type: String, pd: false },
+    /**
+     * What people did with it from the workbench (actions.ts): who (account id and role, no
+     * name), when, and the form's request id that makes a double click one effect.
+     */
+    actions: { type: [ActionSchema], default: undefined, pd: false },
     expiresAt: { type: Date, required: true, pd: false },
   },
   { collection: DEAD_LETTER_COLLECTION, versionKey: false, strict: 'throw' },
@@ -64,6 +82,13 @@ export interface DeadLetterDoc {
   sha256?: string; size?: number; claimCheck?: { bucket: string; fileId: string };
   deadLetterOffset?: { partition: number; offset: string };
   retriedAt?: Date; retriedHow?: string; expiresAt: Date;
+  actions?: DeadLetterAction[];
+}
+
+export interface DeadLetterAction {
+  kind: 'retried' | 'opened_as_case';
+  at: Date; actorId: string; actorRole: string; requestId: string;
+  how?: string; caseNumber?: string;
 }
 
 export function deadLetterModel(conn: Connection): Model<DeadLetterDoc> {
@@ -131,3 +156,8 @@ export function createDeadLetterRecorder(o: { bus: Bus; conn: Connection; topic:
     },
   };
 }
+
+export {
+  DEAD_LETTER_PAGE_SIZE, findDeadLetter, listDeadLetters, openAsCaseOnce, rawLocation, recordDeadLetterAction, retryDeadLetter, retryOnce, sourceText, summaryOf,
+  type DeadLetterPage, type DeadLetterSummary, type RetryConfig, type RetryOutcome,
+} from './actions.ts';

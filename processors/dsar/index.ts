@@ -63,7 +63,16 @@ export interface DsarOptions {
    * documents sealed, as stored. Erasure needs no key.
    */
   content?: ContentStore;
+  /** Erasure only: the AVG art. 17(1) ground (one of ERASURE_GROUNDS), recorded on the audit entry. */
+  ground?: ErasureGround;
 }
+
+/**
+ * The grounds of AVG art. 17(1) an erasure rests on, as codes: the workbench asks the privacy
+ * officer for one (a reason without free text, so the audit log holds no personal data).
+ */
+export const ERASURE_GROUNDS = ['not_needed', 'consent_withdrawn', 'objection', 'unlawful', 'legal_obligation', 'child'] as const;
+export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
 
 type SubjectRole = 'citizen' | 'representative';
 
@@ -321,6 +330,7 @@ export async function exportSubject(conn: Connection, hasher: KeyedHasher, query
  * (the cases still lead to what remains).
  */
 export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query: SubjectQuery, options: DsarOptions): Promise<ErasureResult> {
+  if (options.ground !== undefined && !(ERASURE_GROUNDS as readonly string[]).includes(options.ground)) throw new InputError('DSAR_BAD_GROUND', 'Not an erasure ground.');
   const clock = options.clock ?? (() => new Date());
   const audit = options.audit ?? createAuditLog(conn, { clock });
   const { Case } = caseModels(conn);
@@ -378,6 +388,6 @@ export async function eraseSubject(conn: Connection, hasher: KeyedHasher, query:
   // cases named, so the link accounts for every document the erasure touched.
   const linkCounts = representativeRedacted > 0 ? { ...counts, 'cases.representative': representativeRedacted } : counts;
   const link = await audit.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: linkCounts, caseIds: [...mine, ...redactedIds], actor, at });
-  const entry = await audit.record({ action: 'erasure', subjectHashes: r.subjectHashes, counts, actor, at });
+  const entry = await audit.record({ action: 'erasure', subjectHashes: r.subjectHashes, counts, actor, at, ...(options.ground ? { ground: options.ground } : {}) });
   return { counts, caseIds: mine, representativeRedacted, representativeMessagesKept, deletionSeq: link.seq, auditEntryId: entry.id };
 }

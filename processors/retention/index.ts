@@ -481,3 +481,5 @@ export function createTtlReconciler(options: TtlReconcilerOptions): TtlReconcile
     },
   };
 }
+
+export { deletionReport, deletionWindowStart, retentionJson, type DeletionReport } from './report.ts';

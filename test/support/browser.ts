@@ -150,6 +150,8 @@ export interface BrowserSignIn {
   onProviderPage?: (page: Page) => Promise<void>;
   /** 'queue' (default): ends on the workbench's queue; 'refused': ends on the callback's refusal page. */
   expect?: 'queue' | 'refused';
+  /** The page a signed-in role lands on ('/', the queue; '/privacy' for the privacy officer). */
+  landing?: string;
 }
 
 /**
@@ -159,7 +161,7 @@ export interface BrowserSignIn {
 export async function signInInBrowser(page: Page, base: string, account: string, password: string, o: BrowserSignIn = {}): Promise<number> {
   const origin = new URL(base).origin;
   await page.goto(`${base}/`);
-  const landing = '/';
+  const landing = o.landing ?? '/';
   if (new URL(page.url()).pathname !== '/auth/sign-in') throw new Error(`expected the sign-in page, got ${page.url()}`);
   await o.onSignInPage?.(page);
   await Promise.all([page.waitForURL((u) => u.origin !== origin), page.locator('main a[href^="/auth/login"]').click()]);

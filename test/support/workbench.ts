@@ -15,6 +15,7 @@ import { createCaseStore, type CaseStore } from '../../processors/cases/index.ts
 import { createIdentityStore, type IdentityStore } from '../../processors/identity/index.ts';
 import { createWorkbench, type Workbench, type WorkbenchSettings } from '../../workbench/index.ts';
 import { createSurvey, DEFAULT_SURVEY_SETTINGS, type Survey, type SurveySettings } from '../../processors/survey/index.ts';
+import { RETENTION_COLLECTIONS } from '../../app/index.ts';
 
 export const demoPassword = (): string => readFileSync(path.join(config.localDir, 'secrets', 'demo-password'), 'utf8').trim();
 
@@ -22,6 +23,8 @@ export interface TestWorkbench {
   conn: mongoose.Connection; store: CaseStore; identity: IdentityStore; audit: AuditLog; wb: Workbench; url: string;
   /** Present when asked for (the survey's public pages and report). */
   survey?: Survey;
+  /** The Kafka topic prefix a dead-letter retry from this workbench publishes under (its own). */
+  topicPrefix: string;
   close(): Promise<void>;
 }
 
@@ -50,11 +53,17 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
     ? createSurvey({ conn, hasher: createKeyedHasher(config.keys.hmac), hmacKey: config.keys.hmac, settings: { ...DEFAULT_SURVEY_SETTINGS, publicUrl: '', ...surveySettings }, ...(clock ? { clock } : {}) })
     : undefined;
   await survey?.ensureIndexes();
-  const wb = await createWorkbench({ settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(survey ? { survey } : {}), ...(clock ? { clock } : {}) });
+  const topicPrefix = `test-${prefix}-${Date.now().toString(36)}.`;
+  const wb = await createWorkbench({
+    settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(survey ? { survey } : {}), ...(clock ? { clock } : {}),
+    hasher: createKeyedHasher(config.keys.hmac), retentionCollections: RETENTION_COLLECTIONS,
+    // A dead-letter retry from a test publishes to a topic of its own, never the shared pipeline's.
+    retry: { ...config, kafka: { ...config.kafka, topicPrefix } },
+  });
   await wb.start();
   if (survey) (survey.settings as { publicUrl: string }).publicUrl = wb.url;
   return {
-    conn, store, identity, audit, wb, url: wb.url, ...(survey ? { survey } : {}),
+    conn, store, identity, audit, wb, url: wb.url, topicPrefix, ...(survey ? { survey } : {}),
     async close() {
       await wb.stop();
       await conn.dropDatabase().catch(() => undefined);

@@ -5,6 +5,8 @@ import type { IdentityDocumentSummary } from '../../processors/identity/index.ts
 import { page, type PageContext } from './layout.tsx';
 import { Composer, replyStatusLabel } from './composer.tsx';
 import { AttachmentList, MessageBody } from './content.tsx';
+import { RelatedCases } from './related.tsx';
+import type { RelatedCase } from '../../processors/cases/index.ts';
 
 export interface CaseViewModel {
   c: CaseView;
@@ -21,6 +23,8 @@ export interface CaseViewModel {
   draft: { subject: string; text: string };
   /** The survey's consent block (workbench/routes/survey.tsx), when the survey is on. */
   survey?: ComponentChildren;
+  /** Other cases of the same citizen (keyed-hash look-ups; views/related.tsx). */
+  related?: { items: RelatedCase[]; more: boolean };
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -138,6 +142,8 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
               ))}
             </ol>
           </section>
+
+          {v.related && <RelatedCases ctx={ctx} related={v.related} />}
 
           <section aria-labelledby="hist-h">
             <h2 class="utrecht-heading-2" id="hist-h">{t.history}</h2>

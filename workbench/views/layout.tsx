@@ -47,7 +47,10 @@ function Layout({ ctx, title, children }: { ctx: PageContext; title: string; chi
         <header class="utrecht-page-header kcc-header">
           <nav aria-label={t.appName} class="kcc-nav">
             <a class="utrecht-link kcc-brand" href="/">{t.appName}</a>
-            {agent && <a class="utrecht-link" href="/">{t.queue}</a>}
+            {agent && agent.role !== 'privacy_officer' && <a class="utrecht-link" href="/">{t.queue}</a>}
+            {agent?.role === 'team_lead' && <a class="utrecht-link" href="/geweigerd">{t.navRefused}</a>}
+            {agent?.role === 'team_lead' && <a class="utrecht-link" href="/rapportages">{t.navReports}</a>}
+            {agent?.role === 'privacy_officer' && <a class="utrecht-link" href="/privacy">{t.navPrivacy}</a>}
             <a class="utrecht-link" href={switchLanguage(ctx.path, t.otherLanguageCode)} lang={t.otherLanguageCode} hreflang={t.otherLanguageCode}>{t.otherLanguage}</a>
           </nav>
           {agent && (

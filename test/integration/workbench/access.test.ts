@@ -23,6 +23,8 @@ describe('workbench/access: every route declares who may call it, and the bounda
     // With the survey on, so its agent and team-lead routes are in the matrix too.
     t = await startTestWorkbench('wbaccess', {}, undefined, {});
     caseNumber = (await t.store.ingest(intakeMessage({ subject: 'DigiD werkt niet' }))).caseNumber;
+    // A dead letter for the refused-messages routes (their :id is the id, base64url).
+    await t.conn.db!.collection('dead_letters').insertOne({ _id: 'INBOX/1/7', code: 'PARSE_FAILED', reason: 'test', at: new Date(), sourceRef: { kind: 'imap', mailbox: 'INBOX', uidValidity: '1', uid: 7 }, expiresAt: new Date(Date.now() + 86400_000) } as never);
     for (const role of AGENT_ROLES) agents[role] = await signIn(t.url, ACCOUNT[role]);
   });
   after(async () => { await t?.close(); });
@@ -47,7 +49,7 @@ describe('workbench/access: every route declares who may call it, and the bounda
     const routes = routeTable(t.wb.app).filter((r) => r.access !== 'public' && r.url !== '/auth/logout');
     let denied = 0;
     for (const r of routes) {
-      const url = r.url.replace(':number', caseNumber).replace(':file', 'workbench.css');
+      const url = r.url.replace(':number', caseNumber).replace(':file', 'workbench.css').replace(':id', Buffer.from('INBOX/1/7').toString('base64url'));
       for (const role of AGENT_ROLES) {
         const a = agents[role];
         const res = await a.request(url, {
@@ -70,6 +72,16 @@ describe('workbench/access: every route declares who may call it, and the bounda
       }
     }
     expect(denied).to.be.greaterThan(10);
+    // The areas of workbench/routes/ are in the enumeration, each with its one role.
+    const urls = routes.map((r) => `${r.method} ${r.url}`);
+    for (const u of ['GET /geweigerd', 'POST /geweigerd/:id/retry', 'POST /geweigerd/:id/case', 'GET /api/v1/deadletters', 'POST /api/v1/deadletters/:id/retry', 'POST /api/v1/deadletters/:id/case',
+      'GET /rapportages', 'GET /rapportages/herclassificaties.csv', 'GET /api/v1/reports/work', 'GET /api/v1/reports/confusion.csv',
+      'GET /privacy', 'POST /privacy/export', 'POST /privacy/erase', 'GET /privacy/audit', 'GET /privacy/verwijderingen', 'GET /privacy/bewaartermijnen',
+      'POST /api/v1/privacy/export', 'POST /api/v1/privacy/erase', 'GET /api/v1/privacy/audit', 'GET /api/v1/privacy/deletions', 'GET /api/v1/privacy/retention']) {
+      expect(urls, u).to.include(u);
+    }
+    for (const r of routes.filter((x) => /^\/(geweigerd|rapportages)|^\/api\/v1\/(deadletters|reports)/.test(x.url))) expect(r.access, r.url).to.deep.equal(['team_lead']);
+    for (const r of routes.filter((x) => /^\/privacy|^\/api\/v1\/privacy/.test(x.url))) expect(r.access, r.url).to.deep.equal(['privacy_officer']);
   });
 
   it('sends an unauthenticated page to sign-in and gives the API 401', async () => {
