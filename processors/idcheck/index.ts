@@ -134,19 +134,17 @@ const MAX_BOX_INK = 0.35;
 const MAX_IMAGE_INK = 0.15;
 // The strokes must make up a mark, not a few specks: wider than this share of the image's long side.
 const MIN_BOX_WIDTH_SHARE = 0.05;
-// Around a signature is paper: measured ≤ 0.10 of the surroundings in mid-tones (stroke
-// edges, JPEG, ruled lines) on generated photos and scans, ≥ 0.18 around the thin edges a
-// colour photo happens to contain.
-const MAX_MIDTONES = 0.15;
+// Around a signature is paper: measured ≤ 0.03 of the surroundings in mid-tones (stroke
+// edges, JPEG, ruled lines, grain on shaded paper) on generated photos and scans, ≥ 0.12
+// around the thin edges a colour photo happens to contain.
+const MAX_MIDTONES = 0.06;
 // OCR reads up to a few "words" into a scribble, at low confidence (measured 0–52), and a
 // printed name under a signature adds two or three confident ones. Many words are text
-// whatever the pixels say; a few confident words are text unless the ink is plainly pen strokes.
+// whatever the pixels say; a few confident words are text unless most of the ink is pen
+// strokes (a typed line has none: its letters are short components, see ./ink.ts).
 const TEXT_MIN_WORDS = 2;
 const TEXT_MIN_CONFIDENCE = 70;
 const TEXT_ANY_CONFIDENCE_WORDS = 8;
-// Plainly pen strokes: one stroke component this many times longer than it is wide (printed
-// letters reach ~10, merged printed words ~30 at most on a single short line).
-const STRONG_STROKE_ELONGATION = 40;
 
 /**
  * A signature image: pen strokes on paper, wherever on the image and however lit, and (if
@@ -207,9 +205,8 @@ export async function detectSignature(input: { image: Buffer; ocrWords?: number;
   });
   if (inkAll === 0) return result(false, 'blank');
   if (inkAll / (width * height) > MAX_IMAGE_INK) return result(false, 'too_much_ink');
-  const strong = strokes.some((c) => Math.max(c.maxX - c.minX + 1, c.maxY - c.minY + 1) / c.strokeWidth >= STRONG_STROKE_ELONGATION);
   const words = input.ocrWords ?? 0;
-  if (words > TEXT_ANY_CONFIDENCE_WORDS || (words >= TEXT_MIN_WORDS && (input.ocrConfidence ?? 100) >= TEXT_MIN_CONFIDENCE && !(strong && inkStrokes >= MIN_STROKE_SHARE * inkAll))) {
+  if (words > TEXT_ANY_CONFIDENCE_WORDS || (words >= TEXT_MIN_WORDS && (input.ocrConfidence ?? 100) >= TEXT_MIN_CONFIDENCE && inkStrokes < MIN_STROKE_SHARE * inkAll)) {
     return result(false, 'text');
   }
   if (strokes.length === 0 || strokes.length > MAX_STROKES || inkStrokes < MIN_STROKE_SHARE * inkAll) return result(false, 'not_strokes');

@@ -114,9 +114,10 @@ export function inkMask(grey: Uint8Array, width: number, height: number): { mask
   return { mask, paper };
 }
 
-// Between ink and paper: a pixel 15–40 % darker than the paper around it.
+// Between ink and paper: a pixel 20–40 % and 30+ grey levels darker than the paper around
+// it (paper brightness is a high percentile, so grain on shaded paper alone is not a mid-tone).
 const MIDTONE_LOW = INK_RATIO;
-const MIDTONE_HIGH = 0.85;
+const MIDTONE_HIGH = 0.8;
 
 /**
  * Share of the non-ink pixels around a mark (its box, widened by half its height) that are
@@ -137,7 +138,7 @@ export function midtoneShare(grey: Uint8Array, paper: Float32Array, mask: Uint8A
       if (mask[i]) continue;
       n++;
       const r = grey[i]! / Math.max(1, paper[i]!);
-      if (r >= MIDTONE_LOW && r < MIDTONE_HIGH) mid++;
+      if (r >= MIDTONE_LOW && r < MIDTONE_HIGH && paper[i]! - grey[i]! >= INK_MIN_CONTRAST) mid++;
     }
   }
   return n > 0 ? mid / n : 0;
@@ -197,6 +198,12 @@ export function components(mask: Uint8Array, width: number, height: number, minA
   return out;
 }
 
+// Measured on generated strokes and text (bench/signature.ts): a printed letter is about 10
+// stroke widths long, a written word 40+; a pen line covers 5–30 % of its own box, a
+// filled shape (logo, QR module, bar) most of it.
+const PEN_MIN_ELONGATION = 14;
+const PEN_MAX_FILL = 0.4;
+
 /**
  * A pen stroke: long against its own width (a printed letter is ~10× its stroke width, a
  * written word several tens), not a straight rule (it extends in both directions), and not
@@ -209,5 +216,3 @@ export function isPenStroke(c: InkComponent): boolean {
   const fill = c.area / (w * h);
   return !c.touchesBorder && extent / c.strokeWidth >= PEN_MIN_ELONGATION && Math.min(w, h) >= 3 * c.strokeWidth && fill <= PEN_MAX_FILL;
 }
-export const PEN_MIN_ELONGATION = 14;
-const PEN_MAX_FILL = 0.4;
