@@ -1,5 +1,7 @@
 import sharp, { type OutputInfo } from 'sharp';
 import { InputError } from '../../lib/errors.ts';
+// Not re-exported: callers (processors/identity/inspect.ts, letters) get one verdict from
+// detectSignature, so the pixel measures and thresholds can change without touching them.
 import { components, inkMask, isPenStroke, midtoneShare } from './ink.ts';
 import { findMrz, type MrzResult } from './mrz.ts';
 
