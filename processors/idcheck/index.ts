@@ -1,5 +1,8 @@
 import sharp, { type OutputInfo } from 'sharp';
 import { InputError } from '../../lib/errors.ts';
+// Not re-exported: callers (processors/identity/inspect.ts, letters) get one verdict from
+// detectSignature, so the pixel measures and thresholds can change without touching them.
+import { components, inkMask, isPenStroke, midtoneShare } from './ink.ts';
 import { findMrz, type MrzResult } from './mrz.ts';
 
 export { findMrz, normaliseMrzLine, type MrzFormat, type MrzResult } from './mrz.ts';
@@ -99,86 +102,119 @@ export function detectIdDocument(input: { text: string; mrzText?: string; ocrCon
 
 export interface SignatureDetection {
   isSignature: boolean;
-  /** Share of dark pixels. */
+  /** Share of the pen strokes' box that is ink. */
   inkRatio: number;
-  /** Width ÷ height of the box around the ink. */
+  /** Width ÷ height of the box around the pen strokes. */
   inkAspect: number;
-  /** Share of the image the ink box covers. */
+  /** Share of the image the pen strokes' box covers. */
   inkBoxShare: number;
-  reason: 'signature' | 'blank' | 'too_much_ink' | 'text' | 'not_wide' | 'too_spread';
+  reason: 'signature' | 'blank' | 'too_much_ink' | 'text' | 'not_wide' | 'not_strokes' | 'not_paper';
 }
 
-// Measured on generated strokes and pages (test/unit/idcheck): signatures about 2 % ink in
-// a box 7× wider than tall; a letter page also ~2 % but with 100+ recognised words and a
-// tall ink box; a web-page screenshot 11 %; a blank scan 0 %.
-const MIN_INK = 0.001;
-const MAX_INK = 0.12;
-// Handwritten names are wider than tall; a stamp or logo is roughly square.
-const MIN_INK_ASPECT = 1.8;
-// OCR reads up to a few "words" into a scribble, at low confidence (measured 0–29), while
-// a printed line reads at 90+ (a closing, a typed name). Two confident words are text;
-// many words are text whatever the confidence.
+// Analysis size: enough pixels that a signature 15 % as wide as a 300-dpi A4 scan keeps
+// strokes of 2+ px (the old 600-px width shrank it to a grey smudge); ~0.5 s for a phone photo.
+const ANALYSIS_PIXELS = 2_500_000;
+// Specks of grain, dust and JPEG noise: components below this share of the image (and at
+// least this many pixels) are ignored.
+const MIN_COMPONENT_SHARE = 2e-6;
+const MIN_COMPONENT_PX = 8;
+// A signature is pen strokes and little else: at least 60 % of the ink (the rest may be a
+// printed name under it, a date, a dot). A page of text, a screenshot or a chart is mostly
+// short letter components; a logo, QR code or bar chart mostly filled shapes.
+const MIN_STROKE_SHARE = 0.6;
+// Written words, not a page of them: a handwritten letter or a photo of a printed page with
+// words run together by blur gives hundreds of stroke components.
+const MAX_STROKES = 40;
+// Handwritten names are wider than tall (measured 2–5 on generated ones, slanted included); a
+// stamp or scribbled square is not.
+const MIN_INK_ASPECT = 1.5;
+// Ink share of the strokes' box: pen lines cover 2–25 % of it; more is a filled shape or a
+// dense scrawl, less is noise that happened to line up.
+const MIN_BOX_INK = 0.01;
+const MAX_BOX_INK = 0.35;
+// Ink beyond this share of the whole image is a photo or a graphic, not a sheet with a signature.
+const MAX_IMAGE_INK = 0.15;
+// The strokes must make up a mark, not a few specks: wider than this share of the image's long side.
+const MIN_BOX_WIDTH_SHARE = 0.05;
+// Around a signature is paper: measured ≤ 0.03 of the surroundings in mid-tones (stroke
+// edges, JPEG, ruled lines, grain on shaded paper) on generated photos and scans, ≥ 0.12
+// around the thin edges a colour photo happens to contain.
+const MAX_MIDTONES = 0.06;
+// OCR reads up to a few "words" into a scribble, at low confidence (measured 0–52), and a
+// printed name under a signature adds two or three confident ones. Many words are text
+// whatever the pixels say; a few confident words are text unless most of the ink is pen
+// strokes (a typed line has none: its letters are short components, see ./ink.ts).
 const TEXT_MIN_WORDS = 2;
 const TEXT_MIN_CONFIDENCE = 70;
-const TEXT_ANY_CONFIDENCE_WORDS = 6;
-// Analysis size: statistics are stable at this width and cost a few ms.
-const ANALYSIS_WIDTH = 600;
+const TEXT_ANY_CONFIDENCE_WORDS = 8;
 
 /**
- * A signature image: mostly blank, a little ink in a wide band, and (if OCR ran) no real
- * text. Simple pixel statistics via sharp; deliberately conservative — it flags images
- * for the deletion rules, it does not judge a signature.
+ * A signature image: pen strokes on paper, wherever on the image and however lit, and (if
+ * OCR ran) no real text. Pixels via sharp, then ink relative to the local paper brightness
+ * and its connected components (./ink.ts); deliberately conservative — it flags images for
+ * the deletion rules, it does not judge a signature.
  */
 export async function detectSignature(input: { image: Buffer; ocrWords?: number; ocrConfidence?: number; maxPixels?: number }): Promise<SignatureDetection> {
   let data: Buffer;
   let info: OutputInfo;
   try {
+    const meta = await sharp(input.image, { limitInputPixels: input.maxPixels ?? 40_000_000 }).metadata();
+    const px = (meta.width ?? 1) * (meta.height ?? 1);
+    const scale = Math.min(1, Math.sqrt(ANALYSIS_PIXELS / px));
+    const oriented = (meta.orientation ?? 1) >= 5;
+    const w = Math.max(1, Math.round((oriented ? meta.height ?? 1 : meta.width ?? 1) * scale));
     ({ data, info } = await sharp(input.image, { limitInputPixels: input.maxPixels ?? 40_000_000 })
       .autoOrient()
       .flatten({ background: '#ffffff' })
       .greyscale()
-      .resize({ width: ANALYSIS_WIDTH, withoutEnlargement: true })
+      .resize({ width: w, withoutEnlargement: true })
       .raw()
       .toBuffer({ resolveWithObject: true }));
   } catch (err) {
     throw new InputError('IDCHECK_IMAGE_UNREADABLE', 'the image could not be decoded', err);
   }
   const { width, height } = info;
-  let ink = 0;
+  const grey = new Uint8Array(data.buffer, data.byteOffset, width * height);
+  const { mask, paper } = inkMask(grey, width, height);
+  const comps = components(mask, width, height, Math.max(MIN_COMPONENT_PX, width * height * MIN_COMPONENT_SHARE));
+  // What touches the border is scenery: the table beyond the sheet, the sheet's edge, a
+  // shadow cut off by the frame.
+  const inside = comps.filter((c) => !c.touchesBorder);
+  const strokes = inside.filter(isPenStroke);
+  const inkAll = inside.reduce((s, c) => s + c.area, 0);
+  const inkStrokes = strokes.reduce((s, c) => s + c.area, 0);
   let minX = width;
   let minY = height;
   let maxX = -1;
   let maxY = -1;
-  // Dark = below mid-grey; scans of blue ink on white sit well below it.
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (data[y * width + x]! < 128) {
-        ink++;
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-    }
+  for (const c of strokes) {
+    minX = Math.min(minX, c.minX);
+    minY = Math.min(minY, c.minY);
+    maxX = Math.max(maxX, c.maxX);
+    maxY = Math.max(maxY, c.maxY);
   }
-  const inkRatio = ink / (width * height);
   const boxW = maxX >= minX ? maxX - minX + 1 : 0;
   const boxH = maxY >= minY ? maxY - minY + 1 : 0;
+  const boxInk = boxW * boxH > 0 ? inkStrokes / (boxW * boxH) : 0;
   const inkAspect = boxH > 0 ? boxW / boxH : 0;
   const inkBoxShare = (boxW * boxH) / (width * height);
   const result = (isSignature: boolean, reason: SignatureDetection['reason']): SignatureDetection => ({
     isSignature,
-    inkRatio: Math.round(inkRatio * 10_000) / 10_000,
+    inkRatio: Math.round(boxInk * 10_000) / 10_000,
     inkAspect: Math.round(inkAspect * 100) / 100,
     inkBoxShare: Math.round(inkBoxShare * 1000) / 1000,
     reason,
   });
-  if (inkRatio < MIN_INK) return result(false, 'blank');
-  if (inkRatio > MAX_INK) return result(false, 'too_much_ink');
+  if (inkAll === 0) return result(false, 'blank');
+  if (inkAll / (width * height) > MAX_IMAGE_INK) return result(false, 'too_much_ink');
   const words = input.ocrWords ?? 0;
-  if ((words >= TEXT_MIN_WORDS && (input.ocrConfidence ?? 100) >= TEXT_MIN_CONFIDENCE) || words > TEXT_ANY_CONFIDENCE_WORDS) return result(false, 'text');
+  if (words > TEXT_ANY_CONFIDENCE_WORDS || (words >= TEXT_MIN_WORDS && (input.ocrConfidence ?? 100) >= TEXT_MIN_CONFIDENCE && inkStrokes < MIN_STROKE_SHARE * inkAll)) {
+    return result(false, 'text');
+  }
+  if (strokes.length === 0 || strokes.length > MAX_STROKES || inkStrokes < MIN_STROKE_SHARE * inkAll) return result(false, 'not_strokes');
+  if (boxW < MIN_BOX_WIDTH_SHARE * Math.max(width, height)) return result(false, 'blank');
+  if (boxInk < MIN_BOX_INK || boxInk > MAX_BOX_INK) return result(false, 'too_much_ink');
   if (inkAspect < MIN_INK_ASPECT) return result(false, 'not_wide');
-  // Ink spread over most of a tall page is a document, not a signature strip.
-  if (inkBoxShare > 0.6 && height > width) return result(false, 'too_spread');
+  if (midtoneShare(grey, paper, mask, width, height, { minX, minY, maxX, maxY }) > MAX_MIDTONES) return result(false, 'not_paper');
   return result(true, 'signature');
 }
