@@ -124,7 +124,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   const lock = createDocLock(db, { enabled: server.flavour !== 'mongodb' });
   const store = createCaseStore(conn, { cipher, hasher, audit, lock, ...(o.clock ? { clock: o.clock } : {}) });
   await store.ensureIndexes();
-  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, ...(o.clock ? { clock: o.clock } : {}) });
+  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, withCase: store.withCase, ...(o.clock ? { clock: o.clock } : {}) });
   await identity.ensureIndexes();
   const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
   // Messages refused for their size or form: recorded by the ingestor and the processor,

@@ -40,7 +40,7 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   await audit.ensureIndexes();
   const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock: createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' }), ...(clock ? { clock } : {}) });
   await store.ensureIndexes();
-  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, ...(clock ? { clock } : {}) });
+  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, withCase: store.withCase, ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
   const wb = await createWorkbench({ settings: workbenchSettings(over), conn, store, identity, audit, logger, ...(clock ? { clock } : {}) });
   await wb.start();
