@@ -112,13 +112,23 @@ export const storedCase = storedFormOf(caseSchema);
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
 
-export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
+/** Runs `fn` holding a case's write lock (lib/doclock.ts): one key per case, for every writer of a case (the identity store too). */
+export function caseLocker(lock: DocLock | undefined): <T>(caseId: string, fn: () => Promise<T>) => Promise<T> {
+  return <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (lock ? lock.withLock(`case:${caseId}`, fn) : fn());
+}
+
+/** What "not a case" needs of the identity store (processors/identity eraseForCase): its copies and records go with the case. */
+export interface NonCaseIdentityEraser {
+  eraseForCase(caseId: string, messageKeys: readonly string[], actor: Actor, at?: Date): Promise<unknown>;
+}
+
+export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock; identity?: NonCaseIdentityEraser }): CaseStore {
   const models = caseModels(conn);
   const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
   const now = deps.clock ?? (() => new Date());
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
-  const withCase = <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (deps.lock ? deps.lock.withLock(`case:${caseId}`, fn) : fn());
+  const withCase = caseLocker(deps.lock);
 
   /**
    * The next free number of the year: read the highest issued, insert the next; a
@@ -230,7 +240,10 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
   const desk = createCaseDesk({
     models, withCase, cipher: deps.cipher, hasher: deps.hasher, touchKeys,
     ...(deps.audit ? { audit: deps.audit } : {}), ...(deps.clock ? { clock: deps.clock } : {}),
-    async eraseAsNonCase(c, at) {
+    async eraseAsNonCase(c, at, actor) {
+      // The ID copies and verification records first: they have no purpose left, and a crash
+      // after this leaves the case, so the retry (a repeated close) comes back here.
+      await deps.identity?.eraseForCase(c._id, c.messages.map((m) => m.dedupeKey), actor, at);
       // Events not yet published (the closure among them) outlive the case: event data only.
       const full = await Case.findById(c._id, { lookup: 0, bsnSealed: 0, messages: 0, notes: 0, replies: 0 }).lean<CaseDoc>();
       if (full) {

@@ -141,8 +141,8 @@ interface DeskDeps {
   clock?: () => Date;
   /** Touches the look-up keys' expiry with the case's (index.ts). */
   touchKeys(caseId: string, expiresAt: Date): Promise<void>;
-  /** Removes a case's data for "not a case" (index.ts: keys, work item, the case; a non-case record stays). */
-  eraseAsNonCase(c: Pick<CaseDoc, '_id' | 'messages'>, at: Date): Promise<void>;
+  /** Removes a case's data for "not a case" (index.ts: ID copies and verification records, keys, work item, the case; a non-case record stays). */
+  eraseAsNonCase(c: Pick<CaseDoc, '_id' | 'messages'>, at: Date, actor: Agent): Promise<void>;
 }
 
 export const caseExpiryFrom = (from: Date): Date => addDuration(from, GENERAL_RETENTION);
@@ -353,7 +353,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       // A retry after a crash between the close and the erasure finishes the erasure (idempotent).
       if (res.repeated) {
         if (res.before.outcome === 'not_a_case' && res.before.status === 'closed') {
-          await deps.eraseAsNonCase(res.before, at);
+          await deps.eraseAsNonCase(res.before, at, agent);
           await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
         }
         return strip(res);
@@ -363,7 +363,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       if (!c.escalatedAt && c.bsnSealed) await deps.audit?.appendDeletion({ kind: 'retention', mechanism: 'case_closed', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor: agent, at });
       if (outcome === 'not_a_case') {
         // Spam or phishing: the personal data goes now; a non-case record keeps redelivery recognised.
-        await deps.eraseAsNonCase(c, at);
+        await deps.eraseAsNonCase(c, at, agent);
         await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
       }
       return strip(res);

@@ -32,6 +32,7 @@ import type { MrzHints } from './inspect.ts';
 import {
   identityModels,
   IDENTITY_COLLECTION,
+  VERIFICATION_COLLECTION,
   VERIFICATION_METHODS,
   VERIFICATION_OUTCOMES,
   type IdCategory,
@@ -123,6 +124,14 @@ export interface IdentityStore {
   listForCase(caseId: string): Promise<IdentityDocumentSummary[]>;
   viewDocument(docId: string, agent: Agent): Promise<IdentityDocumentView>;
   recordVerification(input: VerificationInput): Promise<VerificationResult>;
+  /**
+   * A case closed as "not a case" (spam, phishing): its ID copies (linked, or still pending
+   * for one of its messages) and verification records go at once, not at their term; the
+   * deletion log gets one link (mechanism `erasure`) when anything was deleted. Idempotent:
+   * a retry after a crash deletes what is left and logs only that. The case's own list is
+   * not rewritten: the case is erased right after (processors/cases eraseAsNonCase).
+   */
+  eraseForCase(caseId: string, messageKeys: readonly string[], actor: Actor, at?: Date): Promise<{ identity_documents: number; verification_records: number }>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -354,6 +363,17 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
       await audit.record({ actor: agent, action: 'verification', caseId, at: t, ...(deleted > 0 ? { counts: { [IDENTITY_COLLECTION]: deleted } } : {}) });
       log.info({ outcome: input.outcome, deleted }, 'identity verification recorded');
       return { caseId, outcome: input.outcome, deleted };
+    },
+
+    async eraseForCase(caseId, messageKeys, actor, at = now()) {
+      const docs = await IdentityDocument.deleteMany({ $or: [{ caseId }, ...(messageKeys.length ? [{ messageKey: { $in: [...messageKeys] } }] : [])] });
+      const records = await VerificationRecord.deleteMany({ caseId });
+      const counts = { [IDENTITY_COLLECTION]: docs.deletedCount, [VERIFICATION_COLLECTION]: records.deletedCount };
+      if (docs.deletedCount + records.deletedCount > 0) {
+        await audit.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts, caseIds: [caseId], actor, at });
+        log.info({ documents: docs.deletedCount, records: records.deletedCount }, 'identity data of a non-case erased');
+      }
+      return { identity_documents: docs.deletedCount, verification_records: records.deletedCount };
     },
 
     async ensureIndexes() {

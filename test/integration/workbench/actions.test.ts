@@ -177,6 +177,37 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(links.some((l) => (l.caseIds ?? []).includes(stored!._id))).to.equal(true);
   });
 
+  it('"not a case" deletes the case\'s ID copies and verification records at once, not at their term, and logs it', async () => {
+    const n = await newCase({ subject: 'Stuur uw paspoort', text: 'Phishing met een kopie paspoort' });
+    const stored = await t.store.models.Case.findOne({ caseNumber: n }).lean();
+    const key = stored!.messages[0]!.dedupeKey;
+    const copy = (i: number) => ({
+      messageKey: key, channel: 'email' as const, part: i, label: `paspoort${i}.png`, category: 'id_document' as const, documentKind: 'passport', detectedBy: 'keywords' as const,
+      mrzValid: null, content: Buffer.from(`fictitious copy ${i} ${n}`), contentType: 'image/png', hints: null, receivedAt: new Date(),
+    });
+    // One copy linked and looked at (a verification record "not established"), one still pending (a crash before the link).
+    await t.identity.putPending([copy(1)]);
+    await t.identity.linkToCase(key, stored!._id);
+    await t.identity.putPending([copy(2)]);
+    const agent = { id: 'teamleider', role: 'team_lead' };
+    await t.audit.record({ actor: agent, action: 'read', caseId: stored!._id });
+    const [doc] = await t.identity.listForCase(stored!._id);
+    await t.identity.recordVerification({ docId: doc!.id, agent, outcome: 'not_established', method: 'copy of ID seen' });
+    expect(await t.identity.models.VerificationRecord.countDocuments({ caseId: stored!._id })).to.equal(1);
+
+    const c = await get(n);
+    const res = await lead.json('POST', `/api/v1/cases/${n}/close`, { version: c.version, requestId: req(), outcome: 'not_a_case' });
+    expect(res.status).to.equal(200);
+    expect(await t.identity.models.IdentityDocument.countDocuments({ $or: [{ caseId: stored!._id }, { messageKey: key }] })).to.equal(0);
+    expect(await t.identity.models.VerificationRecord.countDocuments({ caseId: stored!._id })).to.equal(0);
+    expect(await scanDatabase(t.conn.db!, [`fictitious copy 1 ${n}`, `fictitious copy 2 ${n}`])).to.deep.equal([]);
+    // The same mechanism as the case's own erasure: an agent's "not a case" is an erasure.
+    const links = (await t.audit.models.DeletionEntry.find({ mechanism: 'erasure', caseIds: stored!._id }).lean()).filter((l) => l.counts.some((x) => x.collectionName === 'identity_documents'));
+    expect(links).to.have.length(1);
+    expect(links[0]!.counts).to.deep.include({ collectionName: 'identity_documents', count: 2 });
+    expect(links[0]!.counts).to.deep.include({ collectionName: 'verification_records', count: 1 });
+  });
+
   it('re-classifies with a reason, keeping the pipeline\'s topic beside the agent\'s', async () => {
     const n = await newCase({ classification: { topic: 'digid_app', language: 'nl', confidence: 0.4, reasons: ['digid'] } });
     const c = await get(n);
