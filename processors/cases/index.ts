@@ -277,8 +277,9 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     // The case may be gone (erased, expired) while its key lives on for a moment: nothing to add.
     if (c) {
       await writeKeys(caseId, m, c.expiresAt);
-      // A crash may have come between the case write and its queue row.
-      await desk.syncWorkItem(caseId);
+      // A crash may have come between the case write and its queue row: rewritten from the
+      // case as it is now, under its lock (idempotent; never a stale read over a newer row).
+      await withCase(caseId, () => desk.syncWorkItem(caseId));
     }
     return { caseId, caseNumber: c?.caseNumber ?? '', created: false, threaded: caseId !== m.dedupeKey, duplicate: true };
   }
@@ -311,13 +312,21 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
               $unset: { closedAt: 1, outcome: 1 },
             },
           );
-          if (r.matchedCount > 0) return r;
+          if (r.matchedCount > 0) {
+            // The queue row from the case as just written, still under the lock: a row
+            // rewritten after the lock is released could land after an agent's newer one.
+            await desk.syncWorkItem(thread._id);
+            return r;
+          }
           // Missed: either this message is there already (a redelivery) or the version moved.
-          if (await Case.exists({ _id: thread._id, 'messages.dedupeKey': m.dedupeKey })) return { modifiedCount: 0 };
+          if (await Case.exists({ _id: thread._id, 'messages.dedupeKey': m.dedupeKey })) {
+            // A redelivery: the first delivery may have stopped before the row (a crash); repaired here.
+            await desk.syncWorkItem(thread._id);
+            return { modifiedCount: 0 };
+          }
         }
         throw new TransientError('CASE_CONTENDED', 'the case changed under every attempt to add the message; retrying later');
       });
-      await desk.syncWorkItem(thread._id);
       const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
       await writeKeys(thread._id, m, c!.expiresAt);
       if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);

@@ -114,7 +114,7 @@ export interface CaseDesk {
   noteIdentityDecision(caseId: string, agent: Agent, outcome: string, deleted: number): Promise<ActionResult>;
   /** The BSN of an escalated case, for the second line, with a reason; audited and in the history. */
   revealBsn(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<{ bsn: string | null; version: number }>;
-  /** Rewrites the case's work item from the case (after intake writes, and as a repair). */
+  /** Rewrites the case's work item from the case (after intake writes, and as a repair). Call it holding the case's lock (withCase): a rewrite from an older read must not land after a newer one. */
   syncWorkItem(caseId: string): Promise<void>;
   /** (pipeline topic, agent topic) pairs of re-classified cases: no personal data. */
   confusionPairs(): AsyncGenerator<{ pipeline: string; agent: string }>;
