@@ -160,6 +160,9 @@ const nl = {
   letterAnswer: 'Antwoord per brief',
   letterRecord: 'Brief maken (per post verstuurd)',
   letterDownload: 'Brief downloaden om te printen (PDF)',
+  // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
+  signInOtherBrowserTitle: 'Inloggen geweigerd',
+  signInOtherBrowserText: 'Deze inlogpoging is in een andere browser begonnen. Uit veiligheid is er niet ingelogd. Begin het inloggen opnieuw in deze browser.',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -318,6 +321,9 @@ const en: Strings = {
   letterAnswer: 'Answer by letter',
   letterRecord: 'Make the letter (sent by post)',
   letterDownload: 'Download the letter to print (PDF)',
+  // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
+  signInOtherBrowserTitle: 'Sign-in refused',
+  signInOtherBrowserText: 'This sign-in was begun in another browser. For your safety you have not been signed in. Start signing in again in this browser.',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

@@ -40,7 +40,7 @@ import { answerTemplate } from '../templates/index.ts';
 import { renderReplyLetter, replyLetterForCase } from '../processors/replyletter/index.ts';
 import { AGENT_ROLES, collectRoutes, installAccess, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 import { createOidcClient, type OidcClient, type OidcSettings } from './auth/oidc.ts';
-import { createSessionStore, type Session, type SessionStore } from './auth/sessions.ts';
+import { createSessionStore, LOGIN_STATE_MS, newToken, type Session, type SessionStore } from './auth/sessions.ts';
 import { langOf, strings, type Lang } from './i18n.ts';
 import { page, Message, type PageContext } from './views/layout.tsx';
 import { queuePage } from './views/queue.tsx';
@@ -83,6 +83,8 @@ export interface Workbench {
 
 const SESSION_COOKIE = 'kcc_session';
 const LANG_COOKIE = 'kcc_lang';
+/** Binds a sign-in's state to the browser that began it (login CSRF); lives as long as the state. */
+const LOGIN_COOKIE = 'kcc_login';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = (p: string) => path.join(HERE, '..', 'node_modules', p);
 
@@ -313,7 +315,14 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const returnTo = safeReturn((req.query as { returnTo?: string }).returnTo ?? '/');
     try {
       const b = await oidcClient().begin();
-      await sessions.saveLogin(b.state, b.verifier, b.nonce, returnTo);
+      // Login CSRF: the state is bound to this browser by a random value in a cookie only the
+      // callback receives. Lax, not Strict: it must come along on the provider's redirect back
+      // (a cross-site top-level navigation). A browser with one already keeps it, so two tabs
+      // signing in at once both complete.
+      const current = req.cookies[LOGIN_COOKIE];
+      const browser = current && /^[\w-]{43}$/.test(current) ? current : newToken();
+      await sessions.saveLogin(b.state, b.verifier, b.nonce, returnTo, browser);
+      reply.setCookie(LOGIN_COOKIE, browser, { path: '/auth/callback', httpOnly: true, sameSite: 'lax', secure: secureCookies(), maxAge: LOGIN_STATE_MS / 1000 });
       return reply.redirect(b.url, 303);
     } catch (err) {
       if (!isRetriable(err)) throw err;
@@ -324,8 +333,14 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   app.get('/auth/callback', { config: { access: 'public', ...signInLimit } }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const q = req.query as { state?: string };
-    const login = await sessions.takeLogin(typeof q.state === 'string' ? q.state : '');
-    if (!login) return html(reply, page(ctx, ctx.t.signInFailedTitle, <Message title={ctx.t.signInFailedTitle} text={ctx.t.signInFailedText} code="OIDC_STATE_UNKNOWN"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 400);
+    const login = await sessions.takeLogin(typeof q.state === 'string' ? q.state : '', req.cookies[LOGIN_COOKIE]);
+    if (login === 'other_browser') {
+      // Someone else's sign-in (a link or a page that sent this browser here): never a session.
+      log.warn({ code: 'OIDC_STATE_OTHER_BROWSER' }, 'sign-in callback from a browser that did not begin it');
+      return html(reply, page(ctx, ctx.t.signInOtherBrowserTitle, <Message title={ctx.t.signInOtherBrowserTitle} text={ctx.t.signInOtherBrowserText} code="OIDC_STATE_OTHER_BROWSER"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 403);
+    }
+    if (login === 'unknown') return html(reply, page(ctx, ctx.t.signInFailedTitle, <Message title={ctx.t.signInFailedTitle} text={ctx.t.signInFailedText} code="OIDC_STATE_UNKNOWN"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 400);
+    reply.clearCookie(LOGIN_COOKIE, { path: '/auth/callback' });
     let result;
     try {
       result = await oidcClient().complete(new URL(req.url, publicUrl!), { state: q.state!, verifier: login.verifier, nonce: login.nonce });
