@@ -236,7 +236,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     const w = config.workbench;
     if (w.oidc.clientSecret) {
       components.workbench = await createWorkbench({
-        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
+        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, trustProxy: w.trustProxy, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
         conn, store, identity, audit, logger, ...(o.clock ? { clock: o.clock } : {}),
       });
     } else {

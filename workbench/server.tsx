@@ -57,6 +57,12 @@ export interface WorkbenchSettings {
   oidc: Omit<OidcSettings, 'redirectUri' | 'postLogoutRedirectUri'>;
   /** Demo mode: the sign-in page lists the local provider's demo accounts. Off in production. */
   demo: boolean;
+  /**
+   * The proxies (addresses or CIDRs, config KCC_WORKBENCH_TRUST_PROXY) whose X-Forwarded-For
+   * and -Proto are believed; none when empty or left out. Any other peer's headers are ignored:
+   * a client cannot choose the address the sign-in rate limit counts.
+   */
+  trustProxy?: readonly string[];
 }
 
 export interface WorkbenchDeps {
@@ -152,7 +158,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   const app = Fastify({
     logger: false,
-    trustProxy: settings.publicUrl?.startsWith('https://') ?? false,
+    trustProxy: settings.trustProxy?.length ? [...settings.trustProxy] : false,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
