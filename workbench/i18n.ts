@@ -162,6 +162,10 @@ const nl = {
   letterDownload: 'Brief downloaden om te printen (PDF)',
   // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
   signInOtherBrowserTitle: 'Inloggen geweigerd',
+  queueDoneEscalated: 'Doorgezet naar de tweede lijn. De zaak staat nu in hun wachtrij; de eerste lijn opent haar niet meer.',
+  queueDoneNotACase: 'Gesloten als "geen zaak": de persoonsgegevens zijn verwijderd.',
+  caseLineForbiddenText: 'Deze zaak is doorgezet naar de tweede lijn. De eerste lijn kan haar niet openen; vraag zo nodig je teamleider.',
+  caseReadOnly: 'Alleen inzien: deze zaak ligt bij de eerste lijn. De tweede lijn handelt haar af na doorzetten.',
   signInOtherBrowserText: 'Deze inlogpoging is in een andere browser begonnen. Uit veiligheid is er niet ingelogd. Begin het inloggen opnieuw in deze browser.',
 } as const;
 
@@ -323,6 +327,10 @@ const en: Strings = {
   letterDownload: 'Download the letter to print (PDF)',
   // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
   signInOtherBrowserTitle: 'Sign-in refused',
+  queueDoneEscalated: 'Escalated to second line. The case is in their queue now; first line no longer opens it.',
+  queueDoneNotACase: 'Closed as "not a case": the personal data has been deleted.',
+  caseLineForbiddenText: 'This case has been escalated to second line. First line cannot open it; ask your team lead if needed.',
+  caseReadOnly: 'Read only: this case is with first line. Second line handles it after an escalation.',
   signInOtherBrowserText: 'This sign-in was begun in another browser. For your safety you have not been signed in. Start signing in again in this browser.',
 };
 

@@ -20,8 +20,8 @@ import type { AuditLog } from '../audit/index.ts';
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
 export { caseEventDrafts, type CaseEventDraft } from './events.ts';
 export {
-  ActionRefusedError, CaseChangedError, CaseNotFoundError, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
-  type ActionRequest, type ActionResult, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
+  ActionRefusedError, CaseChangedError, CaseNotFoundError, caseAccessFor, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
+  type ActionRequest, type ActionResult, type CaseAccess, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
 } from './work.ts';
 
 export interface SourceRef { kind: string; mailbox?: string; uidValidity?: string; uid?: number }

@@ -50,6 +50,26 @@ export class ActionRefusedError extends InputError {
   constructor(code: string, message: string) { super(code, message); this.name = 'ActionRefusedError'; }
 }
 
+/**
+ * What a role may do with a case on a given line (the workbench checks it on every case URL,
+ * not only in the queue):
+ *  - first line works first-line cases; a case escalated to second line is not theirs any
+ *    more (it may hold a BSN that line needs, and the escalation reason): 'none';
+ *  - second line works second-line cases and may read a first-line case (a helpdesk's second
+ *    line looks at what first line has, e.g. before taking over, or a citizen's other cases),
+ *    but acts on it only after an escalation: 'read';
+ *  - a team lead works every line: 'full'. Other roles have no case routes at all.
+ * Looking at an ID copy counts as acting (it is the step before an identity decision).
+ */
+export type CaseAccess = 'full' | 'read' | 'none';
+export function caseAccessFor(role: string, line: CaseLine | undefined): CaseAccess {
+  const l = line ?? 'first';
+  if (role === 'team_lead') return 'full';
+  if (role === 'first_line') return l === 'first' ? 'full' : 'none';
+  if (role === 'second_line') return l === 'second' ? 'full' : 'read';
+  return 'none';
+}
+
 export interface ActionRequest {
   /** The case version the agent's page showed. */
   expectedVersion: number;

@@ -129,8 +129,9 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(c.hasBsn).to.equal(true);
     expect(JSON.stringify(c)).to.not.include(bsn);
     const early = await second.json('POST', `/api/v1/cases/${n}/bsn`, { version: c.version, requestId: req(), reason: 'controle' });
-    expect(early.status).to.equal(409);
-    expect(early.body.code).to.equal('BSN_NOT_ESCALATED');
+    // Not escalated: a first-line case, which second line may read but not act on.
+    expect(early.status).to.equal(403);
+    expect(early.body.code).to.equal('CASE_LINE_FORBIDDEN');
     const esc = await first.json('POST', `/api/v1/cases/${n}/escalate`, { version: c.version, requestId: req(), reason: 'Inlogprobleem, BRP-controle nodig' });
     expect(esc.status).to.equal(200);
     const forbidden = await first.json('POST', `/api/v1/cases/${n}/bsn`, { version: esc.body.version, requestId: req(), reason: 'nieuwsgierig' });
@@ -142,7 +143,12 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(shown.body.bsn).to.equal(bsn);
     const reads = await t.audit.models.AuditEntry.find({ action: 'read_bsn', 'actor.id': 'tweedelijn' }).lean();
     expect(reads.length).to.be.at.least(1);
-    const after = await get(n, first);
+    // The case is second line's now: first line cannot open it by its URL (403, audited).
+    const refused = await first.json('GET', `/api/v1/cases/${n}`);
+    expect(refused.status).to.equal(403);
+    expect(refused.body.code).to.equal('CASE_LINE_FORBIDDEN');
+    expect(JSON.stringify(refused.body)).to.not.include(bsn);
+    const after = await get(n, lead);
     expect(JSON.stringify(after)).to.not.include(bsn);
     expect(after.history.map((h: { action: string }) => h.action)).to.include.members(['escalated', 'bsn_revealed']);
   });
