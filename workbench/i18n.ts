@@ -162,6 +162,7 @@ const nl = {
   letterDownload: 'Brief downloaden om te printen (PDF)',
   // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
   signInOtherBrowserTitle: 'Inloggen geweigerd',
+  idBsnOnCopy: 'Let op: een Nederlands paspoort of een Nederlandse identiteitskaart toont het BSN (ook in de machineleesbare zone). Deze kopie is niet gemaskeerd. De eerste lijn gebruikt, noteert of noemt dat nummer niet; is het BSN nodig, zet de zaak dan door naar de tweede lijn.',
   queueDoneEscalated: 'Doorgezet naar de tweede lijn. De zaak staat nu in hun wachtrij; de eerste lijn opent haar niet meer.',
   queueDoneNotACase: 'Gesloten als "geen zaak": de persoonsgegevens zijn verwijderd.',
   caseLineForbiddenText: 'Deze zaak is doorgezet naar de tweede lijn. De eerste lijn kan haar niet openen; vraag zo nodig je teamleider.',
@@ -327,6 +328,7 @@ const en: Strings = {
   letterDownload: 'Download the letter to print (PDF)',
   // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
   signInOtherBrowserTitle: 'Sign-in refused',
+  idBsnOnCopy: 'Note: a Dutch passport or identity card shows the BSN (also in the machine-readable zone). This copy is not masked. First line does not use, note down or mention that number; if the BSN is needed, escalate the case to second line.',
   queueDoneEscalated: 'Escalated to second line. The case is in their queue now; first line no longer opens it.',
   queueDoneNotACase: 'Closed as "not a case": the personal data has been deleted.',
   caseLineForbiddenText: 'This case has been escalated to second line. First line cannot open it; ask your team lead if needed.',
