@@ -27,7 +27,7 @@ import { createFieldCipher, createKeyedHasher } from '../lib/crypto.ts';
 import { detectServer, ensureTtlIndexes, createRetentionSweeper, sweeperModeFor, type ServerInfo, type RetentionSweeper } from '../lib/retention.ts';
 import { durationToMilliseconds, technicalRetentionFor } from '../config/register.ts';
 import type { Logger } from '../lib/logger.ts';
-import { createCaseStore, type CaseStore } from '../processors/cases/index.ts';
+import { caseLocker, createCaseStore, type CaseStore } from '../processors/cases/index.ts';
 import { createDocLock } from '../lib/doclock.ts';
 import { createAuditLog, createRetentionRecorder, type AuditLog } from '../processors/audit/index.ts';
 import { createEmailProcessor, type EmailProcessor } from '../processors/intake/index.ts';
@@ -127,10 +127,12 @@ export async function createApp(o: AppOptions): Promise<App> {
   // FerretDB 1.x does not make single-document updates atomic (measured, lib/doclock.ts):
   // there, writes to one case go through a lock; MongoDB needs none.
   const lock = createDocLock(db, { enabled: server.flavour !== 'mongodb' });
-  const store = createCaseStore(conn, { cipher, hasher, audit, lock, ...(o.clock ? { clock: o.clock } : {}) });
-  await store.ensureIndexes();
-  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, ...(o.clock ? { clock: o.clock } : {}) });
+  // The identity store writes cases' ID-copy lists under the same lock; the case store erases
+  // a non-case's copies through it.
+  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, logger, withCase: caseLocker(lock), ...(o.clock ? { clock: o.clock } : {}) });
   await identity.ensureIndexes();
+  const store = createCaseStore(conn, { cipher, hasher, audit, lock, identity, ...(o.clock ? { clock: o.clock } : {}) });
+  await store.ensureIndexes();
   const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
   // Messages refused for their size or form: recorded by the ingestor and the processor,
   // answered once by the acknowledger (processors/refusals).
@@ -261,7 +263,7 @@ export async function createApp(o: AppOptions): Promise<App> {
     const w = config.workbench;
     if (w.oidc.clientSecret) {
       components.workbench = await createWorkbench({
-        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
+        settings: { host: w.host, port: w.port, publicUrl: w.publicUrl, demo: w.demo, trustProxy: w.trustProxy, oidc: { issuer: w.oidc.issuer, clientId: w.oidc.clientId, clientSecret: w.oidc.clientSecret, rolesClaim: w.oidc.rolesClaim } },
         conn, store, identity, audit, logger, survey, hasher, retry: config, retentionCollections: RETENTION_COLLECTIONS, ...(o.clock ? { clock: o.clock } : {}),
       });
     } else {

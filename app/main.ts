@@ -9,6 +9,7 @@ import { loadConfig } from '../config/index.ts';
 import { createLogger, wantsPretty } from '../lib/logger.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { createApp, ROLES, type Role } from './index.ts';
+import { seedDemo } from './demo.ts';
 
 const { values } = parseArgs({ options: { roles: { type: 'string' }, group: { type: 'string' } } });
 const roles = (values.roles ? values.roles.split(',') : [...ROLES]) as Role[];
@@ -48,6 +49,11 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.start();
+  if (config.workbench.demo && roles.includes('ingest')) {
+    // First run of the demo: fictitious, [DEMO]-marked mails and a letter, if there is nothing yet (app/demo.ts).
+    await seedDemo({ config, logger, caseCount: () => app.store.models.Case.countDocuments({}, { limit: 1 }) })
+      .catch((err: unknown) => logger.warn({ code: (err as { code?: string }).code ?? (err as Error).name }, 'demo data not seeded'));
+  }
   const wb = app.components.workbench;
   if (wb) {
     // The one thing a newcomer needs after `npm start`: where to go and how to sign in.

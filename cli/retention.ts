@@ -9,7 +9,8 @@
  *       and the documents the TTL reconciliation found overdue (processors/retention)
  *   kcc retention recompute [--batch-size N] [--actor NAME] [--json]
  *       rewrites every case's expiresAt from the register's current term:
- *       (closedAt ?? lastActivityAt) + the general term (processors/cases caseExpiry).
+ *       (closedAt ?? lastActivityAt) + the general term (processors/cases caseExpiry),
+ *       and its look-up keys' and queue row's (work_items) with it.
  *       Idempotent: a second run changes nothing. Bounded batches; prints counts.
  *
  * A change of retention term in the register reaches stored cases only through recompute;
@@ -48,10 +49,14 @@ export interface RecomputeResult {
   skipped: number;
   /** Look-up keys (message_keys, thread_keys) whose expiresAt was brought in line with their case. */
   keysUpdated: number;
+  /** Queue rows (work_items, `_id` = the case's) whose expiresAt was brought in line with their case. */
+  workItemsUpdated: number;
 }
 
 /** The cases' `_id`-keyed look-up collections (processors/cases/model.ts), each with caseId and expiresAt. */
 const KEY_COLLECTIONS = ['message_keys', 'thread_keys', 'message_contents'] as const;
+/** The queue's rows (processors/cases/model.ts `work_items`): one per open case, `_id` = the case's, expiring with it. */
+const WORK_ITEMS = 'work_items';
 
 /**
  * Rewrite `expiresAt` of every case to `expiryOf(closedAt ?? lastActivityAt)`, walking `_id`
@@ -74,7 +79,7 @@ export async function recomputeCaseExpiry(
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
   const expiryOf = options.expiryOf ?? caseExpiry;
   const col = db.collection(options.collection ?? 'cases');
-  const result: RecomputeResult = { scanned: 0, updated: 0, unchanged: 0, conflicts: 0, skipped: 0, keysUpdated: 0 };
+  const result: RecomputeResult = { scanned: 0, updated: 0, unchanged: 0, conflicts: 0, skipped: 0, keysUpdated: 0, workItemsUpdated: 0 };
   let last: unknown;
   for (;;) {
     const filter = (last === undefined ? {} : { _id: { $gt: last } }) as mongo.Filter<mongo.Document>;
@@ -86,6 +91,7 @@ export async function recomputeCaseExpiry(
     result.scanned += batch.length;
     const ops: mongo.AnyBulkWriteOperation[] = [];
     const keyOps: mongo.AnyBulkWriteOperation[] = [];
+    const itemOps: mongo.AnyBulkWriteOperation[] = [];
     const soon: NoteDoc[] = [];
     for (const d of batch) {
       const from = d.closedAt instanceof Date ? d.closedAt : d.lastActivityAt instanceof Date ? d.lastActivityAt : null;
@@ -99,6 +105,8 @@ export async function recomputeCaseExpiry(
       // reply after it open a second case. Written for unchanged cases too, which also mends
       // keys an earlier version of this command left behind; `$ne` makes it idempotent.
       keyOps.push({ updateMany: { filter: { caseId: d._id, expiresAt: { $ne: want } }, update: { $set: { expiresAt: want } } } });
+      // Its queue row too (work_items, `_id` = the case's; a closed case has none, and none is made).
+      itemOps.push({ updateOne: { filter: { _id: d._id, expiresAt: { $ne: want } }, update: { $set: { expiresAt: want } } } });
       const have = d.expiresAt instanceof Date ? d.expiresAt : null;
       if (have && have.getTime() === want.getTime()) {
         result.unchanged += 1;
@@ -119,6 +127,7 @@ export async function recomputeCaseExpiry(
           for (const c of soon) for (const k of await db.collection(keys).find({ caseId: c._id }, { projection: { _id: 1 } }).toArray()) ks.push({ _id: k._id, expiresAt: c.expiresAt, caseId: c._id as string });
           await note(keys, ks);
         }
+        await note(WORK_ITEMS, soon.map((c) => ({ _id: c._id, expiresAt: c.expiresAt, caseId: String(c._id) })));
       }
     }
     let conflicts = 0;
@@ -132,15 +141,21 @@ export async function recomputeCaseExpiry(
       // Some case changed after it was read (a reply moved its term on, and its keys with it):
       // the keys follow what each case holds now, not the term computed from the old read.
       keyOps.length = 0;
+      itemOps.length = 0;
       for (const d of batch) {
         const now = await col.findOne({ _id: d._id }, { projection: { expiresAt: 1 } });
-        if (now?.expiresAt instanceof Date) keyOps.push({ updateMany: { filter: { caseId: d._id, expiresAt: { $ne: now.expiresAt } }, update: { $set: { expiresAt: now.expiresAt } } } });
+        if (!(now?.expiresAt instanceof Date)) continue;
+        keyOps.push({ updateMany: { filter: { caseId: d._id, expiresAt: { $ne: now.expiresAt } }, update: { $set: { expiresAt: now.expiresAt } } } });
+        itemOps.push({ updateOne: { filter: { _id: d._id, expiresAt: { $ne: now.expiresAt } }, update: { $set: { expiresAt: now.expiresAt } } } });
       }
     }
     if (keyOps.length > 0 && (options.collection ?? 'cases') === 'cases') {
       for (const keys of KEY_COLLECTIONS) result.keysUpdated += (await db.collection(keys).bulkWrite(keyOps, { ordered: false })).modifiedCount;
       // The kept attachments' blobs (processors/content) follow their content document.
       result.keysUpdated += await alignContentBlobs(db, batch.map((d) => String(d._id)));
+    }
+    if (itemOps.length > 0 && (options.collection ?? 'cases') === 'cases') {
+      result.workItemsUpdated += (await db.collection(WORK_ITEMS).bulkWrite(itemOps, { ordered: false })).modifiedCount;
     }
     if (batch.length < batchSize) break;
   }
@@ -247,7 +262,7 @@ export async function retentionCommand(args: string[], deps: CliDeps = {}): Prom
           actor: cliActor(values.actor, 'operator'),
           counts: { cases: result.updated },
         });
-        io.out(values.json ? `${JSON.stringify(result)}\n` : `cases: ${result.scanned} scanned, ${result.updated} updated, ${result.unchanged} unchanged, ${result.conflicts} changed meanwhile, ${result.skipped} without dates; ${result.keysUpdated} look-up keys brought in line\n`);
+        io.out(values.json ? `${JSON.stringify(result)}\n` : `cases: ${result.scanned} scanned, ${result.updated} updated, ${result.unchanged} unchanged, ${result.conflicts} changed meanwhile, ${result.skipped} without dates; ${result.keysUpdated} look-up keys and ${result.workItemsUpdated} queue rows brought in line\n`);
         return 0;
       });
     }

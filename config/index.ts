@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../lib/errors.ts';
@@ -82,6 +83,10 @@ export const DEFAULTS = {
   KCC_WORKBENCH_HOST: '127.0.0.1',
   KCC_WORKBENCH_PORT: '10470',
   KCC_WORKBENCH_PUBLIC_URL: '',
+  // Whose X-Forwarded-For / -Proto the workbench believes: nobody, unless the proxies in front
+  // of it are named (addresses or CIDRs). Trusting every peer would let any client pick the
+  // address the sign-in rate limit and the logs see.
+  KCC_WORKBENCH_TRUST_PROXY: 'off',
   // Sign-in: the local development provider (scripts/idp.ts) unless a real one is configured.
   KCC_OIDC_ISSUER: 'http://127.0.0.1:10490',
   KCC_OIDC_CLIENT_ID: 'kcc-workbench',
@@ -177,6 +182,14 @@ const schema = z.object({
   KCC_WORKBENCH_HOST: z.string().min(1),
   KCC_WORKBENCH_PORT: z.coerce.number().int().min(0).max(65535),
   KCC_WORKBENCH_PUBLIC_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be scheme://host[:port], without a path or trailing slash')]),
+  KCC_WORKBENCH_TRUST_PROXY: z.string().transform((v, ctx) => {
+    const t = v.trim();
+    if (t === '' || t === 'off') return [] as string[];
+    const list = t.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = list.filter((x) => !isAddressOrCidr(x));
+    if (bad.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be "off" or a comma-separated list of IP addresses or CIDRs (not valid: ${bad.length} entr${bad.length === 1 ? 'y' : 'ies'})` });
+    return list;
+  }),
   KCC_OIDC_ISSUER: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'),
   KCC_OIDC_CLIENT_ID: z.string().min(1),
   KCC_OIDC_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -233,6 +246,8 @@ export interface Config {
     readonly port: number;
     /** null: the address it listens on (development). */
     readonly publicUrl: string | null;
+    /** The proxies whose X-Forwarded-* headers are believed (addresses or CIDRs); empty: none. */
+    readonly trustProxy: readonly string[];
     /** `clientSecret` null (none configured): the workbench role does not start. */
     readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | null; readonly rolesClaim: string };
     readonly demo: boolean;
@@ -348,6 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: c.KCC_WORKBENCH_HOST,
       port: c.KCC_WORKBENCH_PORT,
       publicUrl: c.KCC_WORKBENCH_PUBLIC_URL === '' ? null : c.KCC_WORKBENCH_PUBLIC_URL,
+      trustProxy: c.KCC_WORKBENCH_TRUST_PROXY,
       oidc: { issuer: c.KCC_OIDC_ISSUER.replace(/\/$/, ''), clientId: c.KCC_OIDC_CLIENT_ID, clientSecret: c.KCC_OIDC_CLIENT_SECRET ?? null, rolesClaim: c.KCC_OIDC_ROLES_CLAIM },
       demo: c.KCC_WORKBENCH_DEMO,
     },
@@ -362,6 +378,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pollMs: c.KCC_SURVEY_POLL_MS,
     },
   });
+}
+
+/** `10.0.0.5`, `fd00::1`, `10.0.0.0/8`, `fd00::/8`: what Fastify's trustProxy (proxy-addr) takes. */
+export function isAddressOrCidr(s: string): boolean {
+  const [addr, bits, extra] = s.split('/');
+  if (extra !== undefined || !addr) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 function deepFreeze<T>(o: T): T {

@@ -13,7 +13,9 @@ fi
 
 # `npm start` is the developer's and the demo's way in: the workbench lists the local
 # identity provider's demo accounts. Production configuration leaves KCC_WORKBENCH_DEMO false.
-KCC_WORKBENCH_DEMO=${KCC_WORKBENCH_DEMO:-true} node --import tsx app/main.ts "$@" &
+# The demo's first run also drops one fictitious scanned letter (app/demo.ts): a drop folder
+# under .local unless one is configured (set KCC_LETTERS_DROP_DIR= to keep letters off).
+KCC_WORKBENCH_DEMO=${KCC_WORKBENCH_DEMO:-true} KCC_LETTERS_DROP_DIR=${KCC_LETTERS_DROP_DIR-.local/letters-drop} node --import tsx app/main.ts "$@" &
 app=$!
 
 stop() {

@@ -266,6 +266,14 @@ const nl = {
   relatedMatched: 'gevonden via',
   relatedKinds: { email: 'e-mailadres', phone: 'telefoonnummer', bsn: 'BSN' } as Record<string, string>,
   relatedDate: 'Datum',
+  // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
+  signInOtherBrowserTitle: 'Inloggen geweigerd',
+  idBsnOnCopy: 'Let op: een Nederlands paspoort of een Nederlandse identiteitskaart toont het BSN (ook in de machineleesbare zone). Deze kopie is niet gemaskeerd. De eerste lijn gebruikt, noteert of noemt dat nummer niet; is het BSN nodig, zet de zaak dan door naar de tweede lijn.',
+  queueDoneEscalated: 'Doorgezet naar de tweede lijn. De zaak staat nu in hun wachtrij; de eerste lijn opent haar niet meer.',
+  queueDoneNotACase: 'Gesloten als "geen zaak": de persoonsgegevens zijn verwijderd.',
+  caseLineForbiddenText: 'Deze zaak is doorgezet naar de tweede lijn. De eerste lijn kan haar niet openen; vraag zo nodig je teamleider.',
+  caseReadOnly: 'Alleen inzien: deze zaak ligt bij de eerste lijn. De tweede lijn handelt haar af na doorzetten.',
+  signInOtherBrowserText: 'Deze inlogpoging is in een andere browser begonnen. Uit veiligheid is er niet ingelogd. Begin het inloggen opnieuw in deze browser.',
 } as const;
 
 export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof nl)[K] extends string ? string : (typeof nl)[K] };
@@ -530,6 +538,14 @@ const en: Strings = {
   relatedMatched: 'found by',
   relatedKinds: { email: 'e-mail address', phone: 'phone number', bsn: 'BSN' },
   relatedDate: 'Date',
+  // --- wbgaps: sign-in bound to the browser, role boundaries, ID view, demo
+  signInOtherBrowserTitle: 'Sign-in refused',
+  idBsnOnCopy: 'Note: a Dutch passport or identity card shows the BSN (also in the machine-readable zone). This copy is not masked. First line does not use, note down or mention that number; if the BSN is needed, escalate the case to second line.',
+  queueDoneEscalated: 'Escalated to second line. The case is in their queue now; first line no longer opens it.',
+  queueDoneNotACase: 'Closed as "not a case": the personal data has been deleted.',
+  caseLineForbiddenText: 'This case has been escalated to second line. First line cannot open it; ask your team lead if needed.',
+  caseReadOnly: 'Read only: this case is with first line. Second line handles it after an escalation.',
+  signInOtherBrowserText: 'This sign-in was begun in another browser. For your safety you have not been signed in. Start signing in again in this browser.',
 };
 
 const ALL: Record<Lang, Strings> = { nl: nl as unknown as Strings, en };

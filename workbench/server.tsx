@@ -30,7 +30,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from '../lib/logger.ts';
 import { InputError, isRetriable } from '../lib/errors.ts';
 import {
-  ActionRefusedError, CaseChangedError, CaseNotFoundError, CASE_LINES, CLOSE_OUTCOMES, OPEN_STATUSES,
+  ActionRefusedError, caseAccessFor, CaseChangedError, CaseNotFoundError, CASE_LINES, CLOSE_OUTCOMES, OPEN_STATUSES,
   type CaseDoc, type CaseLine, type CaseStore, type CaseStatus, type CloseOutcome, type QueueFilter,
 } from '../processors/cases/index.ts';
 import type { IdentityStore } from '../processors/identity/index.ts';
@@ -40,7 +40,7 @@ import { answerTemplate } from '../templates/index.ts';
 import { renderReplyLetter, replyLetterForCase } from '../processors/replyletter/index.ts';
 import { AGENT_ROLES, collectRoutes, installAccess, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
 import { createOidcClient, type OidcClient, type OidcSettings } from './auth/oidc.ts';
-import { createSessionStore, type Session, type SessionStore } from './auth/sessions.ts';
+import { createSessionStore, LOGIN_STATE_MS, newToken, type Session, type SessionStore } from './auth/sessions.ts';
 import { langOf, strings, type Lang } from './i18n.ts';
 import { page, Message, type PageContext } from './views/layout.tsx';
 import { queuePage } from './views/queue.tsx';
@@ -68,6 +68,12 @@ export interface WorkbenchSettings {
   oidc: Omit<OidcSettings, 'redirectUri' | 'postLogoutRedirectUri'>;
   /** Demo mode: the sign-in page lists the local provider's demo accounts. Off in production. */
   demo: boolean;
+  /**
+   * The proxies (addresses or CIDRs, config KCC_WORKBENCH_TRUST_PROXY) whose X-Forwarded-For
+   * and -Proto are believed; none when empty or left out. Any other peer's headers are ignored:
+   * a client cannot choose the address the sign-in rate limit counts.
+   */
+  trustProxy?: readonly string[];
 }
 
 export interface WorkbenchDeps {
@@ -102,6 +108,8 @@ export interface Workbench {
 
 const SESSION_COOKIE = 'kcc_session';
 const LANG_COOKIE = 'kcc_lang';
+/** Binds a sign-in's state to the browser that began it (login CSRF); lives as long as the state. */
+const LOGIN_COOKIE = 'kcc_login';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = (p: string) => path.join(HERE, '..', 'node_modules', p);
 
@@ -128,8 +136,15 @@ export function problem(status: number, code: string, title: string, extra: Reco
   return { type: `urn:kcc:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, ...extra };
 }
 
+/** A case on a line the agent's role may not open or work (processors/cases caseAccessFor). */
+export class CaseLineForbiddenError extends Error {
+  readonly code = 'CASE_LINE_FORBIDDEN';
+  constructor() { super('this case is on a line your role may not open or work'); this.name = 'CaseLineForbiddenError'; }
+}
+
 /** Domain errors to HTTP: stable codes, never a value or a stack. */
 export function problemOf(err: unknown): Problem {
+  if (err instanceof CaseLineForbiddenError) return problem(403, err.code, 'Your role may not open or work a case on this line');
   if (err instanceof CaseNotFoundError) return problem(404, err.code, 'No such case');
   if (err instanceof CaseChangedError) {
     return problem(409, err.code, 'The case changed since it was loaded', {
@@ -169,7 +184,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   const app = Fastify({
     logger: false,
-    trustProxy: settings.publicUrl?.startsWith('https://') ?? false,
+    trustProxy: settings.trustProxy?.length ? [...settings.trustProxy] : false,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
@@ -271,8 +286,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     reply.header('cache-control', NO_STORE);
     if (isApi(req)) return reply.code(p.status).type('application/problem+json').send(p);
     const ctx = pageContext(req);
-    const title = p.status === 404 ? ctx.t.notFoundTitle : ctx.t.errorTitle;
-    const text = p.status === 404 ? ctx.t.notFoundText : ctx.t.errorText;
+    const title = p.status === 404 ? ctx.t.notFoundTitle : p.status === 403 ? ctx.t.forbiddenTitle : ctx.t.errorTitle;
+    const text = p.status === 404 ? ctx.t.notFoundText : p.code === 'CASE_LINE_FORBIDDEN' ? ctx.t.caseLineForbiddenText : p.status === 403 ? ctx.t.forbiddenText : ctx.t.errorText;
     return reply.code(p.status).type('text/html; charset=utf-8').send(page(ctx, title, <Message title={title} text={text} code={`${ctx.t.errorCode}: ${p.code}`} />));
   });
   app.setNotFoundHandler((req, reply) => {
@@ -334,7 +349,14 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const returnTo = safeReturn((req.query as { returnTo?: string }).returnTo ?? '/');
     try {
       const b = await oidcClient().begin();
-      await sessions.saveLogin(b.state, b.verifier, b.nonce, returnTo);
+      // Login CSRF: the state is bound to this browser by a random value in a cookie only the
+      // callback receives. Lax, not Strict: it must come along on the provider's redirect back
+      // (a cross-site top-level navigation). A browser with one already keeps it, so two tabs
+      // signing in at once both complete.
+      const current = req.cookies[LOGIN_COOKIE];
+      const browser = current && /^[\w-]{43}$/.test(current) ? current : newToken();
+      await sessions.saveLogin(b.state, b.verifier, b.nonce, returnTo, browser);
+      reply.setCookie(LOGIN_COOKIE, browser, { path: '/auth/callback', httpOnly: true, sameSite: 'lax', secure: secureCookies(), maxAge: LOGIN_STATE_MS / 1000 });
       return reply.redirect(b.url, 303);
     } catch (err) {
       if (!isRetriable(err)) throw err;
@@ -345,8 +367,14 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   app.get('/auth/callback', { config: { access: 'public', ...signInLimit } }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const q = req.query as { state?: string };
-    const login = await sessions.takeLogin(typeof q.state === 'string' ? q.state : '');
-    if (!login) return html(reply, page(ctx, ctx.t.signInFailedTitle, <Message title={ctx.t.signInFailedTitle} text={ctx.t.signInFailedText} code="OIDC_STATE_UNKNOWN"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 400);
+    const login = await sessions.takeLogin(typeof q.state === 'string' ? q.state : '', req.cookies[LOGIN_COOKIE]);
+    if (login === 'other_browser') {
+      // Someone else's sign-in (a link or a page that sent this browser here): never a session.
+      log.warn({ code: 'OIDC_STATE_OTHER_BROWSER' }, 'sign-in callback from a browser that did not begin it');
+      return html(reply, page(ctx, ctx.t.signInOtherBrowserTitle, <Message title={ctx.t.signInOtherBrowserTitle} text={ctx.t.signInOtherBrowserText} code="OIDC_STATE_OTHER_BROWSER"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 403);
+    }
+    if (login === 'unknown') return html(reply, page(ctx, ctx.t.signInFailedTitle, <Message title={ctx.t.signInFailedTitle} text={ctx.t.signInFailedText} code="OIDC_STATE_UNKNOWN"><p class="utrecht-paragraph"><a class="utrecht-link" href="/auth/sign-in">{ctx.t.signIn}</a></p></Message>), 400);
+    reply.clearCookie(LOGIN_COOKIE, { path: '/auth/callback' });
     let result;
     try {
       result = await oidcClient().complete(new URL(req.url, publicUrl!), { state: q.state!, verifier: login.verifier, nonce: login.nonce });
@@ -398,6 +426,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
       after: { type: 'string', maxLength: 400 },
       limit: { type: 'integer', minimum: 1, maximum: 200 },
       lang: { type: 'string', enum: ['nl', 'en'] },
+      done: { type: 'string', enum: ['escalate', 'not_a_case'] },
     },
     additionalProperties: false,
   } as const;
@@ -429,7 +458,10 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const q = req.query as QueueQuery;
     const filter = filterOf(q, req.agent!);
     const res = await desk.queue(filter, { after: q.after ?? null });
-    return html(reply, queuePage(pageContext(req, reply), { filter, ...res, topics: TOPICS, now: now(), query: queryString(q, filter) }));
+    const ctx = pageContext(req, reply);
+    const done = (req.query as { done?: string }).done;
+    const notice = done === 'escalate' ? ctx.t.queueDoneEscalated : done === 'not_a_case' ? ctx.t.queueDoneNotACase : null;
+    return html(reply, queuePage(ctx, { filter, ...res, topics: TOPICS, now: now(), query: queryString(q, filter), notice }));
   });
 
   app.get('/api/v1/openapi.json', { config: { access: 'signed_in' }, schema: { hide: true } }, async () => app.swagger());
@@ -447,10 +479,22 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   // ------------------------------------------------------------------ case
 
-  async function caseByNumber(number: string): Promise<CaseDoc & { hasBsn: boolean }> {
+  /**
+   * The case behind a URL, for what the request needs of it: 'read' (its page, its JSON, a
+   * letter's PDF) or 'act' (an action, an ID copy). Which line's cases a role may read or work
+   * is the domain's rule (processors/cases caseAccessFor); a refusal is a 403 with an audit
+   * entry, like a route the role may not call: a case number in a URL is no key.
+   */
+  async function caseByNumber(number: string, req: FastifyRequest, need: 'read' | 'act'): Promise<CaseDoc & { hasBsn: boolean }> {
     const found = await store.models.Case.findOne({ caseNumber: number }, { _id: 1 }).lean<{ _id: string }>();
     const c = found ? await desk.get(found._id) : null;
     if (!c) throw new CaseNotFoundError();
+    const agent = req.agent!;
+    const access = caseAccessFor(agent.role, c.line);
+    if (access === 'none' || (access === 'read' && need === 'act')) {
+      await audit.record({ actor: { id: agent.id, role: agent.role }, action: 'access_denied', route: `${req.method} ${req.routeOptions.url}`, caseId: c._id });
+      throw new CaseLineForbiddenError();
+    }
     return c as CaseDoc & { hasBsn: boolean };
   }
 
@@ -478,7 +522,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     });
     const model: CaseViewModel = {
       c, idDocuments: await identity.listForCase(c._id), topics: TOPICS, requestId: () => randomUUID(),
-      alsoOpenBy: seen(c._id, agent), draft,
+      alsoOpenBy: seen(c._id, agent), draft, readOnly: caseAccessFor(agent.role, c.line) !== 'full',
       // Keyed-hash look-ups only; the BSN links cases for second line alone (processors/cases related.ts).
       related: await relatedCases(store.models, c._id, { bsn: agent.role === 'second_line' }),
       ...extra,
@@ -488,14 +532,14 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   }
 
   app.get('/zaken/:number', { config: { access: WORKERS }, schema: { params: caseNumberParam } }, async (req, reply) => {
-    const c = await caseByNumber((req.params as { number: string }).number);
+    const c = await caseByNumber((req.params as { number: string }).number, req, 'read');
     const done = (req.query as { done?: string }).done;
     const t = strings(langFor(req));
     return renderCase(req, reply, c, done ? { notice: { kind: 'ok', title: t.done } } : {});
   });
 
   app.get('/api/v1/cases/:number', { config: { access: WORKERS }, schema: { params: caseNumberParam } }, async (req) => {
-    const c = await caseByNumber((req.params as { number: string }).number);
+    const c = await caseByNumber((req.params as { number: string }).number, req, 'read');
     await audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId: c._id });
     return caseJson(c);
   });
@@ -547,7 +591,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const schema = { params: caseNumberParam, body };
     const call = async (req: FastifyRequest) => {
       const b = req.body as Body;
-      const c = await caseByNumber((req.params as { number: string }).number);
+      const c = await caseByNumber((req.params as { number: string }).number, req, 'act');
       const r = { expectedVersion: Number(b.version), requestId: String(b.requestId) };
       return { c, res: await spec.run(c._id, r, req.agent!, b) };
     };
@@ -558,15 +602,17 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     app.post(`/zaken/:number/${spec.name}`, { config: { access: spec.access }, schema }, async (req, reply) => {
       try {
         const { c, res } = await call(req);
-        if (spec.name === 'bsn') return renderCase(req, reply, await caseByNumber(c.caseNumber), { revealedBsn: res.bsn ?? null });
+        if (spec.name === 'bsn') return renderCase(req, reply, await caseByNumber(c.caseNumber, req, 'read'), { revealedBsn: res.bsn ?? null });
         if (spec.name === 'close' && (req.body as Body).outcome === 'not_a_case') return reply.redirect('/?done=not_a_case', 303);
+        // Escalated: the case is second line's now, which first line does not open (caseAccessFor).
+        if (spec.name === 'escalate' && caseAccessFor(req.agent!.role, 'second') === 'none') return reply.redirect('/?done=escalate', 303);
         if (spec.name === 'letter') return reply.redirect(`/zaken/${c.caseNumber}?done=letter#brieven`, 303);
         return reply.redirect(`/zaken/${c.caseNumber}?done=${spec.name}`, 303);
       } catch (err) {
         if (!(err instanceof CaseChangedError || err instanceof ActionRefusedError)) throw err;
         const t = strings(langFor(req));
         const p = problemOf(err);
-        const c = await caseByNumber((req.params as { number: string }).number);
+        const c = await caseByNumber((req.params as { number: string }).number, req, 'read');
         const lines = err instanceof CaseChangedError
           ? err.since.map((e) => `${t.journal[e.action] ?? e.action} (${e.actor.id}, ${new Date(e.at).toISOString().slice(11, 16)} UTC)`)
           : [err.message];
@@ -584,7 +630,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     schema: { params: { type: 'object', properties: { number: caseNumberParam.properties.number, replyId: { type: 'string', pattern: '^[0-9a-f]{32}\\.pdf$' } }, required: ['number', 'replyId'] } },
   }, async (req, reply) => {
     const { number, replyId } = req.params as { number: string; replyId: string };
-    const c = await caseByNumber(number);
+    const c = await caseByNumber(number, req, 'read');
     const letter = (c.replies ?? []).find((x) => x.channel === 'letter' && `${x.id}.pdf` === replyId);
     if (!letter) throw new CaseNotFoundError();
     await audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId: c._id });
@@ -597,8 +643,8 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   const docParams = { type: 'object', properties: { number: caseNumberParam.properties.number, docId: { type: 'string', pattern: '^[\\w.:-]{1,200}$' } }, required: ['number', 'docId'] } as const;
 
   /** The ID copy of this case, or 404: a copy is only ever reached through its own case. */
-  async function docOf(number: string, docId: string) {
-    const c = await caseByNumber(number);
+  async function docOf(number: string, docId: string, req: FastifyRequest) {
+    const c = await caseByNumber(number, req, 'act');
     const docs = await identity.listForCase(c._id);
     if (!docs.some((d) => d.id === docId)) throw new CaseNotFoundError();
     return c;
@@ -606,7 +652,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   app.get('/zaken/:number/id/:docId', { config: { access: WORKERS }, schema: { params: docParams } }, async (req, reply) => {
     const { number, docId } = req.params as { number: string; docId: string };
-    const c = await docOf(number, docId);
+    const c = await docOf(number, docId, req);
     // Opening the page is a look at the copy: audited by the identity store (and the "copy seen" the decision requires).
     const view = await identity.viewDocument(docId, { id: req.agent!.id, role: req.agent!.role });
     return html(reply, identityPage(pageContext(req, reply), { c, docId, view: { ...view, content: Buffer.alloc(0) }, requestId: randomUUID() }));
@@ -614,7 +660,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
 
   app.get('/zaken/:number/id/:docId/copy', { config: { access: WORKERS }, schema: { params: docParams } }, async (req, reply) => {
     const { number, docId } = req.params as { number: string; docId: string };
-    await docOf(number, docId);
+    await docOf(number, docId, req);
     const view = await identity.viewDocument(docId, { id: req.agent!.id, role: req.agent!.role });
     const inline = /^image\/(png|jpeg)$/.test(view.contentType);
     return reply
@@ -632,7 +678,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     const { number } = req.params as { number: string };
     const b = req.body as { docId: string; outcome: 'established' | 'not_established' };
     const agent = { id: req.agent!.id, role: req.agent!.role };
-    const c = await caseByNumber(number);
+    const c = await caseByNumber(number, req, 'act');
     const docs = await identity.listForCase(c._id);
     // Already decided (a double click after the copies are gone): the case page says how it stands.
     if (docs.some((d) => d.id === b.docId)) {

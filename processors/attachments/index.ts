@@ -117,8 +117,10 @@ export function createAttachmentInspector(o: AttachmentInspectorOptions): Attach
     }
     // Under the case's write lock (FerretDB 1.x updates are not atomic; a no-op on MongoDB):
     // the e-mail processor may be threading a reply onto this case at the same moment.
+    // The listing first (identity takes the case's lock itself; the lock is not re-entrant):
+    // a crash before the verdict below is repaired by the redelivery (links nothing twice).
+    if (verdict.kind !== 'other') await o.identity.linkToCase(env.dedupeKey, env.caseId);
     await o.store.withCase(env.caseId, async () => {
-      if (verdict.kind !== 'other') await o.identity.linkToCase(env.dedupeKey, env.caseId);
       // Through the driver, guarded by the message's key: the index path points at this message.
       await Case.collection.updateOne({ _id: env.caseId as never, [`messages.${mi}.dedupeKey`]: env.dedupeKey }, { $set: set });
     });

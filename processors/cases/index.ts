@@ -24,8 +24,8 @@ export { confusionCsv, confusionMatrix, workCounts, type WorkCounts } from './re
 export { relatedCases, RELATED_LIMIT, type RelatedCase } from './related.ts';
 export { deadLetterCaseKey, openDeadLetterAsCase, refusalNote, REFUSED_TOPIC, type RefusedMessage } from './deadletter.ts';
 export {
-  ActionRefusedError, CaseChangedError, CaseNotFoundError, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
-  type ActionRequest, type ActionResult, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
+  ActionRefusedError, CaseChangedError, CaseNotFoundError, caseAccessFor, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,
+  type ActionRequest, type ActionResult, type CaseAccess, type CaseDesk, type CaseView, type ContactCorrection, type QueueFilter, type QueuePage,
 } from './work.ts';
 
 export interface SourceRef { kind: string; mailbox?: string; uidValidity?: string; uid?: number }
@@ -122,13 +122,23 @@ export const storedCase = storedFormOf(caseSchema);
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
 
-export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock }): CaseStore {
+/** Runs `fn` holding a case's write lock (lib/doclock.ts): one key per case, for every writer of a case (the identity store too). */
+export function caseLocker(lock: DocLock | undefined): <T>(caseId: string, fn: () => Promise<T>) => Promise<T> {
+  return <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (lock ? lock.withLock(`case:${caseId}`, fn) : fn());
+}
+
+/** What "not a case" needs of the identity store (processors/identity eraseForCase): its copies and records go with the case. */
+export interface NonCaseIdentityEraser {
+  eraseForCase(caseId: string, messageKeys: readonly string[], actor: Actor, at?: Date): Promise<unknown>;
+}
+
+export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock; identity?: NonCaseIdentityEraser }): CaseStore {
   const models = caseModels(conn);
   const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
   const now = deps.clock ?? (() => new Date());
   // Writes to one case document from several processes go through this lock where the
   // server's updates are not atomic (FerretDB 1.x); on MongoDB it is a no-op.
-  const withCase = <T>(caseId: string, fn: () => Promise<T>): Promise<T> => (deps.lock ? deps.lock.withLock(`case:${caseId}`, fn) : fn());
+  const withCase = caseLocker(deps.lock);
   const content = createContentStore(conn, { cipher: deps.cipher, ...(deps.clock ? { clock: deps.clock } : {}) });
 
   /**
@@ -242,7 +252,10 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
   const desk = createCaseDesk({
     models, withCase, cipher: deps.cipher, hasher: deps.hasher, touchKeys,
     ...(deps.audit ? { audit: deps.audit } : {}), ...(deps.clock ? { clock: deps.clock } : {}),
-    async eraseAsNonCase(c, at) {
+    async eraseAsNonCase(c, at, actor) {
+      // The ID copies and verification records first: they have no purpose left, and a crash
+      // after this leaves the case, so the retry (a repeated close) comes back here.
+      await deps.identity?.eraseForCase(c._id, c.messages.map((m) => m.dedupeKey), actor, at);
       // Events not yet published (the closure among them) outlive the case: event data only.
       const full = await Case.findById(c._id, { lookup: 0, bsnSealed: 0, messages: 0, notes: 0, replies: 0 }).lean<CaseDoc>();
       if (full) {
@@ -277,8 +290,9 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
     // The case may be gone (erased, expired) while its key lives on for a moment: nothing to add.
     if (c) {
       await writeKeys(caseId, m, c.expiresAt);
-      // A crash may have come between the case write and its queue row.
-      await desk.syncWorkItem(caseId);
+      // A crash may have come between the case write and its queue row: rewritten from the
+      // case as it is now, under its lock (idempotent; never a stale read over a newer row).
+      await withCase(caseId, () => desk.syncWorkItem(caseId));
     }
     return { caseId, caseNumber: c?.caseNumber ?? '', created: false, threaded: caseId !== m.dedupeKey, duplicate: true };
   }
@@ -311,13 +325,21 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
               $unset: { closedAt: 1, outcome: 1 },
             },
           );
-          if (r.matchedCount > 0) return r;
+          if (r.matchedCount > 0) {
+            // The queue row from the case as just written, still under the lock: a row
+            // rewritten after the lock is released could land after an agent's newer one.
+            await desk.syncWorkItem(thread._id);
+            return r;
+          }
           // Missed: either this message is there already (a redelivery) or the version moved.
-          if (await Case.exists({ _id: thread._id, 'messages.dedupeKey': m.dedupeKey })) return { modifiedCount: 0 };
+          if (await Case.exists({ _id: thread._id, 'messages.dedupeKey': m.dedupeKey })) {
+            // A redelivery: the first delivery may have stopped before the row (a crash); repaired here.
+            await desk.syncWorkItem(thread._id);
+            return { modifiedCount: 0 };
+          }
         }
         throw new TransientError('CASE_CONTENDED', 'the case changed under every attempt to add the message; retrying later');
       });
-      await desk.syncWorkItem(thread._id);
       const c = await Case.findById(thread._id, { caseNumber: 1, expiresAt: 1 }).lean();
       await writeKeys(thread._id, m, c!.expiresAt);
       if (res.modifiedCount > 0) await touchKeys(thread._id, c!.expiresAt);

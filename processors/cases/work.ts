@@ -51,6 +51,27 @@ export class ActionRefusedError extends InputError {
   constructor(code: string, message: string) { super(code, message); this.name = 'ActionRefusedError'; }
 }
 
+/**
+ * What a role may do with a case on a given line (the workbench checks it on every case URL,
+ * not only in the queue):
+ *  - first line works first-line cases; a case escalated to second line is not theirs any
+ *    more (it may hold a BSN that line needs, and the escalation reason): 'none';
+ *  - second line works second-line cases and may read a first-line case (a helpdesk's second
+ *    line looks at what first line has, e.g. before taking over, or a citizen's other cases),
+ *    but acts on it only after an escalation: 'read';
+ *  - a team lead works every line: 'full'. Other roles have no case routes at all.
+ * Looking at an ID copy counts as acting (it is the step before an identity decision).
+ */
+export type CaseAccess = 'full' | 'read' | 'none';
+export function caseAccessFor(role: string, line: CaseLine | undefined): CaseAccess {
+  const l = line ?? 'first';
+  if (role === 'team_lead') return 'full';
+  // First line also works the screening queue ("waarschijnlijk geen zaak", processors/screening).
+  if (role === 'first_line') return l === 'first' || l === 'screening' ? 'full' : 'none';
+  if (role === 'second_line') return l === 'second' ? 'full' : 'read';
+  return 'none';
+}
+
 export interface ActionRequest {
   /** The case version the agent's page showed. */
   expectedVersion: number;
@@ -121,7 +142,7 @@ export interface CaseDesk {
   noteIdentityDecision(caseId: string, agent: Agent, outcome: string, deleted: number): Promise<ActionResult>;
   /** The BSN of an escalated case, for the second line, with a reason; audited and in the history. */
   revealBsn(caseId: string, r: ActionRequest, agent: Agent, reason: string): Promise<{ bsn: string | null; version: number }>;
-  /** Rewrites the case's work item from the case (after intake writes, and as a repair). */
+  /** Rewrites the case's work item from the case (after intake writes, and as a repair). Call it holding the case's lock (withCase): a rewrite from an older read must not land after a newer one. */
   syncWorkItem(caseId: string): Promise<void>;
   /** (pipeline topic, agent topic) pairs of re-classified cases: no personal data. */
   confusionPairs(): AsyncGenerator<{ pipeline: string; agent: string }>;
@@ -148,8 +169,8 @@ interface DeskDeps {
   clock?: () => Date;
   /** Touches the look-up keys' expiry with the case's (index.ts). */
   touchKeys(caseId: string, expiresAt: Date): Promise<void>;
-  /** Removes a case's data for "not a case" (index.ts: keys, work item, the case; a non-case record stays). */
-  eraseAsNonCase(c: Pick<CaseDoc, '_id' | 'messages'>, at: Date): Promise<void>;
+  /** Removes a case's data for "not a case" (index.ts: ID copies and verification records, keys, work item, the case; a non-case record stays). */
+  eraseAsNonCase(c: Pick<CaseDoc, '_id' | 'messages'>, at: Date, actor: Agent): Promise<void>;
 }
 
 export const caseExpiryFrom = (from: Date): Date => addDuration(from, GENERAL_RETENTION);
@@ -369,7 +390,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       // A retry after a crash between the close and the erasure finishes the erasure (idempotent).
       if (res.repeated) {
         if (res.before.outcome === 'not_a_case' && res.before.status === 'closed') {
-          await deps.eraseAsNonCase(res.before, at);
+          await deps.eraseAsNonCase(res.before, at, agent);
           await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
         }
         return strip(res);
@@ -379,7 +400,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
       if (!c.escalatedAt && c.bsnSealed) await deps.audit?.appendDeletion({ kind: 'retention', mechanism: 'case_closed', counts: { 'cases.bsnSealed': 1 }, caseIds: [caseId], actor: agent, at });
       if (outcome === 'not_a_case') {
         // Spam or phishing: the personal data goes now; a non-case record keeps redelivery recognised.
-        await deps.eraseAsNonCase(c, at);
+        await deps.eraseAsNonCase(c, at, agent);
         await deps.audit?.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts: { cases: 1 }, caseIds: [caseId], actor: agent, at });
       }
       return strip(res);

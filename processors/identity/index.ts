@@ -32,6 +32,7 @@ import type { MrzHints } from './inspect.ts';
 import {
   identityModels,
   IDENTITY_COLLECTION,
+  VERIFICATION_COLLECTION,
   VERIFICATION_METHODS,
   VERIFICATION_OUTCOMES,
   type IdCategory,
@@ -123,6 +124,14 @@ export interface IdentityStore {
   listForCase(caseId: string): Promise<IdentityDocumentSummary[]>;
   viewDocument(docId: string, agent: Agent): Promise<IdentityDocumentView>;
   recordVerification(input: VerificationInput): Promise<VerificationResult>;
+  /**
+   * A case closed as "not a case" (spam, phishing): its ID copies (linked, or still pending
+   * for one of its messages) and verification records go at once, not at their term; the
+   * deletion log gets one link (mechanism `erasure`) when anything was deleted. Idempotent:
+   * a retry after a crash deletes what is left and logs only that. The case's own list is
+   * not rewritten: the case is erased right after (processors/cases eraseAsNonCase).
+   */
+  eraseForCase(caseId: string, messageKeys: readonly string[], actor: Actor, at?: Date): Promise<{ identity_documents: number; verification_records: number }>;
   ensureIndexes(): Promise<void>;
 }
 
@@ -139,6 +148,12 @@ export interface IdentityStoreOptions {
    * MongoDB-wire server. A 300-dpi A4 scan is 1–5 MB as PNG.
    */
   maxStoredBytes?: number;
+  /**
+   * The case store's write lock (processors/cases `withCase`): the identity store writes the
+   * case's `idDocuments` list, and on FerretDB 1.x an unlocked write beside another loses one
+   * of them (lib/doclock.ts). Without it (MongoDB) the writes run as they are.
+   */
+  withCase?: <T>(caseId: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 const DEFAULT_MAX_STORED_BYTES = 8 * 1024 * 1024;
@@ -215,6 +230,7 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
   const maxStored = o.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES;
   if (!Number.isInteger(o.maxDays) || o.maxDays < 1) throw new InputError('IDENTITY_BAD_OPTION', 'maxDays must be a positive integer');
   const register = createRegister({ idCopyUpperBound: `P${o.maxDays}D` });
+  const withCase = o.withCase ?? (<T>(_caseId: string, fn: () => Promise<T>) => fn());
 
   function summary(d: Omit<IdentityDocumentDoc, 'content' | 'hints' | 'label'>): IdentityDocumentSummary {
     return {
@@ -225,9 +241,11 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
 
   /** Remove the case's list entries for these documents (exact-value $pull: portable to FerretDB 1.x). */
   async function unlist(caseId: string, ids: readonly string[]): Promise<void> {
-    const c = await cases.Case.collection.findOne({ _id: caseId as never }, { projection: { idDocuments: 1 } });
-    const entries = ((c?.idDocuments ?? []) as Array<{ kind: string; documentId: string }>).filter((e) => ids.includes(e.documentId));
-    for (const e of entries) await cases.Case.collection.updateOne({ _id: caseId as never }, { $pull: { idDocuments: e } } as never);
+    await withCase(caseId, async () => {
+      const c = await cases.Case.collection.findOne({ _id: caseId as never }, { projection: { idDocuments: 1 } });
+      const entries = ((c?.idDocuments ?? []) as Array<{ kind: string; documentId: string }>).filter((e) => ids.includes(e.documentId));
+      for (const e of entries) await cases.Case.collection.updateOne({ _id: caseId as never }, { $pull: { idDocuments: e } } as never);
+    });
   }
 
   return {
@@ -276,10 +294,11 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
         // The case's list first: a crash after it leaves the document pending, and the
         // next link adds nothing twice (filter on documentId).
         // Through the driver: mongoose would give the list entry an ObjectId of its own.
-        await cases.Case.collection.updateOne(
+        // Under the case's lock, as every write to a case (an agent's action meanwhile).
+        await withCase(caseId, () => cases.Case.collection.updateOne(
           { _id: caseId as never, 'idDocuments.documentId': { $ne: d._id } },
           { $push: { idDocuments: { kind: d.documentKind ?? d.category, documentId: d._id } } } as never,
-        );
+        ));
         await IdentityDocument.updateOne({ _id: d._id, caseId: null }, { $set: { caseId } });
       }
       return pending.length;
@@ -344,6 +363,17 @@ export function createIdentityStore(conn: Connection, o: IdentityStoreOptions): 
       await audit.record({ actor: agent, action: 'verification', caseId, at: t, ...(deleted > 0 ? { counts: { [IDENTITY_COLLECTION]: deleted } } : {}) });
       log.info({ outcome: input.outcome, deleted }, 'identity verification recorded');
       return { caseId, outcome: input.outcome, deleted };
+    },
+
+    async eraseForCase(caseId, messageKeys, actor, at = now()) {
+      const docs = await IdentityDocument.deleteMany({ $or: [{ caseId }, ...(messageKeys.length ? [{ messageKey: { $in: [...messageKeys] } }] : [])] });
+      const records = await VerificationRecord.deleteMany({ caseId });
+      const counts = { [IDENTITY_COLLECTION]: docs.deletedCount, [VERIFICATION_COLLECTION]: records.deletedCount };
+      if (docs.deletedCount + records.deletedCount > 0) {
+        await audit.appendDeletion({ kind: 'erasure', mechanism: 'erasure', counts, caseIds: [caseId], actor, at });
+        log.info({ documents: docs.deletedCount, records: records.deletedCount }, 'identity data of a non-case erased');
+      }
+      return { identity_documents: docs.deletedCount, verification_records: records.deletedCount };
     },
 
     async ensureIndexes() {

@@ -11,7 +11,7 @@ import { createFieldCipher, createKeyedHasher } from '../../lib/crypto.ts';
 import { createDocLock } from '../../lib/doclock.ts';
 import { detectServer } from '../../lib/retention.ts';
 import { createAuditLog, type AuditLog } from '../../processors/audit/index.ts';
-import { createCaseStore, type CaseStore } from '../../processors/cases/index.ts';
+import { caseLocker, createCaseStore, type CaseStore } from '../../processors/cases/index.ts';
 import { createIdentityStore, type IdentityStore } from '../../processors/identity/index.ts';
 import { createWorkbench, type Workbench, type WorkbenchSettings } from '../../workbench/index.ts';
 import { createSurvey, DEFAULT_SURVEY_SETTINGS, type Survey, type SurveySettings } from '../../processors/survey/index.ts';
@@ -44,10 +44,11 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   const cipher = createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' });
   const audit = createAuditLog(conn, clock ? { clock } : {});
   await audit.ensureIndexes();
-  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock: createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' }), ...(clock ? { clock } : {}) });
-  await store.ensureIndexes();
-  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, ...(clock ? { clock } : {}) });
+  const lock = createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' });
+  const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, withCase: caseLocker(lock), ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
+  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock, identity, ...(clock ? { clock } : {}) });
+  await store.ensureIndexes();
   // The survey's settings are read at call time: its public URL is the workbench's, known after start.
   const survey = surveySettings
     ? createSurvey({ conn, hasher: createKeyedHasher(config.keys.hmac), hmacKey: config.keys.hmac, settings: { ...DEFAULT_SURVEY_SETTINGS, publicUrl: '', ...surveySettings }, ...(clock ? { clock } : {}) })

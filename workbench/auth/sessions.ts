@@ -52,6 +52,8 @@ const loginSchema = pdSchema(
     verifier: { type: String, required: true, pd: false },
     nonce: { type: String, required: true, pd: false },
     returnTo: { type: String, pd: false },
+    /** SHA-256 of the binding cookie's random value: the browser that began the sign-in (login CSRF). */
+    browser: { type: String, pd: false },
     expiresAt: { type: Date, required: true, pd: false },
   },
   { collection: LOGIN_COLLECTION, versionKey: false, strict: 'throw' },
@@ -64,7 +66,7 @@ interface SessionDoc {
   idToken?: string;
   createdAt: Date; lastSeenAt: Date; absoluteExpiresAt: Date; expiresAt: Date;
 }
-interface LoginDoc { _id: string; verifier: string; nonce: string; returnTo?: string; expiresAt: Date }
+interface LoginDoc { _id: string; verifier: string; nonce: string; returnTo?: string; browser?: string; expiresAt: Date }
 
 export interface Session { token: string; agent: SignedInAgent; csrf: string; idToken: string | null; expiresAt: Date }
 
@@ -73,9 +75,14 @@ export interface SessionStore {
   /** The live session of a cookie token, sliding its idle limit; null when none or expired. */
   get(token: string | undefined): Promise<Session | null>;
   destroy(token: string | undefined): Promise<Session | null>;
-  saveLogin(state: string, verifier: string, nonce: string, returnTo: string): Promise<void>;
-  /** The sign-in state, once: a second use finds nothing. */
-  takeLogin(state: string): Promise<{ verifier: string; nonce: string; returnTo: string } | null>;
+  /** `browser`: the random value of the browser's binding cookie (stored hashed). */
+  saveLogin(state: string, verifier: string, nonce: string, returnTo: string, browser: string): Promise<void>;
+  /**
+   * The sign-in state, once, and only for the browser that began it: a second use finds
+   * nothing ('unknown'); another browser's callback gets 'other_browser' and leaves the
+   * state for the browser it belongs to.
+   */
+  takeLogin(state: string, browser: string | undefined): Promise<{ verifier: string; nonce: string; returnTo: string } | 'unknown' | 'other_browser'>;
   ensureIndexes(): Promise<void>;
   models: { Session: Model<SessionDoc>; Login: Model<LoginDoc> };
 }
@@ -137,13 +144,19 @@ export function createSessionStore(conn: Connection, o: { clock?: () => Date; id
       const d = await Session.findOneAndDelete({ _id: hash(token) }).lean<SessionDoc>();
       return d ? toSession(token, d) : null;
     },
-    async saveLogin(state, verifier, nonce, returnTo) {
-      await Login.create({ _id: state, verifier, nonce, returnTo, expiresAt: new Date(now().getTime() + LOGIN_STATE_MS) });
+    async saveLogin(state, verifier, nonce, returnTo, browser) {
+      await Login.create({ _id: state, verifier, nonce, returnTo, browser: hash(browser), expiresAt: new Date(now().getTime() + LOGIN_STATE_MS) });
     },
-    async takeLogin(state) {
-      if (!state || state.length > 100) return null;
-      const d = await Login.findOneAndDelete({ _id: state }).lean<LoginDoc>();
-      if (!d || d.expiresAt.getTime() <= now().getTime()) return null;
+    async takeLogin(state, browser) {
+      if (!state || state.length > 100) return 'unknown';
+      // Taken only together with its browser's binding: the filter, not a check after the
+      // delete, so another browser's attempt cannot use up the rightful one's state.
+      const d = browser && browser.length <= 100 ? await Login.findOneAndDelete({ _id: state, browser: hash(browser) }).lean<LoginDoc>() : null;
+      if (!d) {
+        const other = await Login.findById(state, { expiresAt: 1 }).lean<LoginDoc>();
+        return other && other.expiresAt.getTime() > now().getTime() ? 'other_browser' : 'unknown';
+      }
+      if (d.expiresAt.getTime() <= now().getTime()) return 'unknown';
       return { verifier: d.verifier, nonce: d.nonce, returnTo: d.returnTo ?? '/' };
     },
     async ensureIndexes() {

@@ -26,7 +26,8 @@ export interface ContentRoutesContext {
   conn: Connection;
   store: CaseStore;
   audit: AuditLog;
-  caseByNumber(number: string): Promise<CaseDoc & { hasBsn: boolean }>;
+  /** The case, refused (403 and an audit entry) when the agent's line may not read it (processors/cases caseAccessFor). */
+  caseByNumber(number: string, req: FastifyRequest, need: 'read' | 'act'): Promise<CaseDoc & { hasBsn: boolean }>;
   pageContext(req: FastifyRequest, reply?: FastifyReply): PageContext;
 }
 
@@ -60,8 +61,8 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
     audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId, readActivity });
 
   /** The case and its message with this key, or 404 (a message is only ever reached through its own case). */
-  async function messageOf(num: string, k: string) {
-    const c = await ctx.caseByNumber(num);
+  async function messageOf(req: FastifyRequest, num: string, k: string) {
+    const c = await ctx.caseByNumber(num, req, 'read');
     const m = c.messages.find((x) => x.dedupeKey === k);
     if (!m || m.channel !== 'email') return null;
     return { c, m };
@@ -77,8 +78,8 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
    * An attachment that may be shown: in the case's message, not an ID copy or signature,
    * inspected (a pending one may still turn out to be an ID copy), and kept.
    */
-  async function partOf(num: string, k: string, i: number) {
-    const found = await messageOf(num, k);
+  async function partOf(req: FastifyRequest, num: string, k: string, i: number) {
+    const found = await messageOf(req, num, k);
     if (!found) return null;
     const a = found.m.attachments[i];
     if (!a || a.kind === 'id_document' || a.kind === 'signature' || a.inspection === 'pending') return null;
@@ -89,7 +90,7 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
 
   app.get('/zaken/:number/bericht/:key', { config: { access: WORKERS }, schema: { params: { type: 'object', properties: { number, key }, required: ['number', 'key'] } } }, async (req, reply) => {
     const { number: num, key: k } = req.params as { number: string; key: string };
-    const found = await messageOf(num, k);
+    const found = await messageOf(req, num, k);
     if (!found) return reply.callNotFound();
     const { c, m } = found;
     const kept = await store.content.read(c._id, k);
@@ -117,7 +118,7 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
 
   app.get('/zaken/:number/inhoud/:key/:index', { config: { access: WORKERS }, schema: { params: partParams } }, async (req, reply) => {
     const { number: num, key: k, index: i } = req.params as { number: string; key: string; index: number };
-    const part = await partOf(num, k, i);
+    const part = await partOf(req, num, k, i);
     if (!part || presentationOf(part.a.contentType, part.a.filename) !== 'image') return gone(req, reply);
     let png: Buffer;
     try {
@@ -136,7 +137,7 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
     schema: { params: { type: 'object', properties: { number, key, index, page: { type: 'integer', minimum: 1, maximum: 20 } }, required: ['number', 'key', 'index', 'page'] } },
   }, async (req, reply) => {
     const { number: num, key: k, index: i, page: pg } = req.params as { number: string; key: string; index: number; page: number };
-    const part = await partOf(num, k, i);
+    const part = await partOf(req, num, k, i);
     if (!part || presentationOf(part.a.contentType, part.a.filename) !== 'pdf') return gone(req, reply);
     const png = await renderPdfPage(part.bytes, pg);
     if (!png) return gone(req, reply, 422, contentStrings(ctx.pageContext(req).lang).pdfFailed);
@@ -146,7 +147,7 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
 
   app.get('/zaken/:number/inhoud/:key/:index/download', { config: { access: WORKERS }, schema: { params: partParams } }, async (req, reply) => {
     const { number: num, key: k, index: i } = req.params as { number: string; key: string; index: number };
-    const part = await partOf(num, k, i);
+    const part = await partOf(req, num, k, i);
     if (!part) return gone(req, reply);
     // A file that can run (SVG, HTML, macros, programs): a page with the warning first.
     if (presentationOf(part.a.contentType, part.a.filename) === 'risky' && (req.query as { ok?: string }).ok !== '1') {

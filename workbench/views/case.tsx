@@ -25,6 +25,8 @@ export interface CaseViewModel {
   survey?: ComponentChildren;
   /** Other cases of the same citizen (keyed-hash look-ups; views/related.tsx). */
   related?: { items: RelatedCase[]; more: boolean };
+  /** The agent may read this case but not act on it (second line on a first-line case: processors/cases caseAccessFor). */
+  readOnly?: boolean;
 }
 
 const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
@@ -169,9 +171,9 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
             </dl>
           </section>
 
-          {v.survey}
+          {!v.readOnly && v.survey}
 
-          {!closed && (
+          {!closed && !v.readOnly && (
             <details class="kcc-details">
               <summary>{t.correctContact}</summary>
               <ActionForm ctx={ctx} v={v} action="contact" label={t.save}>
@@ -206,7 +208,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
           <section aria-labelledby="att-h">
             <h2 class="utrecht-heading-2" id="att-h">{t.attachments}</h2>
             {v.idDocuments.map((d) => (
-              <p class="utrecht-paragraph kcc-idcopy">{t.idCopyPresent(fmtDate(ctx.lang, d.expiresAt))} — <a class="utrecht-link" href={`/zaken/${c.caseNumber}/id/${encodeURIComponent(d.id)}`}>{t.idOpen}</a></p>
+              <p class="utrecht-paragraph kcc-idcopy">{t.idCopyPresent(fmtDate(ctx.lang, d.expiresAt))}{!v.readOnly && <> — <a class="utrecht-link" href={`/zaken/${c.caseNumber}/id/${encodeURIComponent(d.id)}`}>{t.idOpen}</a></>}</p>
             ))}
             {v.idDocuments.length === 0 && (c.journal ?? []).some((j) => j.action === 'identity_verified' && j.detail?.[0] === 'established') && <p class="utrecht-paragraph" data-testid="id-gone">{t.idGone}</p>}
             {c.messages.every((m) => m.attachments.length === 0) && <p class="utrecht-paragraph">{t.noAttachments}</p>}
@@ -214,6 +216,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
 
           <section aria-labelledby="act-h">
             <h2 class="utrecht-heading-2" id="act-h">{t.actions}</h2>
+            {v.readOnly ? <p class="utrecht-paragraph" data-testid="read-only">{t.caseReadOnly}</p> : <>
             {!closed && (c.assignee?.id === agent?.id
               ? <ActionForm ctx={ctx} v={v} action="release" label={t.release} danger />
               : !c.assignee?.id && <ActionForm ctx={ctx} v={v} action="claim" label={t.claim} />)}
@@ -260,6 +263,7 @@ export function casePage(ctx: PageContext, v: CaseViewModel): string {
                 <Field id={fid('ro-reason')} label={t.reasonReopen}><input class="utrecht-textbox utrecht-textbox--html-input" id={fid('ro-reason')} name="reason" required maxLength={500} /></Field>
               </ActionForm>
             )}
+            </>}
           </section>
         </aside>
       </div>

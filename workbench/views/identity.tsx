@@ -19,6 +19,10 @@ export function identityPage(ctx: PageContext, v: IdentityViewModel): string {
       <p class="utrecht-paragraph"><a class="utrecht-link" href={`/zaken/${v.c.caseNumber}`}>{t.backToCase}</a></p>
       <h1 class="utrecht-heading-1">{t.idTitle(v.c.caseNumber)}</h1>
       <p class="utrecht-paragraph">{t.idAudited}</p>
+      {/* The image is not masked (a register decision, README "Known gaps"): first line is told the BSN on it is not theirs to use. */}
+      {ctx.agent?.role === 'first_line' && v.view.category === 'id_document' && (
+        <div class="utrecht-alert utrecht-alert--warning" role="note" data-testid="bsn-on-copy"><p class="utrecht-paragraph">{t.idBsnOnCopy}</p></div>
+      )}
       <ul class="kcc-hints">
         <li>{hint}</li>
         {h.documentExpired !== null && <li>{h.documentExpired ? t.idExpired : t.idNotExpired}</li>}

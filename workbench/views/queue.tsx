@@ -15,6 +15,8 @@ export interface QueueView {
   now: Date;
   /** The query string of this view without the cursor (for the next-page link and the poll). */
   query: string;
+  /** What the agent just did, when it took them off a case (escalated, "not a case"). */
+  notice?: string | null;
 }
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string; options: Array<[string, string]> }) {
@@ -36,6 +38,7 @@ export function queuePage(ctx: PageContext, v: QueueView): string {
   return page(ctx, t.queue, (
     <>
       <h1 class="utrecht-heading-1">{t.queue}</h1>
+      {v.notice && <div class="utrecht-alert utrecht-alert--ok" role="status"><p class="utrecht-paragraph"><strong>{v.notice}</strong></p></div>}
       <form method="get" action="/" class="kcc-filters" aria-label={t.filters}>
         <Select name="line" label={t.line} value={f.line ?? ''} options={[['', t.any], ...CASE_LINES.map((l): [string, string] => [l, t.lines[l] ?? l])]} />
         <Select name="status" label={t.status} value={status} options={[['', t.any], ...['open', 'waiting', 'escalated'].map((s): [string, string] => [s, t.statuses[s] ?? s])]} />

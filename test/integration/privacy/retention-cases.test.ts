@@ -159,13 +159,15 @@ describe('privacy/retention of cases: sweeper, closure, recompute, report', func
       for (const name of ['message_keys', 'thread_keys']) {
         await db.collection(name).updateMany({ caseId: { $in: [ids[1], ids[2]] } }, { $set: { expiresAt: addDuration(T0, 'P12M') } });
       }
+      // And their queue rows (work_items, keyed by the case's _id): before 2026-12-02 recompute left them behind.
+      await db.collection('work_items').updateMany({ _id: { $in: [ids[1], ids[2]] as never[] } }, { $set: { expiresAt: addDuration(T0, 'P12M') } });
       await db.collection('cases').updateOne({ _id: ids[3] as never }, { $unset: { expiresAt: 1 } });
     });
 
     it('rewrites expiresAt from (closedAt ?? lastActivityAt) + the register term, in batches', async () => {
       const r = await recomputeCaseExpiry(db, { batchSize: 2 });
       // Keys: the message key and thread key of each of the two cases whose keys were behind.
-      expect(r).to.deep.equal({ scanned: 5, updated: 3, unchanged: 2, conflicts: 0, skipped: 0, keysUpdated: 4 });
+      expect(r).to.deep.equal({ scanned: 5, updated: 3, unchanged: 2, conflicts: 0, skipped: 0, keysUpdated: 4, workItemsUpdated: 2 });
       const docs = await db.collection('cases').find({}).toArray();
       for (const d of docs) expect(ms(d.expiresAt), String(d._id)).to.equal(ms(caseExpiry(d.closedAt ?? d.lastActivityAt)));
     });
@@ -181,10 +183,20 @@ describe('privacy/retention of cases: sweeper, closure, recompute, report', func
       }
     });
 
+    it('brings the queue rows (work_items) to the case\'s term, so the queue never lists a case past its term or loses a live one', async () => {
+      const items = await db.collection<{ _id: string; expiresAt: Date }>('work_items').find({ _id: { $in: ids } as never }).toArray();
+      // The closed case has no queue row; the other four have one each.
+      expect(items.length).to.equal(4);
+      for (const w of items) {
+        const c = await db.collection('cases').findOne({ _id: w._id as never });
+        expect(ms(w.expiresAt), `work item of ${w._id}`).to.equal(ms(c!.expiresAt));
+      }
+    });
+
     it('changes nothing when run a second time', async () => {
       const before = await db.collection('cases').find({}, { sort: { _id: 1 } }).toArray();
       const r = await recomputeCaseExpiry(db, { batchSize: 2 });
-      expect(r).to.deep.equal({ scanned: 5, updated: 0, unchanged: 5, conflicts: 0, skipped: 0, keysUpdated: 0 });
+      expect(r).to.deep.equal({ scanned: 5, updated: 0, unchanged: 5, conflicts: 0, skipped: 0, keysUpdated: 0, workItemsUpdated: 0 });
       expect(await db.collection('cases').find({}, { sort: { _id: 1 } }).toArray()).to.deep.equal(before);
     });
 

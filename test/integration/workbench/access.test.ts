@@ -18,6 +18,7 @@ describe('workbench/access: every route declares who may call it, and the bounda
   let t: TestWorkbench;
   const agents = {} as Record<AgentRole, Agent>;
   let caseNumber = '';
+  let escalated: { caseId: string; caseNumber: string };
 
   before(async () => {
     // With the survey on, so its agent and team-lead routes are in the matrix too.
@@ -25,6 +26,9 @@ describe('workbench/access: every route declares who may call it, and the bounda
     caseNumber = (await t.store.ingest(intakeMessage({ subject: 'DigiD werkt niet' }))).caseNumber;
     // A dead letter for the refused-messages routes (their :id is the id, base64url).
     await t.conn.db!.collection('dead_letters').insertOne({ _id: 'INBOX/1/7', code: 'PARSE_FAILED', reason: 'test', at: new Date(), sourceRef: { kind: 'imap', mailbox: 'INBOX', uidValidity: '1', uid: 7 }, expiresAt: new Date(Date.now() + 86400_000) } as never);
+    // And one on second line: each role meets the role boundary on a case of its own line.
+    escalated = await t.store.ingest(intakeMessage({ subject: 'Doorgezette vraag' }));
+    await t.store.escalate(escalated.caseId, new Date(), { id: 'teamleider', role: 'team_lead' });
     for (const role of AGENT_ROLES) agents[role] = await signIn(t.url, ACCOUNT[role]);
   });
   after(async () => { await t?.close(); });
@@ -49,9 +53,10 @@ describe('workbench/access: every route declares who may call it, and the bounda
     const routes = routeTable(t.wb.app).filter((r) => r.access !== 'public' && r.url !== '/auth/logout');
     let denied = 0;
     for (const r of routes) {
-      const url = r.url.replace(':number', caseNumber).replace(':file', 'workbench.css').replace(':id', Buffer.from('INBOX/1/7').toString('base64url'));
+      const forRole = (role: AgentRole) => (role === 'second_line' ? escalated.caseNumber : caseNumber);
       for (const role of AGENT_ROLES) {
         const a = agents[role];
+        const url = r.url.replace(':number', forRole(role)).replace(':file', 'workbench.css').replace(':id', Buffer.from('INBOX/1/7').toString('base64url'));
         const res = await a.request(url, {
           method: r.method,
           headers: { accept: 'application/json', 'x-csrf-token': a.csrf ?? '', ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
@@ -82,6 +87,67 @@ describe('workbench/access: every route declares who may call it, and the bounda
     }
     for (const r of routes.filter((x) => /^\/(geweigerd|rapportages)|^\/api\/v1\/(deadletters|reports)/.test(x.url))) expect(r.access, r.url).to.deep.equal(['team_lead']);
     for (const r of routes.filter((x) => /^\/privacy|^\/api\/v1\/privacy/.test(x.url))) expect(r.access, r.url).to.deep.equal(['privacy_officer']);
+  });
+
+  it('holds the line boundary on every case URL: first line gets 403 (audited) on a second-line case, second line only reads a first-line case', async () => {
+    // A second-line case (escalated), beside the first-line one of before().
+    const esc = escalated;
+    const firstLine = (await t.store.models.Case.findOne({ caseNumber }).lean())!;
+    // A body each action's schema accepts, from the OpenAPI document; a version no case has,
+    // so an allowed call ends in 409 and changes nothing.
+    const doc = (await agents.team_lead.json('GET', '/api/v1/openapi.json')).body;
+    const bodyFor = (url: string): Record<string, unknown> => {
+      const name = url.split('/').pop()!;
+      if (name === 'identity') return { docId: 'no-such-copy', outcome: 'not_established' };
+      const schema = doc.paths[`/api/v1/cases/{number}/${name}`].post.requestBody.content['application/json'].schema;
+      const b: Record<string, unknown> = { version: 999_999, requestId: `line-${name}-0001` };
+      for (const f of schema.required as string[]) if (!(f in b)) b[f] = schema.properties[f].enum?.[0] ?? 'x';
+      return b;
+    };
+    const READS = new Set(['GET /zaken/:number', 'GET /api/v1/cases/:number', 'GET /zaken/:number/brieven/:replyId']);
+    const routes = routeTable(t.wb.app).filter((r) => r.url.includes(':number'));
+    expect(routes.length).to.be.greaterThan(20);
+    const checks: Array<{ role: AgentRole; c: { _id: string; caseNumber: string }; refused: (key: string) => boolean }> = [
+      { role: 'first_line', c: { _id: esc.caseId, caseNumber: esc.caseNumber }, refused: () => true },
+      { role: 'second_line', c: firstLine, refused: (key) => !READS.has(key) },
+      { role: 'first_line', c: firstLine, refused: () => false },
+      { role: 'second_line', c: { _id: esc.caseId, caseNumber: esc.caseNumber }, refused: () => false },
+      { role: 'team_lead', c: firstLine, refused: () => false },
+      { role: 'team_lead', c: { _id: esc.caseId, caseNumber: esc.caseNumber }, refused: () => false },
+    ];
+    let lineRefusals = 0;
+    for (const { role, c, refused } of checks) {
+      for (const r of routes) {
+        if (!allows(r.access, { id: 'x', role, roles: [role], displayName: 'x' })) continue; // the role boundary, tested above
+        const key = `${r.method} ${r.url}`;
+        const url = r.url.replace(':number', c.caseNumber).replace(':docId', 'a'.repeat(64)).replace(':replyId', `${'0'.repeat(32)}.pdf`);
+        const a = agents[role];
+        const before = await t.audit.models.AuditEntry.countDocuments({ action: 'access_denied', caseId: c._id, route: key, 'actor.role': role });
+        const res = await a.request(url, {
+          method: r.method,
+          headers: { accept: 'application/json', 'x-csrf-token': a.csrf ?? '', ...(r.method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+          ...(r.method === 'POST' ? { body: JSON.stringify(bodyFor(r.url)) } : {}),
+        });
+        const text = await res.text();
+        const where = `${role} ${key} on a ${c._id === esc.caseId ? 'second' : 'first'}-line case -> ${res.status}`;
+        if (refused(key)) {
+          expect(res.status, where).to.equal(403);
+          expect(text, where).to.include('CASE_LINE_FORBIDDEN');
+          expect(await t.audit.models.AuditEntry.countDocuments({ action: 'access_denied', caseId: c._id, route: key, 'actor.role': role }), `audit entry for ${where}`).to.equal(before + 1);
+          lineRefusals += 1;
+        } else {
+          expect(res.status, where).to.not.be.oneOf([401, 403]);
+          expect(res.status, where).to.be.below(500);
+        }
+      }
+    }
+    expect(lineRefusals).to.be.greaterThan(20);
+    // Nothing changed on either case: every refused call stopped before the domain.
+    expect((await t.store.models.Case.findById(esc.caseId).lean())!.journal!.map((j) => j.action)).to.deep.equal(['created', 'escalated']);
+    // Second line sees a first-line case read-only: its page offers no action.
+    const page = await (await agents.second_line.get(`/zaken/${caseNumber}`)).text();
+    expect(page).to.include('data-testid="read-only"');
+    expect(page).to.not.include(`action="/zaken/${caseNumber}/note"`);
   });
 
   it('sends an unauthenticated page to sign-in and gives the API 401', async () => {

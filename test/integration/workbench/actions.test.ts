@@ -129,8 +129,9 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(c.hasBsn).to.equal(true);
     expect(JSON.stringify(c)).to.not.include(bsn);
     const early = await second.json('POST', `/api/v1/cases/${n}/bsn`, { version: c.version, requestId: req(), reason: 'controle' });
-    expect(early.status).to.equal(409);
-    expect(early.body.code).to.equal('BSN_NOT_ESCALATED');
+    // Not escalated: a first-line case, which second line may read but not act on.
+    expect(early.status).to.equal(403);
+    expect(early.body.code).to.equal('CASE_LINE_FORBIDDEN');
     const esc = await first.json('POST', `/api/v1/cases/${n}/escalate`, { version: c.version, requestId: req(), reason: 'Inlogprobleem, BRP-controle nodig' });
     expect(esc.status).to.equal(200);
     const forbidden = await first.json('POST', `/api/v1/cases/${n}/bsn`, { version: esc.body.version, requestId: req(), reason: 'nieuwsgierig' });
@@ -142,7 +143,12 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(shown.body.bsn).to.equal(bsn);
     const reads = await t.audit.models.AuditEntry.find({ action: 'read_bsn', 'actor.id': 'tweedelijn' }).lean();
     expect(reads.length).to.be.at.least(1);
-    const after = await get(n, first);
+    // The case is second line's now: first line cannot open it by its URL (403, audited).
+    const refused = await first.json('GET', `/api/v1/cases/${n}`);
+    expect(refused.status).to.equal(403);
+    expect(refused.body.code).to.equal('CASE_LINE_FORBIDDEN');
+    expect(JSON.stringify(refused.body)).to.not.include(bsn);
+    const after = await get(n, lead);
     expect(JSON.stringify(after)).to.not.include(bsn);
     expect(after.history.map((h: { action: string }) => h.action)).to.include.members(['escalated', 'bsn_revealed']);
   });
@@ -175,6 +181,37 @@ describe('workbench/actions: what agents do with a case', function () {
     expect(hits).to.deep.equal([]);
     const links = await t.audit.models.DeletionEntry.find({ kind: 'erasure' }).lean();
     expect(links.some((l) => (l.caseIds ?? []).includes(stored!._id))).to.equal(true);
+  });
+
+  it('"not a case" deletes the case\'s ID copies and verification records at once, not at their term, and logs it', async () => {
+    const n = await newCase({ subject: 'Stuur uw paspoort', text: 'Phishing met een kopie paspoort' });
+    const stored = await t.store.models.Case.findOne({ caseNumber: n }).lean();
+    const key = stored!.messages[0]!.dedupeKey;
+    const copy = (i: number) => ({
+      messageKey: key, channel: 'email' as const, part: i, label: `paspoort${i}.png`, category: 'id_document' as const, documentKind: 'passport', detectedBy: 'keywords' as const,
+      mrzValid: null, content: Buffer.from(`fictitious copy ${i} ${n}`), contentType: 'image/png', hints: null, receivedAt: new Date(),
+    });
+    // One copy linked and looked at (a verification record "not established"), one still pending (a crash before the link).
+    await t.identity.putPending([copy(1)]);
+    await t.identity.linkToCase(key, stored!._id);
+    await t.identity.putPending([copy(2)]);
+    const agent = { id: 'teamleider', role: 'team_lead' };
+    await t.audit.record({ actor: agent, action: 'read', caseId: stored!._id });
+    const [doc] = await t.identity.listForCase(stored!._id);
+    await t.identity.recordVerification({ docId: doc!.id, agent, outcome: 'not_established', method: 'copy of ID seen' });
+    expect(await t.identity.models.VerificationRecord.countDocuments({ caseId: stored!._id })).to.equal(1);
+
+    const c = await get(n);
+    const res = await lead.json('POST', `/api/v1/cases/${n}/close`, { version: c.version, requestId: req(), outcome: 'not_a_case' });
+    expect(res.status).to.equal(200);
+    expect(await t.identity.models.IdentityDocument.countDocuments({ $or: [{ caseId: stored!._id }, { messageKey: key }] })).to.equal(0);
+    expect(await t.identity.models.VerificationRecord.countDocuments({ caseId: stored!._id })).to.equal(0);
+    expect(await scanDatabase(t.conn.db!, [`fictitious copy 1 ${n}`, `fictitious copy 2 ${n}`])).to.deep.equal([]);
+    // The same mechanism as the case's own erasure: an agent's "not a case" is an erasure.
+    const links = (await t.audit.models.DeletionEntry.find({ mechanism: 'erasure', caseIds: stored!._id }).lean()).filter((l) => l.counts.some((x) => x.collectionName === 'identity_documents'));
+    expect(links).to.have.length(1);
+    expect(links[0]!.counts).to.deep.include({ collectionName: 'identity_documents', count: 2 });
+    expect(links[0]!.counts).to.deep.include({ collectionName: 'verification_records', count: 1 });
   });
 
   it('re-classifies with a reason, keeping the pipeline\'s topic beside the agent\'s', async () => {

@@ -153,8 +153,11 @@ describe('workbench in a real browser (Chromium, playwright-core)', function () 
 
     await evaPage.fill(`#esc-${n.bsn}`, 'BSN nodig voor de blokkade.');
     expect(await submit(evaPage, 'Doorzetten naar tweede lijn')).to.equal(303);
-    expect(await factOf(evaPage, 'status')).to.equal('Doorgezet');
-    await accessible(evaPage, 'case (first line, escalated)');
+    // Second line's case now: first line is back on its queue, told so, and cannot open it.
+    expect(new URL(evaPage.url()).pathname).to.equal('/');
+    expect(await evaPage.locator('.utrecht-alert[role="status"]').innerText()).to.contain('Doorgezet naar de tweede lijn');
+    expect(await evaPage.locator('main').innerText()).to.not.contain(n.bsn);
+    await accessible(evaPage, 'queue (first line, after escalating)');
   });
 
   it('3. second line reveals the BSN with a reason; the first-line agent never sees it', async function () {
