@@ -621,7 +621,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
     });
   }
 
-  const surveyRoutes = deps.survey ? registerSurveyRoutes(app, { survey: deps.survey, audit, store, pageContext, secureCookies, workers: WORKERS }) : null;
+  const surveyRoutes = deps.survey ? registerSurveyRoutes(app, { survey: deps.survey, audit, store, pageContext, secureCookies, workers: WORKERS, caseByNumber }) : null;
 
   // ------------------------------------------------------------------ letters
 

@@ -35,6 +35,8 @@ export interface SurveyRouteContext {
   pageContext(req: FastifyRequest, reply?: FastifyReply): PageContext;
   secureCookies(): boolean;
   workers: readonly AgentRole[];
+  /** The case, refused (403 and an audit entry) when the agent's line may not act on it (processors/cases caseAccessFor). */
+  caseByNumber(number: string, req: FastifyRequest, need: 'read' | 'act'): Promise<{ _id: string }>;
 }
 
 const FORM_COOKIE = 'kcc_survey_form';
@@ -139,11 +141,8 @@ export function registerSurveyRoutes(app: FastifyInstance, ctx: SurveyRouteConte
 
   // ------------------------------------------------------------------ agents
 
-  async function caseId(number: string): Promise<string> {
-    const found = await ctx.store.models.Case.findOne({ caseNumber: number }, { _id: 1 }).lean<{ _id: string }>();
-    if (!found) throw new CaseNotFoundError();
-    return found._id;
-  }
+  // Recording or withdrawing consent is acting on the case: the line check of every case action.
+  const caseId = async (number: string, req: FastifyRequest): Promise<string> => (await ctx.caseByNumber(number, req, 'act'))._id;
 
   app.post('/zaken/:number/enquete-toestemming', {
     config: { access: ctx.workers },
@@ -154,7 +153,7 @@ export function registerSurveyRoutes(app: FastifyInstance, ctx: SurveyRouteConte
   }, async (req, reply) => {
     const { number } = req.params as { number: string };
     const b = req.body as { source: 'agent_message' | 'agent_phone'; address: 'reply' | 'citizen' };
-    await survey.consentByAgent(await caseId(number), { source: b.source, address: b.address, agentId: req.agent!.id });
+    await survey.consentByAgent(await caseId(number, req), { source: b.source, address: b.address, agentId: req.agent!.id });
     return reply.redirect(`/zaken/${number}?done=survey`, 303);
   });
 
@@ -163,7 +162,7 @@ export function registerSurveyRoutes(app: FastifyInstance, ctx: SurveyRouteConte
     schema: { params: caseNumberParam, body: { type: 'object', properties: { _csrf: { type: 'string', maxLength: 200 } }, additionalProperties: false } },
   }, async (req, reply) => {
     const { number } = req.params as { number: string };
-    await survey.withdraw(await caseId(number), 'agent');
+    await survey.withdraw(await caseId(number, req), 'agent');
     return reply.redirect(`/zaken/${number}?done=survey`, 303);
   });
 
