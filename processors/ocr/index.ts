@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
+import type { RecognizeOptions as TessRecognizeOptions } from 'tesseract.js';
 import { ConfigError, InputError, PipelineError, TransientError } from '../../lib/errors.ts';
 import { silentLogger, type Logger } from '../../lib/logger.ts';
 import { WaitTimeout, asError, bounded } from './bounded.ts';
@@ -64,6 +65,24 @@ export interface OcrResult {
   deskew: number;
   /** Tokens with at least one letter or digit, a cheap measure of how much text the page holds. */
   words: number;
+  /**
+   * Every word tesseract recognised, in reading order, with its own confidence; empty for an
+   * MRZ pass. For callers that weigh two readings of the same thing (a name in the sender
+   * block and under the signature): see OcrWord.
+   */
+  wordList: OcrWord[];
+}
+
+/**
+ * One recognised word. `line` is the index of its line among the non-empty lines of
+ * `OcrResult.text` (0-based): `text.split('\n').filter((l) => l.trim() !== '')[line]`
+ * contains the word. `confidence` is tesseract's, 0..100 (about 90+ for clean print; below
+ * ~60 the word is often misread).
+ */
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  line: number;
 }
 
 export interface RecognizeOptions {
@@ -157,6 +176,60 @@ function validate(options: OcrPoolOptions): Required<Omit<OcrPoolOptions, 'logge
 
 function countWords(text: string): number {
   return text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
+}
+
+/** A decoded page: 8-bit grey pixels inside a binary PGM (P5) the worker reads as is. */
+interface Raster {
+  /** Header and pixels: what is sent to the worker. */
+  pgm: Buffer;
+  /** The pixels (a view into pgm), width × height bytes. */
+  grey: Buffer;
+  width: number;
+  height: number;
+  /** The scan's resolution when the file said so; null: tesseract estimates it. */
+  dpi: number | null;
+}
+
+function raster(width: number, height: number, dpi: number | null, fill: (pixels: Buffer) => void): Raster {
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
+  const pgm = Buffer.allocUnsafe(header.length + width * height);
+  header.copy(pgm, 0);
+  const grey = pgm.subarray(header.length);
+  fill(grey);
+  return { pgm, grey, width, height, dpi };
+}
+
+/** sharp's raw output of a one-band pipeline as a Raster (first band if it kept more). */
+function rasterFromRaw(data: Buffer, info: { width: number; height: number; channels: number }, dpi: number | null): Raster {
+  return raster(info.width, info.height, dpi, (px) => {
+    if (info.channels === 1) data.copy(px, 0, 0, info.width * info.height);
+    else for (let i = 0, j = 0; i < px.length; i++, j += info.channels) px[i] = data[j]!;
+  });
+}
+
+/**
+ * Words from tesseract's TSV output (level 5 rows), each with its line's index among the
+ * page text's non-empty lines: tesseract writes its text line by line in the same order as
+ * the TSV, a blank line between paragraphs.
+ */
+export function wordsFromTsv(tsv: string): OcrWord[] {
+  const words: OcrWord[] = [];
+  let line = -1;
+  let lastKey = '';
+  for (const row of tsv.split('\n')) {
+    const f = row.split('\t');
+    if (f.length < 12 || f[0] !== '5') continue;
+    const text = f.slice(11).join('\t').trim();
+    if (text === '') continue;
+    const key = `${f[1]}.${f[2]}.${f[3]}.${f[4]}`;
+    if (key !== lastKey) {
+      line++;
+      lastKey = key;
+    }
+    const confidence = Number(f[10]);
+    words.push({ text, confidence: Number.isFinite(confidence) && confidence >= 0 ? Math.round(confidence * 10) / 10 : 0, line });
+  }
+  return words;
 }
 
 export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
@@ -283,12 +356,16 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     }
   }
 
-  async function recogniseOn(slot: Slot, image: Buffer, deadline: number, mode: 'text' | 'mrz'): Promise<Omit<OcrResult, 'rotated'>> {
+  async function recogniseOn(slot: Slot, page: Raster, deadline: number, mode: 'text' | 'mrz'): Promise<Omit<OcrResult, 'rotated'>> {
     // Parameters passed with a job are restored by tesseract.js when the job ends.
     // The MRZ pass always deskews: a zone of 30–44 tiny characters on a skewed phone photo
     // loses its filler to "ccccc" otherwise (measured on the generated 2° ID photo).
-    const options = mode === 'mrz' ? { rotateAuto: true, tessedit_char_whitelist: MRZ_WHITELIST } : { rotateAuto: opts.deskew };
-    const { data } = await onSlot(slot, (s) => s.worker.recognize(image, options), deadline);
+    const dpi = page.dpi ? { user_defined_dpi: String(page.dpi) } : {};
+    const options = mode === 'mrz' ? { rotateAuto: true, tessedit_char_whitelist: MRZ_WHITELIST, ...dpi } : { rotateAuto: opts.deskew, ...dpi };
+    // Only what callers use: the text, and for text pages the TSV (word confidences; a string
+    // built by tesseract itself, far cheaper than the `blocks` object tree).
+    const output = { text: true, tsv: mode === 'text' };
+    const { data } = await onSlot(slot, (s) => s.worker.recognize(page.pgm, options as Partial<TessRecognizeOptions>, output), deadline);
     const text = (data.text ?? '').replace(/\s+$/, '');
     const radians = (data as { rotateRadians?: number }).rotateRadians ?? 0;
     return {
@@ -296,6 +373,7 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
       confidence: Number.isFinite(data.confidence) ? data.confidence : 0,
       deskew: Math.round(((radians * 180) / Math.PI) * 100) / 100,
       words: countWords(text),
+      wordList: typeof data.tsv === 'string' ? wordsFromTsv(data.tsv) : [],
     };
   }
 
@@ -309,7 +387,7 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     if (old) void old.then(terminateQuietly, () => {});
   }
 
-  async function detectOrientation(image: Buffer, deadline: number): Promise<number | null> {
+  async function detectOrientation(page: Raster, deadline: number): Promise<number | null> {
     const job = osdChain.then(async () => {
       if (!osd) {
         // Only the death of *this* detector clears it, not a late exit of one already replaced.
@@ -325,7 +403,7 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
         mine.catch(() => osd === mine && dropOsd());
       }
       const w = await bounded(osd, deadline - Date.now(), 'OSD start');
-      const { data } = await bounded(w.worker.detect(image), deadline - Date.now(), 'OSD');
+      const { data } = await bounded(w.worker.detect(page.pgm), deadline - Date.now(), 'OSD');
       return data.orientation_degrees;
     });
     osdChain = job.catch(() => {});
@@ -341,7 +419,16 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     }
   }
 
-  async function prepare(image: Buffer): Promise<Buffer> {
+  /**
+   * Decode once, here, with sharp (libvips, native code), into an 8-bit grey PGM for the
+   * worker. Why not hand tesseract.js the PNG or JPEG as it came: leptonica decodes it inside
+   * the wasm worker, single-threaded and without native zlib/SIMD, which cost 0.6–1.0 s of a
+   * 2–3 s page (measured on the bench pages); leptonica reads a PGM with a header parse and
+   * a copy. Grey, because tesseract turns every page grey before thresholding anyway (same
+   * CER in bench/ocr.ts). The scan's resolution travels as user_defined_dpi, as a PNG's pHYs
+   * would have told tesseract; without it tesseract estimates it from the text height.
+   */
+  async function prepare(image: Buffer): Promise<Raster> {
     if (!Buffer.isBuffer(image) || image.length === 0) throw new InputError('OCR_IMAGE_EMPTY', 'the page image is empty');
     let meta: Metadata;
     try {
@@ -352,27 +439,27 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     }
     if (!meta.width || !meta.height) throw new InputError('OCR_IMAGE_UNREADABLE', 'the page image has no dimensions');
     if (meta.width * meta.height > opts.maxPixels) throw new InputError('OCR_IMAGE_TOO_LARGE', 'the page image has more pixels than allowed');
-    const plain =
-      (meta.format === 'png' || meta.format === 'jpeg') &&
-      !meta.hasAlpha && // transparent screenshots would turn black on black once leptonica drops alpha
-      (meta.orientation ?? 1) === 1 &&
-      (meta.depth === 'uchar' || meta.depth === undefined) &&
-      meta.space !== 'cmyk';
-    if (plain) return image;
     try {
-      return await sharp(image, { limitInputPixels: opts.maxPixels })
+      // flatten: transparent screenshots would otherwise turn black on black.
+      const { data, info } = await sharp(image, { limitInputPixels: opts.maxPixels })
         .autoOrient()
         .flatten({ background: '#ffffff' })
-        .toColourspace('b-w')
-        .png({ compressionLevel: 1 })
-        .toBuffer();
+        .greyscale()
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      const dpi = meta.density && meta.density >= 70 && meta.density <= 1200 ? Math.round(meta.density) : null;
+      return rasterFromRaw(data, info, dpi);
     } catch (err) {
       throw new InputError('OCR_IMAGE_UNREADABLE', 'the page image could not be decoded', err);
     }
   }
 
-  async function rotate(image: Buffer, deg: number): Promise<Buffer> {
-    return sharp(image).rotate(deg).png({ compressionLevel: 1 }).toBuffer();
+  async function rotate(page: Raster, deg: number): Promise<Raster> {
+    const { data, info } = await sharp(page.grey, { raw: { width: page.width, height: page.height, channels: 1 } })
+      .rotate(deg)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return rasterFromRaw(data, info, page.dpi);
   }
 
   async function recognize(image: Buffer, timeoutMs: number, options: RecognizeOptions): Promise<OcrResult> {
