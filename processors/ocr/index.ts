@@ -6,7 +6,10 @@ import type { RecognizeOptions as TessRecognizeOptions } from 'tesseract.js';
 import { ConfigError, InputError, PipelineError, TransientError } from '../../lib/errors.ts';
 import { silentLogger, type Logger } from '../../lib/logger.ts';
 import { WaitTimeout, asError, bounded } from './bounded.ts';
+import { DEFAULT_PREPROCESS, PREPROCESS_STEPS, enhance, medianWordHeight, rasterFromRaw, skewFromTsv, type PreprocessStep, type Raster } from './preprocess.ts';
+export { DEFAULT_PREPROCESS, PREPROCESS_STEPS, type PreprocessStep } from './preprocess.ts';
 import { spawnWorker, terminateQuietly, type SpawnedWorker } from './workers.ts';
+import { PSM } from 'tesseract.js';
 
 /**
  * OCR for scanned pages: a fixed pool of tesseract.js workers (one per core by default),
@@ -52,6 +55,16 @@ export interface OcrPoolOptions {
    * (tesseract's own line finding copes with that); worth it for badly skewed photos.
    */
   deskew?: boolean;
+  /**
+   * Second reading of a weak page (mean word confidence below `weakConfidence`, after the
+   * orientation check): the steps applied, in this order, to a copy of the page before it is
+   * read again; the reading with the higher confidence is kept. Pages that read well on the
+   * first pass pay nothing. Default: DEFAULT_PREPROCESS (what bench/ocr-poor.ts showed to help);
+   * [] turns it off. See preprocess.ts for each step.
+   */
+  preprocess?: readonly PreprocessStep[];
+  /** Mean word confidence (0..100) below which a page gets the second reading. */
+  weakConfidence?: number;
   logger?: Logger;
 }
 
@@ -122,6 +135,10 @@ const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_MAX_PIXELS = 40_000_000;
 // Upright scans measured 90–96, pages upside down or at 270° about 50.
 const DEFAULT_LOW_CONFIDENCE = 70;
+// Clean generated pages read at 93–96; blurred, faded or small print below ~85 (bench/ocr-poor.ts).
+const DEFAULT_WEAK_CONFIDENCE = 85;
+// Up to ±1.2° tesseract's line finding copes (bench/ocr.ts pages); at 4° it did not.
+const MAX_SKEW_DEG = 1.5;
 
 interface Slot {
   id: number;
@@ -162,7 +179,10 @@ function validate(options: OcrPoolOptions): Required<Omit<OcrPoolOptions, 'logge
     lowConfidence: num('lowConfidence', options.lowConfidence, DEFAULT_LOW_CONFIDENCE, 0),
     orientation: options.orientation ?? 'auto',
     deskew: options.deskew ?? false,
+    preprocess: [...(options.preprocess ?? DEFAULT_PREPROCESS)],
+    weakConfidence: num('weakConfidence', options.weakConfidence, DEFAULT_WEAK_CONFIDENCE, 0),
   };
+  for (const st of result.preprocess) if (!PREPROCESS_STEPS.includes(st)) problems.push(`preprocess steps must be among ${PREPROCESS_STEPS.join(', ')}`);
   if (!['auto', 'osd', 'rotations', 'off'].includes(result.orientation)) problems.push('orientation must be auto, osd, rotations or off');
   if (problems.length === 0) {
     for (const l of languages) {
@@ -176,35 +196,6 @@ function validate(options: OcrPoolOptions): Required<Omit<OcrPoolOptions, 'logge
 
 function countWords(text: string): number {
   return text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
-}
-
-/** A decoded page: 8-bit grey pixels inside a binary PGM (P5) the worker reads as is. */
-interface Raster {
-  /** Header and pixels: what is sent to the worker. */
-  pgm: Buffer;
-  /** The pixels (a view into pgm), width × height bytes. */
-  grey: Buffer;
-  width: number;
-  height: number;
-  /** The scan's resolution when the file said so; null: tesseract estimates it. */
-  dpi: number | null;
-}
-
-function raster(width: number, height: number, dpi: number | null, fill: (pixels: Buffer) => void): Raster {
-  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
-  const pgm = Buffer.allocUnsafe(header.length + width * height);
-  header.copy(pgm, 0);
-  const grey = pgm.subarray(header.length);
-  fill(grey);
-  return { pgm, grey, width, height, dpi };
-}
-
-/** sharp's raw output of a one-band pipeline as a Raster (first band if it kept more). */
-function rasterFromRaw(data: Buffer, info: { width: number; height: number; channels: number }, dpi: number | null): Raster {
-  return raster(info.width, info.height, dpi, (px) => {
-    if (info.channels === 1) data.copy(px, 0, 0, info.width * info.height);
-    else for (let i = 0, j = 0; i < px.length; i++, j += info.channels) px[i] = data[j]!;
-  });
 }
 
 /**
@@ -356,25 +347,62 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     }
   }
 
-  async function recogniseOn(slot: Slot, page: Raster, deadline: number, mode: 'text' | 'mrz'): Promise<Omit<OcrResult, 'rotated'>> {
+  interface Reading extends Omit<OcrResult, 'rotated'> {
+    /** Median word box height (px), for the upscale step; not returned to callers. */
+    wordHeight: number | null;
+    /** Skew measured from the word boxes (degrees); not returned to callers. */
+    skew: number | null;
+  }
+
+  async function recogniseOn(slot: Slot, page: Raster, deadline: number, mode: 'text' | 'mrz', pass: { deskew?: boolean; psm?: PSM } = {}): Promise<Reading> {
     // Parameters passed with a job are restored by tesseract.js when the job ends.
     // The MRZ pass always deskews: a zone of 30–44 tiny characters on a skewed phone photo
     // loses its filler to "ccccc" otherwise (measured on the generated 2° ID photo).
     const dpi = page.dpi ? { user_defined_dpi: String(page.dpi) } : {};
-    const options = mode === 'mrz' ? { rotateAuto: true, tessedit_char_whitelist: MRZ_WHITELIST, ...dpi } : { rotateAuto: opts.deskew, ...dpi };
+    const psm = pass.psm ? { tessedit_pageseg_mode: pass.psm } : {};
+    const options =
+      mode === 'mrz' ? { rotateAuto: true, tessedit_char_whitelist: MRZ_WHITELIST, ...dpi } : { rotateAuto: pass.deskew ?? opts.deskew, ...dpi, ...psm };
     // Only what callers use: the text, and for text pages the TSV (word confidences; a string
     // built by tesseract itself, far cheaper than the `blocks` object tree).
     const output = { text: true, tsv: mode === 'text' };
     const { data } = await onSlot(slot, (s) => s.worker.recognize(page.pgm, options as Partial<TessRecognizeOptions>, output), deadline);
     const text = (data.text ?? '').replace(/\s+$/, '');
     const radians = (data as { rotateRadians?: number }).rotateRadians ?? 0;
+    const tsv = typeof data.tsv === 'string' ? data.tsv : '';
     return {
       text,
       confidence: Number.isFinite(data.confidence) ? data.confidence : 0,
       deskew: Math.round(((radians * 180) / Math.PI) * 100) / 100,
       words: countWords(text),
-      wordList: typeof data.tsv === 'string' ? wordsFromTsv(data.tsv) : [],
+      wordList: wordsFromTsv(tsv),
+      wordHeight: medianWordHeight(tsv),
+      skew: skewFromTsv(tsv),
     };
+  }
+
+  /** The second reading of a weak page (OcrPoolOptions.preprocess); returns the better one. */
+  async function secondReading(slot: Slot, page: Raster, first: Reading, deadline: number): Promise<{ reading: Reading; steps: string }> {
+    let best = first;
+    let used = 'none';
+    const steps = opts.preprocess;
+    const cleaned = await enhance(page, steps, first.wordHeight, opts.maxPixels);
+    const deskew = steps.includes('deskew');
+    if (cleaned !== page || deskew) {
+      const r = await recogniseOn(slot, cleaned, deadline, 'text', { deskew });
+      if (r.confidence > best.confidence) {
+        best = r;
+        used = 'image';
+      }
+    }
+    for (const [step, psm] of [['psm4', PSM.SINGLE_COLUMN], ['psm6', PSM.SINGLE_BLOCK]] as const) {
+      if (best.confidence >= opts.weakConfidence || slot.retiring || !steps.includes(step)) continue;
+      const r = await recogniseOn(slot, cleaned, deadline, 'text', { deskew, psm });
+      if (r.confidence > best.confidence) {
+        best = r;
+        used = step;
+      }
+    }
+    return { reading: best, steps: used };
   }
 
   // ---- orientation detection: one lazily started OSD worker, jobs in series ----
@@ -472,18 +500,41 @@ export async function createOcrPool(options: OcrPoolOptions): Promise<OcrPool> {
     const deadline = Date.now() + timeoutMs;
     const started = Date.now();
     try {
-      let best: OcrResult = { ...(await recogniseOn(slot, prepared, deadline, mode)), rotated: options.rotate ?? 0 };
+      let best: Reading & { rotated: number } = { ...(await recogniseOn(slot, prepared, deadline, mode)), rotated: options.rotate ?? 0 };
+      let upright = prepared;
       if (best.confidence < opts.lowConfidence && orientation !== 'off' && options.rotate === undefined) {
         const candidates = orientation === 'osd' ? [await detectOrientation(prepared, deadline)].filter((d): d is number => d !== null) : [180, 270, 90];
         for (const deg of candidates) {
           if (slot.retiring) break;
-          const r = await recogniseOn(slot, await rotate(prepared, deg), deadline, mode);
-          if (r.confidence > best.confidence) best = { ...r, rotated: deg };
+          const turned = await rotate(prepared, deg);
+          const r = await recogniseOn(slot, turned, deadline, mode);
+          if (r.confidence > best.confidence) {
+            best = { ...r, rotated: deg };
+            upright = turned;
+          }
           if (best.confidence >= opts.lowConfidence) break;
         }
       }
-      log.debug({ worker: slot.id, ms: Date.now() - started, mode, confidence: best.confidence, rotated: best.rotated, words: best.words }, 'page recognised');
-      return best;
+      let second = 'none';
+      const firstMs = Date.now() - started;
+      // The second reading is an attempt, never a reason to lose the first: it runs only when
+      // the page's time leaves room for it (upscaled pages take up to 4× as long), and if it
+      // overruns anyway the first reading stands (the stuck worker is replaced as usual).
+      const weak = best.confidence < opts.weakConfidence || (opts.preprocess.includes('deskew') && Math.abs(best.skew ?? 0) > MAX_SKEW_DEG);
+      if (mode === 'text' && weak && opts.preprocess.length > 0 && !slot.retiring && deadline - Date.now() > 5 * firstMs) {
+        try {
+          const { reading, steps } = await secondReading(slot, upright, best, deadline);
+          best = { ...reading, rotated: best.rotated };
+          second = steps;
+        } catch (err) {
+          if (!(err instanceof InputError && err.code === 'OCR_TIMEOUT')) throw err;
+          second = 'timed out';
+          log.warn({ worker: slot.id, code: err.code }, 'second reading of a weak page overran its time; the first reading is kept');
+        }
+      }
+      log.debug({ worker: slot.id, ms: Date.now() - started, mode, confidence: best.confidence, rotated: best.rotated, words: best.words, second }, 'page recognised');
+      const { wordHeight: _h, skew: _s, ...result } = best;
+      return result;
     } finally {
       release(slot);
     }
