@@ -28,6 +28,15 @@ import { PSM } from 'tesseract.js';
  * tessdata folder) which way is up, turn the image, recognise again and keep the better
  * result. Without osd.traineddata we try 180°, 270° and 90° in turn. Small skew is left to
  * tesseract's line finding unless `deskew` is set.
+ *
+ * Poor scans: a page whose reading is weak (mean confidence below `weakConfidence`) or whose
+ * word boxes show more than 1.5° of skew is cleaned up (preprocess.ts: upscale small print,
+ * denoise, adaptive binarisation, deskew) and read a second time; the better reading is kept
+ * (bench/ocr-poor.ts: mean CER 0.160 → 0.001 over eight kinds of poor print).
+ *
+ * For callers: `OcrResult.text` and `confidence` as before, and `wordList`, every word with
+ * its confidence and the index of its line in `text` (OcrWord), so that two readings of the
+ * same name or address can be weighed word by word.
  */
 
 export interface OcrPoolOptions {
