@@ -6,7 +6,8 @@ import { renderLetter, type LetterOptions } from '../test/support/letters/letter
 /**
  * What the second reading of weak pages (processors/ocr/preprocess.ts) does for poor scans:
  * generated letter pages of each kind of poor print, read with the pool's preprocessing off,
- * with every step, and with every step but one, page by page (CER against the printed text,
+ * with the default steps, with every step, and with every step (or every default step) but
+ * one (`all-STEP`, `default-STEP`), page by page (CER against the printed text,
  * seconds per page). A step is worth keeping when leaving it out makes CER worse.
  *
  * Only DejaVu fonts are installed (fonts-dejavu-core, scripts/services.sh): there is no
@@ -37,6 +38,7 @@ export async function run(): Promise<object> {
     default: DEFAULT_PREPROCESS,
     all: PREPROCESS_STEPS,
     ...Object.fromEntries(PREPROCESS_STEPS.map((s) => [`all-${s}`, PREPROCESS_STEPS.filter((x) => x !== s)])),
+    ...Object.fromEntries(DEFAULT_PREPROCESS.map((s) => [`default-${s}`, DEFAULT_PREPROCESS.filter((x) => x !== s)])),
   };
   const wanted = (process.env.BENCH_OCR_POOR_CONFIGS ?? '').split(',').filter(Boolean);
   const configs = Object.entries(all).filter(([name]) => wanted.length === 0 || wanted.includes(name));
