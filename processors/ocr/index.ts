@@ -30,9 +30,10 @@ import { PSM } from 'tesseract.js';
  * tesseract's line finding unless `deskew` is set.
  *
  * Poor scans: a page whose reading is weak (mean confidence below `weakConfidence`) or whose
- * word boxes show more than 1.5° of skew is cleaned up (preprocess.ts: upscale small print,
- * denoise, adaptive binarisation, deskew) and read a second time; the better reading is kept
- * (bench/ocr-poor.ts: mean CER 0.160 → 0.001 over eight kinds of poor print).
+ * word boxes show more than 1.5° of skew is cleaned up (preprocess.ts: by default a median
+ * denoise and deskew; upscaling, adaptive binarisation and PSM 4/6 passes can be chosen) and
+ * read a second time; the better reading is kept (bench/ocr-poor.ts: mean CER 0.160 → 0.001
+ * over eight kinds of poor print).
  *
  * For callers: `OcrResult.text` and `confidence` as before, and `wordList`, every word with
  * its confidence and the index of its line in `text` (OcrWord), so that two readings of the
@@ -68,7 +69,7 @@ export interface OcrPoolOptions {
    * Second reading of a weak page (mean word confidence below `weakConfidence`, after the
    * orientation check): the steps applied, in this order, to a copy of the page before it is
    * read again; the reading with the higher confidence is kept. Pages that read well on the
-   * first pass pay nothing. Default: DEFAULT_PREPROCESS (what bench/ocr-poor.ts showed to help);
+   * first pass pay nothing. Default: DEFAULT_PREPROCESS (denoise, deskew: what bench/ocr-poor.ts showed to help);
    * [] turns it off. See preprocess.ts for each step.
    */
   preprocess?: readonly PreprocessStep[];
