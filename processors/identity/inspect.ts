@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { InputError, PipelineError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { detectIdDocument, detectSignature, needsMrzPass, type IdDetection, type SignatureDetection } from '../idcheck/index.ts';
-import type { OcrPool } from '../ocr/index.ts';
+import type { OcrPool, OcrWord } from '../ocr/index.ts';
 import { DEFAULT_PAGE_LIMITS, splitDocument, sniff, type PageLimits } from '../pages/index.ts';
 
 export type InspectedKind = 'id_document' | 'signature' | 'other';
@@ -32,6 +32,8 @@ export interface PageInspection {
   confidence: number | null;
   /** Quarter turn OCR applied to read the page. */
   rotated: number;
+  /** OCR's words with their confidences (see OcrWord); [] for text-layer pages (personal data). */
+  ocrWords: OcrWord[];
   id: IdDetection;
   signature: SignatureDetection | null;
 }
@@ -54,7 +56,7 @@ function remaining(deadline: number | undefined): number | undefined {
 export async function inspectPage(page: PageInput, options: InspectOptions = {}): Promise<PageInspection> {
   if (page.text !== undefined && !page.image) {
     const id = detectIdDocument({ text: page.text });
-    return { kind: id.isIdDocument ? 'id_document' : 'other', text: page.text, confidence: null, rotated: 0, id, signature: null };
+    return { kind: id.isIdDocument ? 'id_document' : 'other', text: page.text, confidence: null, rotated: 0, ocrWords: [], id, signature: null };
   }
   if (!page.image) throw new InputError('INSPECT_PAGE_EMPTY', 'the page has neither an image nor text');
   const pool = options.ocr;
@@ -67,9 +69,9 @@ export async function inspectPage(page: PageInput, options: InspectOptions = {})
     mrzText = (await pool.recognize(page.image, { mode: 'mrz', rotate: ocr.rotated as 0 | 90 | 180 | 270, ...(t === undefined ? {} : { timeoutMs: t }) })).text;
   }
   const id = detectIdDocument({ text: ocr.text, ...(mrzText !== undefined ? { mrzText } : {}), ocrConfidence: ocr.confidence });
-  if (id.isIdDocument) return { kind: 'id_document', text: ocr.text, confidence: ocr.confidence, rotated: ocr.rotated, id, signature: null };
+  if (id.isIdDocument) return { kind: 'id_document', text: ocr.text, confidence: ocr.confidence, rotated: ocr.rotated, ocrWords: ocr.wordList, id, signature: null };
   const signature = await detectSignature({ image: page.image, ocrWords: ocr.words, ocrConfidence: ocr.confidence, ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) });
-  return { kind: signature.isSignature ? 'signature' : 'other', text: ocr.text, confidence: ocr.confidence, rotated: ocr.rotated, id, signature };
+  return { kind: signature.isSignature ? 'signature' : 'other', text: ocr.text, confidence: ocr.confidence, rotated: ocr.rotated, ocrWords: ocr.wordList, id, signature };
 }
 
 export interface AttachmentVerdict {

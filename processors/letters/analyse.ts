@@ -52,6 +52,22 @@ export interface LetterAnalysis {
   pages: LetterPageResult[];
   /** Lowest OCR confidence over the letter pages (null: no OCR ran); low means check by hand. */
   minConfidence: number | null;
+  /**
+   * The OCR's words of the letter pages, in reading order, each with its confidence
+   * (0..100) and the index of its line in the letter text before redaction (the text the
+   * extractor reads; `text` above has the same lines). Empty for text-layer pages; never
+   * words of ID or signature pages. Personal data: for the extractor, not for logs or events.
+   */
+  words: LetterWord[];
+}
+
+export interface LetterWord {
+  text: string;
+  confidence: number;
+  /** 0-based line index in the joined letter text (`text.split('\n')`). */
+  line: number;
+  /** Index of the page (as in `pages`). */
+  page: number;
 }
 
 export interface AnalyseLetterOptions {
@@ -104,6 +120,7 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
   }));
   const letterPages = inspected.filter((r) => r.kind === 'other');
   const raw = letterPages.map((r) => r.text.trim()).filter(Boolean).join('\n\n');
+  const words = letterWords(inspected);
   const subject = subjectOf(raw);
   const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: raw, ourAddresses: options.ourAddresses ?? [] });
   const classification = classify({ subject, text: raw });
@@ -118,7 +135,31 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
     classification,
     pages: results,
     minConfidence: confidences.length > 0 ? Math.min(...confidences) : null,
+    words,
   };
+}
+
+/**
+ * OcrWord.line counts a page's non-empty lines; here it becomes the line in the joined
+ * letter text, built exactly as `raw` is (letter pages trimmed, '\n\n' between them).
+ */
+function letterWords(inspected: ReadonlyArray<{ kind: InspectedKind; text: string; ocrWords: ReadonlyArray<{ text: string; confidence: number; line: number }> }>): LetterWord[] {
+  const out: LetterWord[] = [];
+  let offset = 0;
+  inspected.forEach((r, page) => {
+    if (r.kind !== 'other') return;
+    const trimmed = r.text.trim();
+    if (!trimmed) return;
+    const lines = trimmed.split('\n');
+    const nonEmpty: number[] = [];
+    lines.forEach((l, i) => l.trim() !== '' && nonEmpty.push(i));
+    for (const w of r.ocrWords) {
+      const at = nonEmpty[w.line];
+      if (at !== undefined) out.push({ text: w.text, confidence: w.confidence, line: offset + at, page });
+    }
+    offset += lines.length + 1; // the blank line between pages
+  });
+  return out;
 }
 
 /** The `kcc extract --json` shape (the same keys as for e-mail), one object per letter. */

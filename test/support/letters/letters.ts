@@ -119,20 +119,24 @@ export interface LetterOptions extends ScanOptions {
   language: LetterLanguage;
   /** Chooses sender, subject, sentence order; same seed, same letter. */
   letterSeed?: number;
+  /** Font size in points at 300 dpi (default 11); 7 is small print. */
+  fontPt?: number;
+  /** A DejaVu family (fonts-dejavu-core): 'DejaVu Serif' (default), 'DejaVu Sans', 'DejaVu Sans Mono'. */
+  family?: string;
 }
 
 /** One A4 letter page at 300 dpi, with its ground-truth text. */
 export async function renderLetter(options: LetterOptions): Promise<GeneratedPage> {
   const blocks = letterText(options.language, options.letterSeed ?? 1);
   // 11 pt at 300 dpi = 46 px; 1.45 line spacing like a word processor's default.
-  const size = 46;
+  const size = Math.round(((options.fontPt ?? 11) * 300) / 72);
   const lead = Math.round(size * 1.45);
   const lines: TextLine[] = [];
   let y = 300;
   const left = 250;
   blocks.forEach((block, i) => {
     for (const text of block) {
-      lines.push({ text, x: left, y, size, weight: i === 3 ? 'bold' : 'normal' });
+      lines.push({ text, x: left, y, size, weight: i === 3 ? 'bold' : 'normal', ...(options.family ? { family: options.family } : {}) });
       y += lead;
     }
     y += lead;

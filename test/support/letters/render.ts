@@ -85,6 +85,12 @@ export interface ScanOptions {
   speckle?: number;
   /** Amplitude of grey noise added to every pixel, 0..255. */
   grain?: number;
+  /** Gaussian blur sigma (px) before the noise: an out-of-focus scan or a fax copy. */
+  blur?: number;
+  /** 0..1: ink is lightened towards the paper (0.35 is a faded dot-matrix print); 1 = as rendered. */
+  contrast?: number;
+  /** Paper grey 0..255 (yellowed or recycled paper); default white. */
+  paper?: number;
   /** Encode as JPEG at this quality (artefacts); PNG when absent. */
   jpegQuality?: number;
   seed?: number;
@@ -94,7 +100,17 @@ export interface ScanOptions {
 export async function rasterise(svg: string, options: ScanOptions = {}): Promise<{ image: Buffer; mime: 'image/png' | 'image/jpeg' }> {
   let img = sharp(Buffer.from(svg), { density: 72 }).flatten({ background: '#ffffff' }).greyscale();
   if (options.rotateDeg) img = img.rotate(options.rotateDeg, { background: '#ffffff' });
-  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  let { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (options.blur) {
+    // A step of its own: sharp would otherwise blur before it rotates.
+    ({ data, info } = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).blur(options.blur).raw().toBuffer({ resolveWithObject: true }));
+  }
+  const paper = options.paper ?? 255;
+  const contrast = options.contrast ?? 1;
+  if (paper !== 255 || contrast !== 1) {
+    // Ink (0) moves to paper − contrast·paper; white (255) becomes the paper grey.
+    for (let i = 0; i < data.length; i++) data[i] = Math.round(paper - ((255 - data[i]!) / 255) * paper * contrast);
+  }
   const rnd = prng(options.seed ?? 1);
   const grain = options.grain ?? 0;
   const speckle = options.speckle ?? 0;

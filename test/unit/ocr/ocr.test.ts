@@ -2,7 +2,9 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { ConfigError, InputError, PipelineError } from '../../../lib/errors.ts';
-import { DEBIAN_TESSDATA, createOcrPool, type OcrPool } from '../../../processors/ocr/index.ts';
+import { DEBIAN_TESSDATA, createOcrPool, wordsFromTsv, type OcrPool } from '../../../processors/ocr/index.ts';
+import { skewFromTsv } from '../../../processors/ocr/preprocess.ts';
+import { analyseLetter } from '../../../processors/letters/index.ts';
 import { cer } from '../../support/letters/cer.ts';
 import { hugePngHeader } from '../../support/letters/files.ts';
 import { renderTextStrip } from '../../support/letters/ids.ts';
@@ -53,6 +55,55 @@ describe('ocr: tesseract.js pool (offline)', function () {
     expect(re.text).to.contain('Subject:');
     expect(rn.confidence).to.be.within(70, 100);
     expect(rn.rotated).to.equal(0);
+  });
+
+  it('gives every word with its confidence and its line in the text', async () => {
+    const page = await renderLetter({ language: 'nl', letterSeed: 21, rotateDeg: 0.5, grain: 15, seed: 21 });
+    const r = await pool.recognize(page.image);
+    const lines = r.text.split('\n').filter((l) => l.trim() !== '');
+    expect(r.wordList.length).to.equal(r.text.split(/\s+/).filter(Boolean).length);
+    for (const w of r.wordList) {
+      expect(lines[w.line]!.split(' '), `line ${w.line}`).to.include(w.text);
+      expect(w.confidence).to.be.within(0, 100);
+    }
+    expect(r.wordList.at(-1)!.line).to.equal(lines.length - 1);
+    // The letter's words carry the same confidences, placed on the letter text's lines.
+    const a = await analyseLetter([{ name: 'page-1', image: page.image, mime: page.mime }], { ocr: pool });
+    expect(a.words.length).to.equal(r.wordList.length);
+    const textLines = a.text.split('\n');
+    for (const w of a.words) expect(textLines[w.line]!.split(' ')).to.include(w.text);
+    expect(a.words[0]).to.include({ page: 0, line: 0 });
+  });
+
+  it('reads a page scanned 4° askew: the skew found from the word boxes sends it to a deskewed second reading', async () => {
+    const page = await renderLetter({ language: 'en', letterSeed: 303, seed: 303, rotateDeg: 4, grain: 10 });
+    const plain = await createOcrPool({ langPath, workers: 1, preprocess: [] });
+    try {
+      // Without it tesseract reads the lines broken up and out of order, with high confidence.
+      const before = await plain.recognize(page.image);
+      expect(cer(before.text, page.text), 'CER without the second reading').to.be.above(0.2);
+    } finally {
+      await plain.close();
+    }
+    const r = await pool.recognize(page.image);
+    expect(cer(r.text, page.text), 'CER with it').to.be.at.most(0.02);
+    expect(r.deskew).to.be.within(-4.5, -3.5);
+  });
+
+  it('parses tesseract TSV into words and a skew', () => {
+    const row = (block: number, line: number, word: number, left: number, top: number, conf: string, text: string) =>
+      ['5', '1', String(block), '1', String(line), String(word), String(left), String(top), '100', '40', conf, text].join('\t');
+    const tsv = [
+      'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext',
+      '4\t1\t1\t1\t1\t0\t0\t0\t900\t40\t-1\t',
+      row(1, 1, 1, 0, 0, '96.5', 'Jan'), row(1, 1, 2, 300, 5, '91.25', 'de'), row(1, 1, 3, 600, 10, '40', 'Boer'), row(1, 1, 4, 900, 16, '88', 'x'),
+      row(2, 1, 1, 0, 100, '-1', ' '), row(2, 1, 2, 0, 100, '77', 'Zwolle'),
+    ].join('\n');
+    expect(wordsFromTsv(tsv)).to.deep.equal([
+      { text: 'Jan', confidence: 96.5, line: 0 }, { text: 'de', confidence: 91.3, line: 0 }, { text: 'Boer', confidence: 40, line: 0 }, { text: 'x', confidence: 88, line: 0 },
+      { text: 'Zwolle', confidence: 77, line: 1 },
+    ]);
+    expect(skewFromTsv(tsv)).to.be.closeTo((Math.atan2(16, 900) * 180) / Math.PI, 0.01);
   });
 
   it('turns an upside-down page the right way up (orientation detection)', async () => {
