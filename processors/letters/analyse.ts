@@ -122,7 +122,8 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
   const raw = letterPages.map((r) => r.text.trim()).filter(Boolean).join('\n\n');
   const words = letterWords(inspected);
   const subject = subjectOf(raw);
-  const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: raw, ourAddresses: options.ourAddresses ?? [] });
+  // The OCR's word confidences decide between two spellings of a name (processors/extract reconcile.ts).
+  const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: raw, ourAddresses: options.ourAddresses ?? [], words: words.map(({ text, confidence, line }) => ({ text, confidence, line })) });
   const classification = classify({ subject, text: raw });
   const confidences = letterPages.map((r) => r.confidence).filter((c): c is number => c !== null);
   return {
