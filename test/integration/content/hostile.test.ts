@@ -155,7 +155,7 @@ describe('hostile corpus in a real browser (Chromium): no script runs, nothing l
     // The privacy officer's read-log page of a few cases.
     const po = await b.newContext();
     const poPage = await po.newPage();
-    await signInInBrowser(poPage, t.url, 'privacy', demoPassword());
+    await signInInBrowser(poPage, t.url, 'privacy', demoPassword(), { landing: '/privacy' });
     for (const n of numbers.filter((_, i) => i % 40 === 0)) {
       await poPage.goto(`${t.url}/privacy/zaken/${n}/inzage`, { waitUntil: 'load' });
       await checkPage(poPage, `read log ${n}`);
