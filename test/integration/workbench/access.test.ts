@@ -99,9 +99,10 @@ describe('workbench/access: every route declares who may call it, and the bounda
     const bodyFor = (url: string): Record<string, unknown> => {
       const name = url.split('/').pop()!;
       if (name === 'identity') return { docId: 'no-such-copy', outcome: 'not_established' };
-      // Page-only forms (the survey's consent) take their fields from the form; any body gets past access.
+      // Page-only forms (the survey's consent) have no API twin: a body their own schema accepts.
+      const PAGE_FORMS: Record<string, Record<string, unknown>> = { 'enquete-toestemming': { source: 'agent_phone', address: 'reply' }, 'enquete-intrekken': {} };
       const api = doc.paths[`/api/v1/cases/{number}/${name}`];
-      if (!api) return { source: 'agent_phone', address: 'reply', requestId: `line-${name}-0001` };
+      if (!api) return PAGE_FORMS[name] ?? {};
       const schema = api.post.requestBody.content['application/json'].schema;
       const b: Record<string, unknown> = { version: 999_999, requestId: `line-${name}-0001` };
       for (const f of schema.required as string[]) if (!(f in b)) b[f] = schema.properties[f].enum?.[0] ?? 'x';
@@ -125,7 +126,8 @@ describe('workbench/access: every route declares who may call it, and the bounda
       for (const r of routes) {
         if (!allows(r.access, { id: 'x', role, roles: [role], displayName: 'x' })) continue; // the role boundary, tested above
         const key = `${r.method} ${r.url}`;
-        const url = r.url.replace(':number', c.caseNumber).replace(':docId', 'a'.repeat(64)).replace(':replyId', `${'0'.repeat(32)}.pdf`);
+        const url = r.url.replace(':number', c.caseNumber).replace(':docId', 'a'.repeat(64)).replace(':replyId', `${'0'.repeat(32)}.pdf`)
+          .replace(':key', 'a'.repeat(64)).replace(':index', '0').replace(':page', '1');
         const a = agents[role];
         const before = await t.audit.models.AuditEntry.countDocuments({ action: 'access_denied', caseId: c._id, route: key, 'actor.role': role });
         const res = await a.request(url, {
