@@ -2,6 +2,7 @@
  * A whole pipeline for one test: its own intake mailbox, topic prefix, consumer group and
  * database, on the real local servers, so tests never see each other's data.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { loadConfig, type Config } from '../../config/index.ts';
@@ -111,6 +112,15 @@ export async function inboxSubjects(address: string): Promise<string[]> {
 /** The Message-ID of every message in a citizen's INBOX, in order (duplicates kept). */
 export async function inboxMessageIds(address: string): Promise<string[]> {
   return (await inboxEnvelopes(address)).map((e) => e.messageId ?? '');
+}
+
+/** SIGKILL a stage's child process (a crash: no clean-up runs); resolves once it has exited. */
+export function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
 
 export { eventually, createLogger };

@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { REPO_ROOT } from '../../../config/index.ts';
 import { ROLES } from '../../../app/index.ts';
-import { createTestPipeline, inboxCount, inboxMessageIds, testId, type TestPipeline } from '../../support/pipeline.ts';
+import { createTestPipeline, inboxCount, inboxMessageIds, testId, type TestPipeline, kill9 } from '../../support/pipeline.ts';
 import { eventually } from '../../support/env.ts';
 import { citizenMail } from '../../support/mail.ts';
 import { prng } from '../../support/letters/render.ts';
@@ -30,14 +30,6 @@ function spawnStage(p: TestPipeline, roles: string, children: Set<ChildProcess>,
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 describe('e-mail intake survives kill -9', function () {

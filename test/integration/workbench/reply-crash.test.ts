@@ -16,7 +16,7 @@ import { createFieldCipher, createKeyedHasher } from '../../../lib/crypto.ts';
 import { createDocLock } from '../../../lib/doclock.ts';
 import { detectServer } from '../../../lib/retention.ts';
 import { createCaseStore, type CaseStore } from '../../../processors/cases/index.ts';
-import { createTestPipeline, inboxMessageIds, testId, type TestPipeline } from '../../support/pipeline.ts';
+import { createTestPipeline, inboxMessageIds, testId, type TestPipeline, kill9 } from '../../support/pipeline.ts';
 import { intakeMessage } from '../../support/casestore.ts';
 import { config, eventually } from '../../support/env.ts';
 import { prng } from '../../support/letters/render.ts';
@@ -30,14 +30,6 @@ function spawnSender(p: TestPipeline, children: Set<ChildProcess>): ChildProcess
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 describe('workbench/reply: the reply sender survives kill -9', function () {
