@@ -93,6 +93,9 @@ export const DEFAULTS = {
   KCC_OIDC_ROLES_CLAIM: 'roles',
   // Demo mode lists the local provider's demo accounts on the sign-in page; `npm start` turns it on.
   KCC_WORKBENCH_DEMO: 'false',
+  // On a server that cannot serve the queue from an index (FerretDB 1.x), how old the snapshot
+  // of the open work behind a queue page may be (processors/cases/queue-snapshot.ts); MongoDB ignores it.
+  KCC_QUEUE_MAX_STALE_MS: '1000',
   // CloudEvents `source` of the case events (NL GOV profile: a URN that names the system).
   KCC_EVENTS_SOURCE: 'urn:nld:logius:kcc-intake',
   // rspamd's HTTP API (the local one scripts/services.sh runs); empty: no spam filter is asked.
@@ -195,6 +198,7 @@ const schema = z.object({
   KCC_OIDC_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   KCC_OIDC_ROLES_CLAIM: z.string().regex(/^[\w:./-]{1,100}$/, 'must be a claim name'),
   KCC_WORKBENCH_DEMO: bool,
+  KCC_QUEUE_MAX_STALE_MS: z.coerce.number().int().min(0).max(60_000),
   KCC_EVENTS_SOURCE: z.string().regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:\S+$/i, 'must be a URN (urn:…)'),
   KCC_SPAM_FILTER_URL: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]+\/?$/, 'must be scheme://host[:port] of rspamd, or empty for none')]),
   KCC_SPAM_FILTER_SCORE: z.coerce.number().min(0).max(100),
@@ -251,6 +255,8 @@ export interface Config {
     /** `clientSecret` null (none configured): the workbench role does not start. */
     readonly oidc: { readonly issuer: string; readonly clientId: string; readonly clientSecret: string | null; readonly rolesClaim: string };
     readonly demo: boolean;
+    /** FerretDB 1.x only: the queue page's snapshot of the open work is at most this old (ms; 0: exact). */
+    readonly queueMaxStaleMs: number;
   };
   readonly events: { readonly source: string };
   /** rspamd, asked about every new e-mail (processors/screening); url null: not asked. */
@@ -366,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: c.KCC_WORKBENCH_TRUST_PROXY,
       oidc: { issuer: c.KCC_OIDC_ISSUER.replace(/\/$/, ''), clientId: c.KCC_OIDC_CLIENT_ID, clientSecret: c.KCC_OIDC_CLIENT_SECRET ?? null, rolesClaim: c.KCC_OIDC_ROLES_CLAIM },
       demo: c.KCC_WORKBENCH_DEMO,
+      queueMaxStaleMs: c.KCC_QUEUE_MAX_STALE_MS,
     },
     events: { source: c.KCC_EVENTS_SOURCE },
     spamFilter: { url: c.KCC_SPAM_FILTER_URL === '' ? null : c.KCC_SPAM_FILTER_URL, score: c.KCC_SPAM_FILTER_SCORE },

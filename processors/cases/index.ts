@@ -132,7 +132,11 @@ export interface NonCaseIdentityEraser {
   eraseForCase(caseId: string, messageKeys: readonly string[], actor: Actor, at?: Date): Promise<unknown>;
 }
 
-export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock; identity?: NonCaseIdentityEraser }): CaseStore {
+export function createCaseStore(conn: Connection, deps: {
+  cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock; identity?: NonCaseIdentityEraser;
+  /** Servers without an index for the queue (FerretDB 1.x): pages from a snapshot this old at most (queue-snapshot.ts). */
+  queueSnapshot?: { maxStaleMs: number };
+}): CaseStore {
   const models = caseModels(conn);
   const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
   const now = deps.clock ?? (() => new Date());
@@ -251,6 +255,7 @@ export function createCaseStore(conn: Connection, deps: { cipher: FieldCipher; h
 
   const desk = createCaseDesk({
     models, withCase, cipher: deps.cipher, hasher: deps.hasher, touchKeys,
+    ...(deps.queueSnapshot ? { queueSnapshot: deps.queueSnapshot } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}), ...(deps.clock ? { clock: deps.clock } : {}),
     async eraseAsNonCase(c, at, actor) {
       // The ID copies and verification records first: they have no purpose left, and a crash

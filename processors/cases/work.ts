@@ -26,6 +26,7 @@ import {
   type CaseDoc, type CaseLine, type CaseModels, type CaseStatus, type CloseOutcome, type JournalAction, type JournalEntry, type WorkItemDoc,
 } from './model.ts';
 import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
+import { createQueueSnapshot, type QueueMatch } from './queue-snapshot.ts';
 
 export interface Agent { id: string; role: string }
 
@@ -169,6 +170,11 @@ interface DeskDeps {
   clock?: () => Date;
   /** Touches the look-up keys' expiry with the case's (index.ts). */
   touchKeys(caseId: string, expiresAt: Date): Promise<void>;
+  /**
+   * Set on servers that cannot answer the queue from an index (FerretDB 1.x: queue-snapshot.ts):
+   * pages come from a snapshot of the open work at most `maxStaleMs` old. Unset: the indexed query.
+   */
+  queueSnapshot?: { maxStaleMs: number };
   /** Removes a case's data for "not a case" (index.ts: ID copies and verification records, keys, work item, the case; a non-case record stays). */
   eraseAsNonCase(c: Pick<CaseDoc, '_id' | 'messages'>, at: Date, actor: Agent): Promise<void>;
 }
@@ -211,6 +217,24 @@ function decodeCursor(s: string): { waitingSince: Date; id: string } {
   return { waitingSince: at, id: text.slice(bar + 1) };
 }
 
+/**
+ * `mine` without an agent matches nobody: a value no account id can take (reassign accepts
+ * `[\w.@:-]` only). Not a NUL: PostgreSQL's JSONB refuses \u0000, so FerretDB failed the query.
+ */
+const NO_AGENT = '(no agent)';
+
+/** The same filter for the snapshot (queue-snapshot.ts matches): one meaning, two evaluators. */
+function snapshotMatch(f: QueueFilter): QueueMatch {
+  return {
+    ...(f.line ? { line: f.line } : {}),
+    statuses: (f.statuses?.length ? f.statuses : OPEN_STATUSES).filter((s) => s !== 'closed'),
+    ...(f.topic ? { topic: f.topic } : {}),
+    ...(f.language ? { language: f.language } : {}),
+    ...(f.channel ? { channel: f.channel } : {}),
+    ...(f.assignee === 'mine' ? { assigneeId: f.agentId ?? NO_AGENT } : f.assignee === 'unassigned' ? { assigneeId: null } : {}),
+  };
+}
+
 function queueMatch(f: QueueFilter, withTopic: boolean): Record<string, unknown> {
   const m: Record<string, unknown> = {};
   if (f.line) m.line = f.line;
@@ -219,7 +243,7 @@ function queueMatch(f: QueueFilter, withTopic: boolean): Record<string, unknown>
   if (withTopic && f.topic) m.topic = f.topic;
   if (f.language) m.language = f.language;
   if (f.channel) m.channel = f.channel;
-  if (f.assignee === 'mine') m.assigneeId = f.agentId ?? '\u0000none';
+  if (f.assignee === 'mine') m.assigneeId = f.agentId ?? NO_AGENT;
   if (f.assignee === 'unassigned') m.assigneeId = { $exists: false };
   return m;
 }
@@ -227,15 +251,21 @@ function queueMatch(f: QueueFilter, withTopic: boolean): Record<string, unknown>
 export function createCaseDesk(deps: DeskDeps): CaseDesk {
   const { Case, WorkItem } = deps.models;
   const now = deps.clock ?? (() => new Date());
+  const snapshot = deps.queueSnapshot
+    ? createQueueSnapshot(() => WorkItem.find({}).lean<WorkItemDoc[]>(), { maxStaleMs: deps.queueSnapshot.maxStaleMs })
+    : null;
 
   async function syncWorkItem(caseId: string): Promise<void> {
     const c = await Case.findById(caseId, { bsnSealed: 0, lookup: 0, notes: 0, journal: 0 }).lean<CaseDoc>();
     const item = c ? workItemOf(c) : null;
     if (!item) {
       await WorkItem.deleteOne({ _id: caseId });
+      // A case that is gone stays gone whatever an older read saw.
+      snapshot?.noteWrite(caseId, null, c ? (c.version ?? 0) : Number.MAX_SAFE_INTEGER);
       return;
     }
     await WorkItem.replaceOne({ _id: caseId }, item, { upsert: true });
+    snapshot?.noteWrite(caseId, item, item.version ?? 0);
   }
 
   /**
@@ -305,6 +335,11 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
 
     async queue(filter, page = {}) {
       const limit = Math.min(Math.max(page.limit ?? QUEUE_PAGE_SIZE, 1), 200);
+      if (snapshot) {
+        const { rows, topicCounts } = await snapshot.page(snapshotMatch(filter), page.after ? decodeCursor(page.after) : null, limit + 1);
+        const items = rows.slice(0, limit);
+        return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null, topicCounts };
+      }
       const match = queueMatch(filter, true);
       const find: Record<string, unknown> = { ...match };
       if (page.after) {

@@ -47,7 +47,9 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   const lock = createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' });
   const identity = createIdentityStore(conn, { cipher, audit, maxDays: config.idDocumentMaxDays, withCase: caseLocker(lock), ...(clock ? { clock } : {}) });
   await identity.ensureIndexes();
-  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock, identity, ...(clock ? { clock } : {}) });
+  // As the app does on FerretDB (app/index.ts), but exact: a test asserts right after a write.
+  const queueSnapshot = server.flavour === 'mongodb' ? {} : { queueSnapshot: { maxStaleMs: 0 } };
+  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock, identity, ...queueSnapshot, ...(clock ? { clock } : {}) });
   await store.ensureIndexes();
   // The survey's settings are read at call time: its public URL is the workbench's, known after start.
   const survey = surveySettings
