@@ -134,7 +134,7 @@ export async function createApp(o: AppOptions): Promise<App> {
   // MongoDB serves the queue from its compound index; FerretDB 1.x cannot (no $in, range or
   // sort pushdown), so there the queue pages come from a snapshot of the open work.
   const queueSnapshot = server.flavour === 'mongodb' ? {} : { queueSnapshot: { maxStaleMs: config.workbench.queueMaxStaleMs } };
-  const store = createCaseStore(conn, { cipher, hasher, audit, lock, identity, ...queueSnapshot, ...(o.clock ? { clock: o.clock } : {}) });
+  const store = createCaseStore(conn, { cipher, hasher, audit, lock, identity, ...queueSnapshot, probeCaseNumbers: server.flavour !== 'mongodb', ...(o.clock ? { clock: o.clock } : {}) });
   await store.ensureIndexes();
   const ours = [config.imap.user.toLowerCase(), addressOf(config.smtp.from)].filter((x): x is string => !!x);
   // Messages refused for their size or form: recorded by the ingestor and the processor,

@@ -121,6 +121,8 @@ export function caseExpiry(from: Date): Date {
 export const storedCase = storedFormOf(caseSchema);
 
 const NON_CASE_TERM_DAYS = 30; // a record without content, kept only to recognise redelivery
+/** probeHighest looks this far past its answer for numbers beyond an isolated gap. */
+const GAP_WINDOW = 8;
 
 /** Runs `fn` holding a case's write lock (lib/doclock.ts): one key per case, for every writer of a case (the identity store too). */
 export function caseLocker(lock: DocLock | undefined): <T>(caseId: string, fn: () => Promise<T>) => Promise<T> {
@@ -136,6 +138,8 @@ export function createCaseStore(conn: Connection, deps: {
   cipher: FieldCipher; hasher: KeyedHasher; audit?: AuditLog; clock?: () => Date; lock?: DocLock; identity?: NonCaseIdentityEraser;
   /** Servers without an index for the queue (FerretDB 1.x): pages from a snapshot this old at most (queue-snapshot.ts). */
   queueSnapshot?: { maxStaleMs: number };
+  /** Servers without range or sort pushdown (FerretDB 1.x): the highest case number by look-ups of `_id` (probeHighest). */
+  probeCaseNumbers?: boolean;
 }): CaseStore {
   const models = caseModels(conn);
   const { Case, NonCase, CaseNumber, MessageKey, ThreadKey, WorkItem, PendingCaseEvent } = models;
@@ -158,25 +162,63 @@ export function createCaseStore(conn: Connection, deps: {
   // did, and every clash cost a scan: 6 partitions at once ran at 37 messages/s).
   const lastIssued = new Map<number, number>();
   const highestRead = new Map<number, Promise<number>>();
+  /** The last number that clashed per year: issued by someone, so the probe starts there. */
+  const clashedAt = new Map<number, number>();
 
-  async function readHighest(year: number, prefix: string): Promise<number> {
+  async function readHighest(year: number, prefix: string, floor: number): Promise<number> {
     // One read at a time per year, shared by every handler that needs it.
     let p = highestRead.get(year);
     if (!p) {
-      p = CaseNumber.findOne({ _id: { $gte: prefix, $lt: `KCC-${year}.` } }, { _id: 1 }).sort({ _id: -1 }).lean()
-        .then((last) => (last ? Number(String(last._id).slice(prefix.length)) : 0))
+      p = (deps.probeCaseNumbers ? probeHighest(prefix, floor) : sortedHighest(year, prefix))
         .finally(() => highestRead.delete(year));
       highestRead.set(year, p);
     }
     return p;
   }
 
+  /** MongoDB: the highest `_id` of the year's range, one read from the `_id` index. */
+  async function sortedHighest(year: number, prefix: string): Promise<number> {
+    const last = await CaseNumber.findOne({ _id: { $gte: prefix, $lt: `KCC-${year}.` } }, { _id: 1 }).sort({ _id: -1 }).lean();
+    return last ? Number(String(last._id).slice(prefix.length)) : 0;
+  }
+
+  /**
+   * FerretDB 1.x: the same range-and-sort read parses every number of the year (no range or
+   * sort pushdown; 5.8–70 s at 200,000 cases, every intake stalled behind it after a
+   * restart). Existence by `_id` is an equality it does push down, so: gallop up from
+   * `floor` (a number known issued, or 0) while numbers exist, bisect, then look a few
+   * numbers past the answer for an isolated gap (a drawn number a redelivery left unused).
+   * About 40 look-ups. Uniqueness never rests on this answer (the insert of `_id` does);
+   * a number too low only costs a clash, after which the clash is the next floor.
+   */
+  async function probeHighest(prefix: string, floor: number): Promise<number> {
+    const MAX = 999_999;
+    const exists = async (n: number) => n <= 0 || !!(await CaseNumber.exists({ _id: `${prefix}${String(n).padStart(6, '0')}` }));
+    let lo = floor;
+    if (!(await exists(lo))) lo = 0;
+    let step = 1;
+    let hi = MAX + 1;
+    while (lo + step <= MAX) {
+      if (!(await exists(lo + step))) { hi = lo + step; break; }
+      lo += step;
+      step *= 2;
+    }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await exists(mid)) lo = mid; else hi = mid;
+    }
+    for (let k = 2; k <= GAP_WINDOW && lo + k <= MAX; k++) {
+      if (await exists(lo + k)) return probeHighest(prefix, lo + k);
+    }
+    return lo;
+  }
+
   /**
    * Reads the highest number issued in `year` back into lastIssued (at start, after a clash).
    * Callers loop `while (!lastIssued.has(year))` and then draw without an await in between.
    */
-  async function learnLastIssued(year: number, prefix: string): Promise<void> {
-    const highest = await readHighest(year, prefix);
+  async function learnLastIssued(year: number, prefix: string, floor = 0): Promise<void> {
+    const highest = await readHighest(year, prefix, floor);
     // Another handler may have set it while we waited; never go back.
     lastIssued.set(year, Math.max(lastIssued.get(year) ?? 0, highest));
   }
@@ -184,7 +226,7 @@ export function createCaseStore(conn: Connection, deps: {
   async function nextCaseNumber(year: number, at: Date): Promise<string> {
     const prefix = `KCC-${year}-`;
     for (let attempt = 0; attempt < 50; attempt++) {
-      while (!lastIssued.has(year)) await learnLastIssued(year, prefix);
+      while (!lastIssued.has(year)) await learnLastIssued(year, prefix, clashedAt.get(year) ?? 0);
       const next = lastIssued.get(year)! + 1;
       lastIssued.set(year, next); // taken before the await: the next caller draws next + 1
       const number = `${prefix}${String(next).padStart(6, '0')}`;
@@ -193,8 +235,8 @@ export function createCaseStore(conn: Connection, deps: {
         return number;
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
-        // Another process issued it: read the highest again (once, for every waiting handler).
-        if (lastIssued.get(year) === next) lastIssued.delete(year);
+        // Another process issued it: read the highest again (once, for every waiting handler), from this one up.
+        if (lastIssued.get(year) === next) { lastIssued.delete(year); clashedAt.set(year, next); }
         await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
       }
     }

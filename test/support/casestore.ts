@@ -13,6 +13,7 @@ export async function testCaseStore(prefix: string): Promise<{ conn: mongoose.Co
     cipher: createFieldCipher({ keys: { k1: config.keys.encryption }, activeKeyId: 'k1' }),
     hasher: createKeyedHasher(config.keys.hmac),
     lock: createDocLock(conn.db!, { enabled: server.flavour !== 'mongodb' }),
+    probeCaseNumbers: server.flavour !== 'mongodb',
   });
   await store.ensureIndexes();
   return { conn, store };

@@ -49,7 +49,7 @@ export async function startTestWorkbench(prefix: string, over: Partial<Workbench
   await identity.ensureIndexes();
   // As the app does on FerretDB (app/index.ts), but exact: a test asserts right after a write.
   const queueSnapshot = server.flavour === 'mongodb' ? {} : { queueSnapshot: { maxStaleMs: 0 } };
-  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock, identity, ...queueSnapshot, ...(clock ? { clock } : {}) });
+  const store = createCaseStore(conn, { cipher, hasher: createKeyedHasher(config.keys.hmac), audit, lock, identity, ...queueSnapshot, probeCaseNumbers: server.flavour !== 'mongodb', ...(clock ? { clock } : {}) });
   await store.ensureIndexes();
   // The survey's settings are read at call time: its public URL is the workbench's, known after start.
   const survey = surveySettings
