@@ -95,7 +95,7 @@ export const DEFAULTS = {
   KCC_WORKBENCH_DEMO: 'false',
   // On a server that cannot serve the queue from an index (FerretDB 1.x), how old the snapshot
   // of the open work behind a queue page may be (processors/cases/queue-snapshot.ts); MongoDB ignores it.
-  KCC_QUEUE_MAX_STALE_MS: '1000',
+  KCC_QUEUE_MAX_STALE_MS: '5000',
   // CloudEvents `source` of the case events (NL GOV profile: a URN that names the system).
   KCC_EVENTS_SOURCE: 'urn:nld:logius:kcc-intake',
   // rspamd's HTTP API (the local one scripts/services.sh runs); empty: no spam filter is asked.

@@ -15,8 +15,11 @@
  * the history) serves every page, filter and count of this process for a bounded time:
  *  - a page is served from a snapshot whose read started at most `maxStaleMs` ago; an
  *    older one is read again first (one read at a time, shared by every waiting page);
- *  - past half that age a page still gets the snapshot at once and starts the next read,
- *    so that agents who keep the queue open rarely wait for one;
+ *  - past a fifth of that age (1 s by default) a page still gets the snapshot at once and
+ *    starts the next read, so that agents who keep the queue open do not wait for reads:
+ *    while pages are asked for, the snapshot is about one read plus a second old. (A read
+ *    of a few thousand items can itself take a second on a loaded FerretDB: a bound of
+ *    about one read, as first built, made nearly every page wait for one.)
  *  - this process's own writes (an agent's action, through `noteWrite`) are applied at
  *    once and kept over reads that started before them, so an agent's redirect after an
  *    action shows it. Writes by other processes (the intake) show within `maxStaleMs`;
@@ -124,8 +127,8 @@ export function createQueueSnapshot(readAll: () => Promise<WorkItemDoc[]>, o: Qu
     // Exact: a read that started after this page was asked for (one in flight may predate a write the caller made).
     if (o.maxStaleMs <= 0) return readSince(t, true);
     if (snap && t - snap.startedAt <= o.maxStaleMs) {
-      // Past half its age, the next read starts now so that the next page need not wait.
-      if (t - snap.startedAt > o.maxStaleMs / 2 && !reading) void read().catch(() => undefined);
+      // Past a fifth of its age, the next read starts now so that the next page need not wait.
+      if (t - snap.startedAt > o.maxStaleMs / 5 && !reading) void read().catch(() => undefined);
       return snap;
     }
     return readSince(t - o.maxStaleMs, false);
