@@ -57,7 +57,7 @@ const MAIL_SECONDS = Number(process.env.BENCH_MAIL_SECONDS ?? 30);
 const MAIL_RATE = Number(process.env.BENCH_MAIL_RATE ?? 20);
 const BATCH = 1000;
 /** Bumped when the seeded form changes, so an old seed is not reused. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2; // 2: cases carry citizenKeys/bsnKey (related cases by top-level equality)
 const DAY = 86_400_000;
 const HISTORY_DAYS = 548; // 18 months, the register's general term
 
@@ -169,7 +169,7 @@ function seededCase(i: number, number: string, createdAt: Date, state: Seeded, r
     if (outcome === 'answered') { entry(closedAt, 'replied', { detail: ['reply'] }); c.replies = [reply(closedAt) as never]; }
     entry(closedAt, 'closed', { detail: [outcome] });
     Object.assign(c, { status: 'closed', outcome, closedAt, lastActivityAt: closedAt, expiresAt: caseExpiry(closedAt) });
-    if (!escalated) { delete c.bsnSealed; delete (c.lookup as { bsn?: string }).bsn; }
+    if (!escalated) { delete c.bsnSealed; delete (c.lookup as { bsn?: string }).bsn; delete (c as { bsnKey?: string }).bsnKey; }
   } else {
     if (rnd() < 0.35 || state !== 'open1') { entry(claimAt, 'claimed'); c.assignee = { id: agent.id, at: claimAt }; }
     if (state === 'waiting1') {
@@ -350,15 +350,22 @@ export async function run(): Promise<object> {
     const agent = await signIn(url, 'eerstelijn');
     const cookie = agent.cookieHeader();
 
-    // Case numbers for the case page: 80 % open work, 20 % from the whole history.
-    const open = (await db.collection<{ caseNumber: string }>('work_items').find({}, { projection: { caseNumber: 1 } }).toArray()).map((w) => w.caseNumber);
+    // Case numbers for the case page: 80 % open work, 20 % from the whole history; only
+    // cases the first-line agent may open (its line: a second-line case is a 403 for it).
+    const open = (await db.collection<{ caseNumber: string }>('work_items').find({ line: 'first' }, { projection: { caseNumber: 1 } }).toArray()).map((w) => w.caseNumber);
     const rnd = prng(7);
     const years = Object.entries(marker.numbers);
+    const history: string[] = [];
+    for (let tries = 0; history.length < 500 && tries < 5000; tries++) {
+      const [year, n] = years[Math.floor(rnd() * years.length)]!;
+      const number = `KCC-${year}-${String(1 + Math.floor(rnd() * n)).padStart(6, '0')}`;
+      const c = await db.collection<{ line?: string }>('cases').findOne({ caseNumber: number }, { projection: { line: 1 } });
+      if (c && (c.line ?? 'first') === 'first') history.push(number);
+    }
     const casePaths: string[] = [];
     for (let k = 0; k < 5000; k++) {
-      if (rnd() < 0.8) { casePaths.push(`/zaken/${open[Math.floor(rnd() * open.length)]}`); continue; }
-      const [year, n] = years[Math.floor(rnd() * years.length)]!;
-      casePaths.push(`/zaken/KCC-${year}-${String(1 + Math.floor(rnd() * n)).padStart(6, '0')}`);
+      const from = rnd() < 0.8 ? open : history;
+      casePaths.push(`/zaken/${from[Math.floor(rnd() * from.length)]}`);
     }
 
     // The plans of the queries behind the pages.

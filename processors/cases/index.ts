@@ -367,7 +367,7 @@ export function createCaseStore(conn: Connection, deps: {
             { _id: thread._id, 'messages.dedupeKey': { $ne: m.dedupeKey }, version: c.version ?? { $exists: false } },
             {
               $push: { messages: messageEntry(m), journal: { at, version, actor: SYSTEM_ACTOR, action: 'message_received' } },
-              $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone } },
+              $addToSet: { threadIds: { $each: threadIdsOf(m) }, 'lookup.email': { $each: lookup.email }, 'lookup.phone': { $each: lookup.phone }, citizenKeys: { $each: [...lookup.email, ...lookup.phone] } },
               $set: { lastActivityAt: at, expiresAt: caseExpiry(at), status, version, waitingSince, citizenWroteAgainAt: at, eventsDue: true },
               $unset: { closedAt: 1, outcome: 1 },
             },
@@ -568,6 +568,11 @@ function lookupFor(m: IntakeMessage, hasher: KeyedHasher) {
   };
 }
 
+/** `lookup` and its top-level twins (model.ts citizenKeys, bsnKey), always written together. */
+function lookupFields(lookup: ReturnType<typeof lookupFor>) {
+  return { lookup, citizenKeys: [...lookup.email, ...lookup.phone], ...(lookup.bsn ? { bsnKey: lookup.bsn } : {}) };
+}
+
 function messageEntry(m: IntakeMessage) {
   return {
     dedupeKey: m.dedupeKey, messageId: m.messageId ?? undefined, channel: m.channel, receivedAt: m.receivedAt,
@@ -593,7 +598,7 @@ export function newCaseDocument(m: IntakeMessage, caseNumber: string, at: Date, 
     representative: m.representative ?? undefined,
     ...(m.uncertain?.length ? { uncertainFields: m.uncertain } : {}),
     replyAddress: m.replyAddress ?? undefined,
-    lookup: lookupFor(m, deps.hasher),
+    ...lookupFields(lookupFor(m, deps.hasher)),
     bsnSealed: m.bsn ? deps.cipher.encrypt(m.bsn, `cases/${m.dedupeKey}/bsn`) : undefined,
     threadIds: threadIdsOf(m),
     messages: [messageEntry(m)],

@@ -244,6 +244,15 @@ export const caseSchema = pdSchema(
       name: { type: [String], pd: 'contact' },
     },
     /**
+     * The e-mail and phone hashes of `lookup` again, at the top level, and the BSN's: the
+     * case view's "other cases of this citizen" (related.ts) asks one equality per hash. On
+     * MongoDB `lookup.*` would serve as well; FerretDB 1.x pushes down only top-level
+     * equality (an array field included, as `threadIds`), and `lookup.email` there read every
+     * case (minutes at 200,000). Written and removed wherever `lookup` is.
+     */
+    citizenKeys: { type: [String], pd: 'contact' },
+    bsnKey: { type: String, pd: 'bsn' },
+    /**
      * BSN, encrypted (AES-256-GCM): readable by the second-line role once the case is
      * escalated; removed when the case is closed without escalation.
      */
@@ -278,6 +287,8 @@ caseSchema.index({ 'lookup.email': 1 });
 caseSchema.index({ 'lookup.phone': 1 });
 caseSchema.index({ 'lookup.bsn': 1 });
 caseSchema.index({ 'lookup.name': 1 });
+caseSchema.index({ citizenKeys: 1 });
+caseSchema.index({ bsnKey: 1 });
 // The outboxes' top-level flags: an equality each sender asks (GIN twin on FerretDB).
 caseSchema.index({ eventsDue: 1 });
 caseSchema.index({ replyDue: 1 });
@@ -435,6 +446,8 @@ export interface CaseDoc {
   uncertainFields?: string[];
   replyAddress?: string;
   lookup: { email: string[]; phone: string[]; bsn?: string; name: string[] };
+  citizenKeys?: string[];
+  bsnKey?: string;
   bsnSealed?: SealedValue;
   idDocuments: Array<{ kind: string; documentId: string }>;
   threadIds: string[];

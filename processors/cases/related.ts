@@ -29,13 +29,19 @@ export async function relatedCases(models: Pick<CaseModels, 'Case'>, caseId: str
   const self = await models.Case.findById(caseId, { lookup: 1 }).lean<Pick<CaseDoc, '_id' | 'lookup'>>();
   const l = self?.lookup;
   if (!l) return { items: [], more: false };
-  const or: Record<string, unknown>[] = [];
-  if (l.email?.length) or.push({ 'lookup.email': { $in: l.email } });
-  if (l.phone?.length) or.push({ 'lookup.phone': { $in: l.phone } });
-  if (o.bsn && l.bsn) or.push({ 'lookup.bsn': l.bsn });
-  if (or.length === 0) return { items: [], more: false };
-  const docs = await models.Case.find({ $or: or, _id: { $ne: caseId } }, { caseNumber: 1, status: 1, line: 1, classification: 1, routing: 1, createdAt: 1, lookup: 1 })
-    .sort({ createdAt: -1, _id: 1 }).limit(limit + 1).lean<CaseDoc[]>();
+  // One equality per hash on the top-level twins (model.ts citizenKeys, bsnKey): an index
+  // look-up on MongoDB and on FerretDB 1.x alike, where `$in` on `lookup.*` read every case.
+  const keys = [...new Set([...(l.email ?? []), ...(l.phone ?? [])])].slice(0, MAX_KEYS);
+  const filters: Record<string, unknown>[] = keys.map((k) => ({ citizenKeys: k }));
+  if (o.bsn && l.bsn) filters.push({ bsnKey: l.bsn });
+  if (filters.length === 0) return { items: [], more: false };
+  const projection = { caseNumber: 1, status: 1, line: 1, classification: 1, routing: 1, createdAt: 1, lookup: 1 };
+  const found = new Map<string, CaseDoc>();
+  for (const docs of await Promise.all(filters.map((f) => models.Case.find(f, projection).limit(PER_KEY).lean<CaseDoc[]>()))) {
+    for (const d of docs) if (d._id !== caseId) found.set(d._id, d);
+  }
+  // Newest first, as the case view lists them.
+  const docs = [...found.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? -1 : 1));
   const emails = new Set(l.email ?? []);
   const phones = new Set(l.phone ?? []);
   const items = docs.slice(0, limit).map((d): RelatedCase => {
@@ -47,3 +53,12 @@ export async function relatedCases(models: Pick<CaseModels, 'Case'>, caseId: str
   });
   return { items, more: docs.length > limit };
 }
+
+/** A case carries a few hashes; a corrected one a few more. A bound, not a policy. */
+const MAX_KEYS = 12;
+/**
+ * Cases read per hash: a shared address (a municipality's mailbox that forwards for many)
+ * can match thousands; the page shows RELATED_LIMIT and says there are more. Newest first
+ * holds within what is read (MongoDB's order per key is the index's, not by date).
+ */
+const PER_KEY = 500;

@@ -418,7 +418,7 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         const dropBsn = !c.escalatedAt;
         return {
           set: { status: 'closed', outcome, closedAt: when, lastActivityAt: when, expiresAt: caseExpiryFrom(when) },
-          unset: { assignee: 1, ...(dropBsn ? { bsnSealed: 1, 'lookup.bsn': 1 } : {}) },
+          unset: { assignee: 1, ...(dropBsn ? { bsnSealed: 1, 'lookup.bsn': 1, bsnKey: 1 } : {}) },
           detail: [outcome],
         };
       }, at);
@@ -499,6 +499,8 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
         const addToSet: Record<string, unknown> = {};
         if (changed.includes('email') && addEmail.length) addToSet['lookup.email'] = { $each: addEmail };
         if (changed.includes('phones') && addPhone.length) addToSet['lookup.phone'] = { $each: addPhone };
+        const keys = [...(changed.includes('email') ? addEmail : []), ...(changed.includes('phones') ? addPhone : [])];
+        if (keys.length) addToSet.citizenKeys = { $each: keys };
         return { set: only, ...(Object.keys(addToSet).length ? { addToSet } : {}), detail: changed.map((n) => `citizen.${n}`) };
       }));
     },

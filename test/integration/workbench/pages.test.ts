@@ -134,6 +134,24 @@ describe('workbench pages: refused messages, reports, privacy officer, other cas
     expect(related2).to.not.include('111222333');
   });
 
+  it('links a case whose address an agent corrected to the citizen\'s; a BSN link ends when closing removes the BSN', async () => {
+    const citizen = { name: null, street: null, houseNumber: null, postcode: null, city: null, email: 'klaas@citizens.test', phones: [] };
+    const a = await t.store.ingest(intakeMessage({ subject: 'eerste', citizen, bsn: '123456782' }));
+    const typo = await t.store.ingest(intakeMessage({ subject: 'tweede', replyAddress: 'klaas@citizen.test' }));
+    const bsnOnly = await t.store.ingest(intakeMessage({ subject: 'derde', replyAddress: 'anders@citizens.test', bsn: '123456782' }));
+    const agent = { id: 'agent-rel-1', role: 'first_line' };
+    const v = async (id: string) => (await t.store.models.Case.findById(id, { version: 1 }).lean())!.version ?? 0;
+    await t.store.desk.correctContact(typo.caseId, { expectedVersion: await v(typo.caseId), requestId: 'corr-rel-1' }, agent, { email: 'klaas@citizens.test' });
+    const relatedOf = async (who: typeof first, n: string) => { const h = await (await who.get(`/zaken/${n}`)).text(); return h.slice(h.indexOf('id="related-h"'), h.indexOf('id="hist-h"')); };
+    expect(await relatedOf(first, a.caseNumber)).to.include(typo.caseNumber);
+    expect(await relatedOf(second, a.caseNumber)).to.include(bsnOnly.caseNumber);
+    await t.store.desk.close(bsnOnly.caseId, { expectedVersion: await v(bsnOnly.caseId), requestId: 'close-rel-1' }, agent, 'answered');
+    expect(await relatedOf(second, a.caseNumber)).to.not.include(bsnOnly.caseNumber);
+    const stored = await t.store.models.Case.findById(bsnOnly.caseId).lean();
+    expect(stored).to.not.have.property('bsnKey');
+    expect(stored!.lookup).to.not.have.property('bsn');
+  });
+
   it('gives the privacy officer the DSAR export and an erasure that needs a ground and a confirmation; both audited', async () => {
     const c = await t.store.ingest(intakeMessage({ subject: 'wis mij', replyAddress: 'wis@citizens.test' }));
     const exp = await privacy.json('POST', '/api/v1/privacy/export', { email: 'wis@citizens.test' });
