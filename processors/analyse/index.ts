@@ -179,9 +179,12 @@ function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note:
   // Mail from an organisation (a letter, a phishing mail, a supplier) that reached them: theirs.
   const fromOrganisation = (!!orig.address && (ROLE_MAILBOX.test(orig.address) || NO_REPLY_ADDRESS.test(orig.address))) || (!!orig.name && !isPersonName(orig.name));
   if (fromOrganisation) return { note: f.note };
-  // A person's mail to them: theirs only with a question of their own that is not about that person.
+  // A person's mail to them: theirs only with a question of their own that is not about that
+  // person, and never when the forwarder writes as an organisation (an official of a
+  // municipality passing on a resident's mail sent to them asks nothing for themselves).
+  if (parsed.from.name && !isPersonName(parsed.from.name)) return null;
   const note = withoutBoilerplate(f.note);
-  if (note === '' || TRIVIAL_NOTE.test(note) || HANDS_ON.test(note) || concernsSomeoneElse(note)) return null;
+  if (note === '' || TRIVIAL_NOTE.test(note) || HANDS_ON.test(note) || SIGNED_AS_ORGANISATION.test(note) || concernsSomeoneElse(note)) return null;
   return { note: f.note };
 }
 
@@ -189,9 +192,20 @@ function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note:
 const ROLE_MAILBOX = /^(?:info|contact|klantcontact|klantenservice|service|servicedesk|helpdesk|support|secretariaat|office|post|admin|administratie|balie|receptie|team|kcc|loket|frontoffice|backoffice|burgerzaken)(?:[._+-][^@]{0,40})?@/i;
 const NO_REPLY_ADDRESS = /^(?:no-?reply|do-?not-?reply|noreply|notificaties?|notifications?|mailer-daemon|postmaster|bounces?)(?:[._+-][^@]{0,40})?@/i;
 /** A note that is no question of the forwarder's own. */
-const TRIVIAL_NOTE = /^(?:fyi|ter info(?:rmatie)?|zie (?:hier)?onder|see below|fw|fwd|doorgestuurd)[.!: ]*$/i;
-/** Words that pass the question on to us rather than ask it. */
-const HANDS_ON = /\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande vraag|the question below|the enquiry below|doorgestuurd (?:naar|aan) jullie|namens)\b/i;
+const TRIVIAL_NOTE = /^(?:fyi|ter info(?:rmatie)?|zie (?:hier)?onder|see below|zie (?:de )?bijlage|zie bijgevoegd|see (?:the )?attach(?:ed|ment)|fw|fwd|doorgestuurd)[.!: ]*$/i;
+/**
+ * Words that pass someone else's question on to us rather than ask one: "onderstaande vraag
+ * is voor jullie", "bijgaand een vraag van een inwoner", "please find attached an enquiry
+ * from a resident", "kunnen jullie deze beantwoorden?".
+ */
+const HANDS_ON = new RegExp([
+  String.raw`\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande (?:vraag|mail|e-?mail|bericht)|the (?:question|enquiry|inquiry|e-?mail|message) below|doorgestuurd (?:naar|aan) jullie|namens)\b`,
+  String.raw`\b(?:bijgaand|hierbij|in de bijlage|bijgevoegd|please find attached|attached (?:is|you will find)|enclosed (?:is|please find))\b`,
+  String.raw`\b(?:(?:een |de )?(?:vraag|bericht|e-?mail|mail|brief|klacht) van (?:een |onze |de |deze )?(?:inwoner|burger|klant|cli[eë]nt|bewoner|aanvrager|mevrouw|meneer|de heer|dhr|mw)|(?:an? |the )?(?:question|enquiry|inquiry|message|e-?mail|complaint|request) (?:from|of|by) (?:an? |our |one of our |the )?(?:resident|citizen|customer|client|member of the public|applicant|mr|mrs|ms))`,
+  String.raw`\b(?:ter (?:beantwoording|afhandeling)|(?:for|to) (?:handling|your attention|answer)|kunnen jullie (?:deze|dit|hem|haar|die) (?:oppakken|beantwoorden|afhandelen|behandelen)|could you (?:please )?(?:answer|handle|pick up|deal with) (?:this|it))\b`,
+].join('|'), 'i');
+/** A note signed as an organisation: an office passing on what reached it asks nothing for itself. */
+const SIGNED_AS_ORGANISATION = /^(?:team |afdeling |department of )?(?:gemeente|municipality|city of|waterschap|provincie|province|bibliotheek|library|ombudsman|belastingdienst|uwv|svb|ministerie|ministry|klantcontact(?:centrum)?|customer service|servicedesk|helpdesk|frontoffice|backoffice|burgerzaken)\b.{0,60}$/im;
 
 /** The note without what phones and clients add ('Verzonden vanaf mijn iPhone', a '-- ' signature and below). */
 function withoutBoilerplate(note: string): string {

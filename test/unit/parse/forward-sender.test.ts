@@ -150,6 +150,29 @@ describe('analyse: the citizen in a forwarded message', () => {
       expect(a.text.startsWith('Is deze mail echt van DigiD?')).to.equal(true);
     });
 
+    it('an official passing on a resident\'s mail sent to them personally: the resident, whatever the note\'s wording', async () => {
+      const toOfficial = await original('Henk Postma <h.postma@webmail.example>', 'a.bos@zwolle.example', QUESTION);
+      const notes: Array<[string, string]> = [
+        ['Anne Bos <a.bos@zwolle.example>', 'Goedemiddag,\n\nBijgaand een vraag van een inwoner over DigiD. Kunnen jullie deze beantwoorden?\n\nMet vriendelijke groet,\nAnne Bos\nKlantcontactcentrum Gemeente Zwolle'],
+        ['Anne Bos <a.bos@zwolle.example>', 'Dear colleagues,\n\nPlease find attached an enquiry from a resident that we cannot answer ourselves.\n\nKind regards,\nAnne Bos\nCity of Zwolle'],
+        ['Anne Bos <a.bos@zwolle.example>', 'Graag jullie reactie.\n\nAnne Bos\nGemeente Zwolle, afdeling Dienstverlening'],
+        ['Gemeente Zwolle <a.bos@zwolle.example>', 'Zie bijlage.'],
+      ];
+      for (const [from, note] of notes) {
+        const a = await analyseEmail(await attached({ from, note, original: toOfficial }), { ourAddresses: OURS });
+        expect(a.citizen, note).to.deep.include({ name: 'Henk Postma', email: 'h.postma@webmail.example', postcode: '8011AB', phones: ['+31612345678'] });
+      }
+    });
+
+    it('a citizen forwarding a person\'s mail to them, asking about it for themselves: still the forwarder', async () => {
+      const scam = await original('Jan Jansen <jan.jansen@gmail.example>', 'k.visser@mail.example', 'Beste Karin, ik ben van de DigiD helpdesk. Stuur mij uw inlogcode, dan los ik het probleem op.');
+      const a = await analyseEmail(await attached({
+        from: 'Karin Visser <k.visser@mail.example>', note: 'Ik kreeg deze mail van iemand die zegt dat hij van DigiD is. Klopt dit? Ik wil niet dat mijn DigiD wordt misbruikt.\n\nKarin Visser',
+        original: scam, subject: 'DigiD probleem',
+      }), { ourAddresses: OURS });
+      expect(a.citizen).to.deep.include({ name: 'Karin Visser', email: 'k.visser@mail.example' });
+    });
+
     it('a bounce carrying the original is still a bounce, not a forward', async () => {
       const bounce = await new MailComposer({
         from: 'Mail Delivery System <MAILER-DAEMON@mx.example>', to: 'kcc@kcc.example.nl', subject: 'Undelivered Mail Returned to Sender', text: 'This is the mail system. I\'m sorry to have to inform you that your message could not be delivered.',
