@@ -8,6 +8,9 @@ import { expect } from 'chai';
 import type mongoose from 'mongoose';
 import { testCaseStore, intakeMessage as message } from '../../support/casestore.ts';
 import type { CaseStore } from '../../../processors/cases/index.ts';
+import { createWorkbench } from '../../../workbench/index.ts';
+import { logger } from '../../support/env.ts';
+import { startTestWorkbench, workbenchSettings } from '../../support/workbench.ts';
 
 const SUBJECT = (i: number) => `Terugbellen op 06123456${String(i).padStart(2, '0')} of p.de.vries${i}@mail.example`;
 
@@ -45,5 +48,20 @@ describe('work items of an older form: rewritten once from their cases', functio
     // The case keeps the subject in full.
     expect((await store.models.Case.findById(ids[0]).lean())?.messages[0]?.subject).to.equal(SUBJECT(0));
     expect((await store.repairWorkItems()).rewritten).to.equal(0);
+  });
+
+  it('the workbench does it at its start, before it serves the queue', async () => {
+    const t = await startTestWorkbench('test_wirepair_wb');
+    try {
+      const r = await t.store.ingest(message({ subject: SUBJECT(7) }));
+      const rows = t.conn.db!.collection<{ _id: string; subject?: string }>('work_items');
+      await rows.updateOne({ _id: r.caseId }, { $set: { subject: SUBJECT(7) }, $unset: { rowFormat: '' } });
+      // A second workbench on the same database, as after a deployment: created, not yet serving.
+      const wb = await createWorkbench({ settings: workbenchSettings(), conn: t.conn, store: t.store, identity: t.identity, audit: t.audit, logger });
+      await wb.stop();
+      expect((await rows.findOne({ _id: r.caseId }))?.subject).to.equal('Terugbellen op ********07 of p***@mail.example');
+    } finally {
+      await t.close();
+    }
   });
 });
