@@ -88,6 +88,13 @@ export interface AppOptions {
   /** Consumer group of the e-mail processor (tests give each run its own). */
   groupId?: string;
   clock?: () => Date;
+  /**
+   * Benchmark only (bench/process-role.ts): false runs the process role without keeping the
+   * HTML and attachments, the baseline `npm run bench -- email` measures the cost against.
+   * Deliberately no config variable or flag: issue 16 requires keeping them, so production
+   * has no way to turn it off.
+   */
+  keepContent?: boolean;
 }
 
 /**
@@ -224,6 +231,7 @@ export async function createApp(o: AppOptions): Promise<App> {
       batchSize: config.intakeBatch,
       refusals,
       onBounce: (raw) => survey.markBouncedFrom(raw),
+      ...(o.keepContent === false ? { keepContent: false } : {}),
     });
   }
   if (roles.has('inspect')) {

@@ -9,8 +9,14 @@
  *     its ready signal to the last stored case's createdAt; time per step (the pipeline's
  *     own counters, over IPC) and CPU per message for each process, servers included;
  *  3. latency: with the pipeline running, messages appended at a steady 50/s; arrival
- *     (APPEND) to stored case, p50/p95.
- * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20);
+ *     (APPEND) to stored case, p50/p95;
+ *  4. what keeping the HTML and the attachments costs (issue 16): the first
+ *     BENCH_CONTENT_MESSAGES of the same messages through a fresh pipeline per round, the
+ *     process role once as in production (keeping) and once without (bench/process-role.ts),
+ *     interleaved, BENCH_CONTENT_ROUNDS rounds of each; medians and min–max of ms and CPU
+ *     per message and of the bytes stored.
+ * Ends with one JSON line. Sizes: BENCH_MESSAGES (default 5000), BENCH_LATENCY_SECONDS (20),
+ * BENCH_CONTENT_MESSAGES (1000, at most BENCH_MESSAGES), BENCH_CONTENT_ROUNDS (3);
  * BENCH_MIX=light for the lighter messages of the runs before 2026-11-29 (see compose()).
  */
 import type { ChildProcess } from 'node:child_process';
@@ -22,7 +28,9 @@ import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
+import { BSON } from 'mongodb';
 import { DEFAULTS, REPO_ROOT } from '../config/index.ts';
+import { CONTENT_BUCKET, CONTENT_COLLECTION } from '../processors/content/index.ts';
 import { analyseEmail } from '../processors/analyse/index.ts';
 import { createTestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
@@ -32,6 +40,8 @@ import { appendAtRate, caseCreatedTimes, cpuSecondsByGroup, latencies, peakRssMb
 const N = Number(process.env.BENCH_MESSAGES ?? 5000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 const LATENCY_RATE = 50;
+const CONTENT_N = Math.min(N, Number(process.env.BENCH_CONTENT_MESSAGES ?? 1000));
+const CONTENT_ROUNDS = Math.max(1, Number(process.env.BENCH_CONTENT_ROUNDS ?? 3));
 
 const TOPICS = [
   ['Activeringscode niet ontvangen', 'Ik heb drie weken geleden een DigiD aangevraagd, maar de brief met de activeringscode is nooit aangekomen. Kunt u een nieuwe sturen?'],
@@ -199,6 +209,126 @@ async function appendAll(user: string, raws: Buffer[]): Promise<void> {
   try { for (const r of raws) await client.append('INBOX', r); } finally { await client.logout(); }
 }
 
+interface ContentRound {
+  keep: boolean;
+  /** Wall time per message, first stored case to last (the consumer group's join not counted). */
+  msPerMsg: number;
+  /** CPU per message over the round, all processes (pipeline and local servers), and the process role alone. */
+  cpuMsPerMsg: number;
+  processCpuMsPerMsg: number;
+  /** The process role's own time in keepContent(), per message. */
+  contentMsPerMsg: number;
+  /** BSON bytes per message: the content collection with its GridFS bucket, and the whole database. */
+  contentBytesPerMsg: number;
+  dbBytesPerMsg: number;
+}
+
+/** BSON bytes of every document in the database, and of those in the content collection and its GridFS bucket (read after the round, not timed). */
+async function storedBytes(db: import('mongoose').Connection): Promise<{ content: number; all: number }> {
+  let content = 0;
+  let all = 0;
+  for (const c of await db.db!.listCollections({}, { nameOnly: true }).toArray()) {
+    let bytes = 0;
+    for await (const doc of db.db!.collection(c.name).find({})) bytes += BSON.calculateObjectSize(doc);
+    all += bytes;
+    if (c.name === CONTENT_COLLECTION || c.name.startsWith(`${CONTENT_BUCKET}.`)) content += bytes;
+  }
+  return { content, all };
+}
+
+/**
+ * One round of phase 4: `raws` into a fresh pipeline's mailbox, then the ingest role and the
+ * process role, the latter keeping content (app/main.ts, as in production) or not
+ * (bench/process-role.ts). A fresh database each round, so the bytes are this round's.
+ */
+async function contentRound(raws: Buffer[], ids: string[], keep: boolean): Promise<ContentRound> {
+  const n = raws.length;
+  const p = await createTestPipeline({ KCC_LOG_LEVEL: 'warn', KCC_TOPIC_PARTITIONS: DEFAULTS.KCC_TOPIC_PARTITIONS });
+  const children: ChildProcess[] = [];
+  try {
+    await appendAll(p.intakeUser, raws);
+    const proc = await startAppProcess(p, 'process', keep ? 'app/main.ts' : 'bench/process-role.ts');
+    children.push(proc);
+    const ing = await startAppProcess(p, 'ingest');
+    children.push(ing);
+    const cpu0 = cpuSecondsByGroup({ process: proc.pid!, ingest: ing.pid! });
+    const t0 = Date.now();
+    let s = (await stageStats(proc)).processor!;
+    while (s.cases + s.threaded + s.nonCases + s.duplicates + s.deadLettered < n) {
+      if (Date.now() - t0 > 15 * 60_000) throw new Error(`not all of ${n} handled after 15 minutes`);
+      await new Promise((r) => setTimeout(r, 200));
+      s = (await stageStats(proc)).processor!;
+    }
+    const cpu1 = cpuSecondsByGroup({ process: proc.pid!, ingest: ing.pid! });
+    const db = await p.db();
+    const created = (await caseCreatedTimes(db, ids, 15 * 60_000)).sort((a, b) => a - b);
+    for (const child of children.splice(0)) await stopAppProcess(child);
+    const bytes = await storedBytes(db);
+    const cpu = (k: string) => 1000 * (cpu1[k]! - (cpu0[k] ?? 0));
+    const cpuAll = Object.keys(cpu1).filter((k) => k !== 'bench').reduce((a, k) => a + cpu(k), 0);
+    return {
+      keep,
+      msPerMsg: (created[n - 1]! - created[0]!) / (n - 1),
+      cpuMsPerMsg: cpuAll / n,
+      processCpuMsPerMsg: cpu('process') / n,
+      contentMsPerMsg: s.contentMs / n,
+      contentBytesPerMsg: bytes.content / n,
+      dbBytesPerMsg: bytes.all / n,
+    };
+  } finally {
+    for (const child of children) await stopAppProcess(child);
+    await p.cleanup();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median and min–max of one figure over rounds, rounded. */
+function spread(rounds: ContentRound[], f: (r: ContentRound) => number, digits = 3): { median: number; min: number; max: number } {
+  const xs = rounds.map(f);
+  const r = (x: number) => Number(x.toFixed(digits));
+  return { median: r(median(xs)), min: r(Math.min(...xs)), max: r(Math.max(...xs)) };
+}
+
+/**
+ * Phase 4: rounds alternate their order (keep, off; then off, keep; …) so a machine that
+ * gets busier or quieter during the run weighs on both alike.
+ */
+async function contentCost(raws: Buffer[], ids: string[]): Promise<Record<string, unknown>> {
+  const rounds: ContentRound[] = [];
+  for (let r = 0; r < CONTENT_ROUNDS; r++) {
+    for (const keep of r % 2 === 0 ? [true, false] : [false, true]) {
+      const x = await contentRound(raws, ids, keep);
+      rounds.push(x);
+      console.log(`content round ${r + 1} ${keep ? 'kept' : 'off '}: ${x.msPerMsg.toFixed(2)} ms/msg, CPU ${x.cpuMsPerMsg.toFixed(2)} ms/msg (process role ${x.processCpuMsPerMsg.toFixed(2)}), keepContent ${x.contentMsPerMsg.toFixed(2)} ms/msg, content ${Math.round(x.contentBytesPerMsg)} B/msg, database ${Math.round(x.dbBytesPerMsg)} B/msg`);
+    }
+  }
+  const kept = rounds.filter((x) => x.keep);
+  const off = rounds.filter((x) => !x.keep);
+  const ms = { kept: spread(kept, (x) => x.msPerMsg), off: spread(off, (x) => x.msPerMsg) };
+  const cpu = { kept: spread(kept, (x) => x.cpuMsPerMsg), off: spread(off, (x) => x.cpuMsPerMsg) };
+  const procCpu = { kept: spread(kept, (x) => x.processCpuMsPerMsg), off: spread(off, (x) => x.processCpuMsPerMsg) };
+  const dbBytes = { kept: spread(kept, (x) => x.dbBytesPerMsg, 0), off: spread(off, (x) => x.dbBytesPerMsg, 0) };
+  const ratio = Number((ms.kept.median / ms.off.median).toFixed(3));
+  const cpuRatio = Number((cpu.kept.median / cpu.off.median).toFixed(3));
+  console.log(`keeping content, ${CONTENT_N} messages × ${CONTENT_ROUNDS} rounds each: ${ms.kept.median} against ${ms.off.median} ms/msg (ratio ${ratio}); CPU ${cpu.kept.median} against ${cpu.off.median} ms/msg (ratio ${cpuRatio}); ${spread(kept, (x) => x.contentBytesPerMsg, 0).median} content bytes/msg, database ${dbBytes.kept.median} against ${dbBytes.off.median} B/msg`);
+  return {
+    content_messages_per_round: CONTENT_N, content_rounds_each: CONTENT_ROUNDS,
+    content_kept_ms_per_msg: ms.kept.median, content_off_ms_per_msg: ms.off.median, content_cost_ratio: ratio,
+    content_ms_per_msg_spread: ms,
+    content_kept_cpu_ms_per_msg: cpu.kept.median, content_off_cpu_ms_per_msg: cpu.off.median, content_cpu_ratio: cpuRatio,
+    content_cpu_ms_per_msg_spread: cpu, content_process_role_cpu_ms_per_msg_spread: procCpu,
+    content_keep_step_ms_per_msg: spread(kept, (x) => x.contentMsPerMsg),
+    content_bytes_per_msg: spread(kept, (x) => x.contentBytesPerMsg, 0).median,
+    content_bytes_per_msg_off: spread(off, (x) => x.contentBytesPerMsg, 0).median,
+    content_db_bytes_per_msg_spread: dbBytes,
+  };
+}
+
 export async function run(): Promise<object> {
   console.log(`email benchmark: ${N} messages (10 % with a ~200 kB PDF), latency phase ${LATENCY_SECONDS} s at ${LATENCY_RATE}/s`);
   const pdf = await makePdf();
@@ -276,6 +406,10 @@ export async function run(): Promise<object> {
     const appRss = Math.max(...Object.values(rssByRole));
     const services = servicePeakRss();
     console.log(`peak RSS: pipeline ${JSON.stringify(rssByRole)} MiB; services ${JSON.stringify(services)}`);
+    for (const child of children.splice(0)) await stopAppProcess(child);
+
+    // 4. Keeping content against not keeping it, the same messages, interleaved rounds.
+    const content = await contentCost(raws.slice(0, CONTENT_N), ids.slice(0, CONTENT_N));
     const result = {
       bench: 'email', messages: N,
       mix: MIX === 'realistic'
@@ -287,6 +421,7 @@ export async function run(): Promise<object> {
       p50_latency_ms: p50, p95_latency_ms: p95,
       stage_ms_per_msg: stageMs, cpu_ms_per_msg: cpuMs, cpu_ms_per_msg_total: cpuTotal,
       peak_rss_mb: appRss, peak_rss_mb_by_process: rssByRole, services_peak_rss_mb: services,
+      ...content,
     };
     console.log(JSON.stringify(result));
     return result;

@@ -9,9 +9,14 @@ import { REPO_ROOT } from '../config/index.ts';
 import type { TestPipeline } from '../test/support/pipeline.ts';
 import { imapAs } from '../test/support/env.ts';
 
-/** Starts `app/main.ts` for the pipeline's configuration; resolves when it reported ready. */
-export async function startAppProcess(p: TestPipeline, roles?: string): Promise<ChildProcess> {
-  const child = fork(path.join(REPO_ROOT, 'app/main.ts'), ['--group', `${p.config.kafka.topicPrefix}.intake`, ...(roles ? ['--roles', roles] : [])], {
+/**
+ * Starts `app/main.ts` for the pipeline's configuration; resolves when it reported ready.
+ * `entry` runs another file with the same IPC instead (bench/process-role.ts: the process
+ * role without keeping content, roles fixed).
+ */
+export async function startAppProcess(p: TestPipeline, roles?: string, entry = 'app/main.ts'): Promise<ChildProcess> {
+  const args = entry === 'app/main.ts' && roles ? ['--roles', roles] : [];
+  const child = fork(path.join(REPO_ROOT, entry), ['--group', `${p.config.kafka.topicPrefix}.intake`, ...args], {
     env: { ...p.env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -110,7 +115,7 @@ export function peakRssMb(pid: number): number {
 
 export interface StageStats {
   ingestor: { published: number; fetchMs: number; publishMs: number; moveMs: number } | null;
-  processor: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; analyseMs: number; storeMs: number } | null;
+  processor: { cases: number; threaded: number; nonCases: number; duplicates: number; deadLettered: number; analyseMs: number; storeMs: number; contentMs: number } | null;
 }
 
 /** Asks a pipeline process (app/main.ts) for its counters over IPC. */

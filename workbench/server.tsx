@@ -180,6 +180,10 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   await sessions.ensureIndexes();
   const files = staticFiles();
   const log = logger.child({ stage: 'workbench' });
+  // Queue rows written in an older form (subjects unmasked before issue #16) are rewritten from
+  // their cases before the queue is served; once done this is one query (processors/cases/repair.ts).
+  const repaired = await store.repairWorkItems();
+  if (repaired.rewritten > 0) log.info({ rewritten: repaired.rewritten }, 'work items of an older form rewritten');
   const presence = new Map<string, Map<string, { name: string; at: number }>>();
 
   const app = Fastify({

@@ -15,11 +15,13 @@ import { caseModels, caseSchema, type CaseDoc, type CaseModels, type CaseStatus 
 import { storedFormOf } from './stored-form.ts';
 import { ActionRefusedError, CaseNotFoundError, createCaseDesk, workItemOf, type CaseDesk } from './work.ts';
 import { caseEventDrafts } from './events.ts';
+import { repairWorkItems, type WorkItemRepair } from './repair.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { createContentStore, type ContentStore } from '../content/store.ts';
 
 export { caseModels, caseSchema, nonCaseSchema, caseNumberSchema, workItemSchema, CASE_STATUSES, CASE_LINES, CLOSE_OUTCOMES, type CaseModels, type CaseDoc, type CaseStatus, type CaseLine, type CloseOutcome, type JournalEntry, type WorkItemDoc } from './model.ts';
 export { caseEventDrafts, type CaseEventDraft } from './events.ts';
+export { type WorkItemRepair } from './repair.ts';
 export { confusionCsv, confusionMatrix, workCounts, type WorkCounts } from './reports.ts';
 export { relatedCases, RELATED_LIMIT, type RelatedCase } from './related.ts';
 export { deadLetterCaseKey, openDeadLetterAsCase, refusalNote, REFUSED_TOPIC, type RefusedMessage } from './deadletter.ts';
@@ -107,6 +109,8 @@ export interface CaseStore {
   ensureIndexes(): Promise<void>;
   /** Runs `fn` holding this case's write lock (no-op on servers with atomic updates). */
   withCase<T>(caseId: string, fn: () => Promise<T>): Promise<T>;
+  /** Rewrites the work items of an older form from their cases, once (repair.ts); idempotent. */
+  repairWorkItems(): Promise<WorkItemRepair>;
 }
 
 /** Case numbers as agents and citizens see them: KCC-2026-000123. */
@@ -519,6 +523,8 @@ export function createCaseStore(conn: Connection, deps: {
     ingestNew,
 
     desk,
+
+    repairWorkItems: () => repairWorkItems({ WorkItem, withCase, syncWorkItem: desk.syncWorkItem }),
 
     // The intake's and the CLI's way in; the rules are the desk's (work.ts), written once.
     async escalate(caseId, at, actor = SYSTEM_ACTOR) {

@@ -366,6 +366,8 @@ export const workItemSchema = pdSchema(
     wroteAgain: { type: Boolean, pd: false },
     version: { type: Number, pd: false },
     expiresAt: { type: Date, required: true, pd: false },
+    /** The form the row was written in (work.ts WORK_ITEM_FORMAT; older rows are rewritten once, repair.ts). */
+    rowFormat: { type: Number, pd: false },
   },
   { collection: 'work_items', versionKey: false, strict: 'throw' },
 );
@@ -472,7 +474,7 @@ export interface PendingCaseEventDoc { _id: string; event: Record<string, unknow
 export interface WorkItemDoc {
   _id: string; caseNumber: string; line: CaseLine; status: CaseStatus; topic?: string; confidence?: number;
   language?: string; channel?: 'email' | 'letter'; subject?: string; waitingSince: Date; receivedAt?: Date;
-  assigneeId?: string; wroteAgain?: boolean; version?: number; expiresAt: Date;
+  assigneeId?: string; wroteAgain?: boolean; version?: number; expiresAt: Date; rowFormat?: number;
 }
 export interface CaseKeyDoc { _id: string; caseId: string; expiresAt: Date }
 

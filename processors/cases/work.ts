@@ -181,6 +181,12 @@ interface DeskDeps {
 
 export const caseExpiryFrom = (from: Date): Date => addDuration(from, GENERAL_RETENTION);
 
+/**
+ * The form a work item is written in; rows of an older form are rewritten once
+ * (repair.ts). 2: the subject's contact details masked (issue #16).
+ */
+export const WORK_ITEM_FORMAT = 2;
+
 /** The work item a case should have, or null when it has none (closed). */
 export function workItemOf(c: CaseDoc): WorkItemDoc | null {
   if (c.status === 'closed') return null;
@@ -202,6 +208,7 @@ export function workItemOf(c: CaseDoc): WorkItemDoc | null {
     wroteAgain: !!c.citizenWroteAgainAt,
     version: c.version ?? 0,
     expiresAt: c.expiresAt,
+    rowFormat: WORK_ITEM_FORMAT,
   };
 }
 

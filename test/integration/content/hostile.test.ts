@@ -6,10 +6,13 @@
  * contact details extraction reads (the signature's name line). They go through the
  * pipeline's own analysis, case store and content store, and Debian's Chromium renders
  * every page that shows them: the queue (every page of it), every case view (with its
- * message frame and history), the plain-text mode, and the privacy officer's read-log page.
- * Checked by the browser: no script ran (a marker global never set, no dialog), no request
- * left 127.0.0.1 (aborted and counted at the network layer), the session cookie is not
- * readable from the page. There is no search page and no DSAR page in the workbench yet.
+ * message frame and history), the plain-text mode, the privacy officer's read-log page, and
+ * the privacy officer's DSAR pages: the export of a citizen found by e-mail (a JSON download
+ * that must never be rendered: it holds the vectors as they came), the erasure's result
+ * page, the audit log and the deletion log. Checked by the browser: no script ran (a marker
+ * global never set, no dialog), no request left 127.0.0.1 (aborted and counted at the
+ * network layer), the session cookie is not readable from the page. The workbench has no
+ * search page and no history page of its own (a case's history is part of its case view).
  */
 import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -164,5 +167,53 @@ describe('hostile corpus in a real browser (Chromium): no script runs, nothing l
     expect(executed, 'pages where script ran').to.deep.equal([]);
     expect(b.dialogs, 'dialogs opened').to.deep.equal([]);
     expect(b.blocked, 'requests that left 127.0.0.1').to.deep.equal([]);
+  });
+
+  it("renders the privacy officer's DSAR pages: exports of citizens found by e-mail (downloads, never rendered), an erasure, the audit and deletion logs", async () => {
+    const ctx = await b.newContext();
+    const page = await ctx.newPage();
+    await signInInBrowser(page, t.url, 'privacy', demoPassword(), { landing: '/privacy' });
+    const asked: string[] = [];
+    const downloads: string[] = [];
+    let holdingVector = 0;
+    // The citizens whose name (the contact details) and whose From name are a vector, every sixth vector.
+    for (let i = 0; i < VECTORS.length; i += 6) {
+      for (const extra of ['contact_details', 'from_name'] as const) {
+        const label = `DSAR export ${i} ${extra}`;
+        asked.push(label);
+        await page.goto(`${t.url}/privacy`, { waitUntil: 'load' });
+        await page.fill('#exp-email', `hostile${i}-${extra}@citizens.test`);
+        // A download, or (if the export were ever served inline) a page that the checks below look at.
+        const download = page.waitForEvent('download', { timeout: 15_000 }).catch(() => null);
+        await page.locator('form[action="/privacy/export"] button[type="submit"]').click();
+        const d = await download;
+        await page.waitForLoadState('load');
+        await checkPage(page, label);
+        if (!d) continue;
+        downloads.push(label);
+        const body = readFileSync((await d.path())!, 'utf8');
+        if (body.includes(MARKER)) holdingVector += 1;
+      }
+    }
+    // The erasure of one hostile citizen: its result page.
+    await page.goto(`${t.url}/privacy`, { waitUntil: 'load' });
+    await page.fill('#era-email', 'hostile0-contact_details@citizens.test');
+    await page.selectOption('#era-ground', { index: 1 });
+    await page.check('#era-confirm');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator('form[action="/privacy/erase"] button[type="submit"]').click()]);
+    expect(await page.locator('[data-testid="erased-cases"]').textContent()).to.equal('1');
+    await checkPage(page, 'DSAR erasure result');
+    for (const logPage of ['/privacy/audit', '/privacy/verwijderingen']) {
+      await page.goto(`${t.url}${logPage}`, { waitUntil: 'load' });
+      await checkPage(page, logPage);
+    }
+    await ctx.close();
+    console.log(`      DSAR: ${downloads.length} of ${asked.length} exports downloaded (${holdingVector} holding a vector's script), an erasure result, the audit and deletion logs`);
+    expect(executed, 'pages where script ran').to.deep.equal([]);
+    expect(b.dialogs, 'dialogs opened').to.deep.equal([]);
+    expect(b.blocked, 'requests that left 127.0.0.1').to.deep.equal([]);
+    expect(downloads, 'exports that were downloads, not pages').to.deep.equal(asked);
+    // The exports do carry the hostile data (else this would prove nothing).
+    expect(holdingVector).to.be.greaterThan(0);
   });
 });
