@@ -24,7 +24,7 @@
  * BENCH_CASE_RPS (10/s), each over BENCH_CONNECTIONS (2); fixed rates below the server's
  * capacity, so that the figures are service times, not queueing (the JSON has the rates).
  * Ends with one JSON line. Sizes: BENCH_CASES, BENCH_OPEN, BENCH_SECONDS (15 per page),
- * BENCH_MAIL_SECONDS (30), BENCH_MAIL_RATE (20).
+ * BENCH_MAIL_SECONDS (30), BENCH_MAIL_RATE (20); BENCH_PROFILE_DIR writes the role processes' CPU profiles.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -247,7 +247,9 @@ function freePort(): Promise<number> {
 
 function startRoles(env: Record<string, string>, roles: string, group: string): Promise<ChildProcess> {
   const child = fork(path.join(REPO_ROOT, 'app/main.ts'), ['--group', group, '--roles', roles], {
-    env: { ...env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    env: { ...env, KCC_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    // BENCH_PROFILE_DIR: each role process writes a V8 CPU profile there when it stops (where a page's time goes).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`] : [])], stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   // The workbench prints its address and the demo sign-ins on stderr: only warnings pass.
   child.stderr!.on('data', (b: Buffer) => { const s = b.toString(); if (!/KCC-werkplek|demo sign-ins|^\s*$/.test(s)) process.stderr.write(s); });
