@@ -22,7 +22,7 @@ import { properCase, reconcileNames } from './reconcile.ts';
 import type { OcrWord } from './reconcile.ts';
 import { findOcrEmails, chooseEmail } from './ocr-email.ts';
 import { quotedAddress } from './quoted.ts';
-import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
+import { findRepresentative, nearestPersonIsSubject, CONTACT_OWNER_WINDOW, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
 
@@ -270,7 +270,10 @@ export function extractContact(input: ExtractInput): Extraction {
   const cuedForCitizen = (s: Span): boolean => {
     if (!rep) return true;
     const window = text.slice(Math.max(0, s.start - 80), s.start);
-    return aboutCitizen(s) && THIRD_PERSON_CONTACT.test(window.slice(window.lastIndexOf('\n') + 1));
+    if (!aboutCitizen(s)) return false;
+    if (THIRD_PERSON_CONTACT.test(window.slice(window.lastIndexOf('\n') + 1))) return true;
+    // 'haar vaste nummer is …', 'Wilt u hem antwoorden op …', a block under 'Gegevens van mijn moeder:'.
+    return nearestPersonIsSubject(text.slice(Math.max(0, s.start - CONTACT_OWNER_WINDOW), s.start), rep.subjectName, writer.name);
   };
 
   const citizen: Citizen = {
@@ -377,6 +380,11 @@ export function extractContact(input: ExtractInput): Extraction {
     const theirs = bsns.filter((b) => b.role !== null && !writersRole(b.role, rep.relation));
     bsn = new Set(theirs.map((b) => b.digits)).size === 1 ? theirs[0] : undefined;
     if (!bsn) uncertain.add('bsn');
+  } else if (!rep && new Set(bsns.map((b) => b.digits)).size > 1 && MENTIONS_RELATIVE.test(text)) {
+    // Two numbers and a relative mentioned, but no one written for that the rules see: one of
+    // the two may be the relative's. A wrong BSN is worse than none: the agent decides.
+    bsn = undefined;
+    uncertain.add('bsn');
   }
   if (bsn) {
     citizen.bsn = bsn.digits;

@@ -8,7 +8,7 @@ import { cleanName } from './name.ts';
 
 /** People one writes for. Compared case-insensitively; 'cliënt(e)' also without diaeresis. */
 const RELATIONS =
-  'moeder|vader|zoon|dochter|broer|zus|zuster|oma|opa|grootmoeder|grootvader|schoonmoeder|schoonvader|man|vrouw|echtgenoot|echtgenote|partner|kind|tante|oom|cli[eë]nte?|pupil|buurman|buurvrouw|mother|father|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|husband|wife|child|aunt|uncle|client|mum|mom|dad|mother-in-law|father-in-law';
+  'moeder|vader|zoon|dochter|broer|zus|zuster|oma|opa|grootmoeder|grootvader|schoonmoeder|schoonvader|man|vrouw|echtgenoot|echtgenote|partner|kind|tante|oom|cli[eë]nte?|pupil|buurman|buurvrouw|neighbour|neighbor|mother|father|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|husband|wife|child|aunt|uncle|client|mum|mom|dad|mother-in-law|father-in-law';
 /** Roles a court appoints a person to for another person. */
 const COURT_ROLES = 'curator|beschermingsbewindvoerder|bewindvoerder|mentor|voogd|guardian|deputy';
 /** Legal roles that make someone a representative. */
@@ -35,13 +35,18 @@ const PATTERNS: Array<{ re: RegExp; kind: string }> = [
   { re: new RegExp(`\\b(?:voor|for)\\s+(?:mijn|my)\\s+(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
   // With a word between ('voor mijn volwassen zoon') only after a verb of writing: 'kinderbijslag
   // voor mijn jongste dochter' is the writer's own question.
-  { re: new RegExp(`\\b(?:schrijf|schrijven|mail|e-?mail|mailen|write|writing|contact)\\s+(?:(?:u|jullie|you|dit|deze|this)\\s+(?:(?:bericht|mail|brief|message|letter)\\s+)?)?(?:voor|for)\\s+(?:mijn|my)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
+  // Also a helper's verbs: 'I volunteer for my elderly neighbour', 'ik ben mantelzorger voor mijn vader'.
+  { re: new RegExp(`\\b(?:schrijf|schrijven|mail|e-?mail|mailen|write|writing|contact|volunteer|volunteering|vrijwilliger|mantelzorger|help|helping|assist|assisting|care|caring)\\s+(?:(?:u|jullie|you|dit|deze|this)\\s+(?:(?:bericht|mail|brief|message|letter)\\s+)?)?(?:voor|for)\\s+(?:mijn|my)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
+  // The relative's BSN given: 'het BSN van mijn dochter', 'mijn BSN is … en dat van mijn zoon Milan', 'the BSN of my son'.
+  // A writer who gives a relative's BSN asks about that relative (the parent for a minor).
+  { re: new RegExp(`\\b(?:(?:bsn|burgerservicenummer|burgerservice nummer|citizen service number)(?:\\s+(?:nummer|number))?|(?:bsn|burgerservicenummer|citizen service number)[^.\\n]{0,40}?\\b(?:en|and)\\s+(?:dat|die|that|the one))\\s+(?:van|of)\\s+(?:mijn|my|onze|our)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'bsn-of' },
   // Sentence start: 'Mijn vader (Jan Zwart) heeft', 'Mijn zoon Daan (19)', 'Mijn moeder is 79', 'My father, Klaus Hoffmann, lives'
   { re: new RegExp(`(?:^|[.!?]\\s{1,3})(?:mijn|my|onze|ons|our)\\s+${ADJ}(${RELATIONS})\\b`, 'gimu'), kind: 'subject' },
 ];
 
 /** 'mijn vader', 'our daughter': the text mentions someone close to the writer. */
-export const MENTIONS_RELATIVE = new RegExp(`\\b(?:mijn|m'n|my|onze|ons|our)\\s+${ADJ}(?:${RELATIONS})\\b`, 'iu');
+// Not 'mijn vrouw en ik' / 'my husband and I': the writer asks for both, themselves included.
+export const MENTIONS_RELATIVE = new RegExp(`\\b(?:mijn|m'n|my|onze|ons|our)\\s+${ADJ}(?:${RELATIONS})\\b(?!\\s+(?:en|and)\\s+(?:ik|i)\\b)`, 'iu');
 
 /** A title before the name of the person written about. */
 const TITLE = /^(?:de heer|mevrouw|mevr\.|dhr\.|mw\.|meneer|mr\.|mrs\.|ms\.|miss)\s+/iu;
@@ -83,7 +88,8 @@ export function findRepresentative(text: string): RepresentativeHit | null {
         const age = /^\s?(?:\(\d{1,3}\)|is \d{1,3}\b|\(\d{1,3} (?:jaar|years)\))/u.exec(after);
         const apposition = /^,\s(?:(?:mr|mrs|ms|dhr|mevr|mw)\.?\s|(?:mevrouw|meneer|de heer)\s)?(\p{Lu}[\p{L}'.\- ]{1,60}?)(?:\s\(\d{1,3}\))?,/u.exec(after);
         // 'My son Noah is 16', 'Mijn dochter Lotte wordt 15'
-        const namedAge = /^\s(\p{Lu}[\p{L}'\-]{1,30}(?: \p{Lu}[\p{L}'\-]{1,30})?)\s(?:is|wordt|turns)\s\d{1,2}\b/u.exec(after);
+        // 'Mijn dochter Noor van Dijk is 15 jaar': the name may carry particles.
+        const namedAge = /^\s(\p{Lu}[\p{L}'\-]{1,30}(?: (?:(?:van|de|der|den|ten|ter|el|al|von|'t) ){0,3}\p{Lu}[\p{L}'\-]{1,30}){0,3})\s(?:is|wordt|turns)\s\d{1,2}\b/u.exec(after);
         if (paren?.[1]) subjectName = cleanName(paren[1]);
         else if (named?.[1]) subjectName = cleanName(named[1]);
         else if (apposition?.[1] && cleanName(apposition[1])) subjectName = cleanName(apposition[1]);
@@ -157,3 +163,57 @@ export const THIRD_PERSON_CONTACT = new RegExp(
     `|\\b(?:hij|zij|he|she|(?:mijn|my)\\s+(?:${RELATIONS}))\\s+(?:is\\s+|can\\s+be\\s+)?(?:\\p{L}{2,12}\\s+)?(?:bereikbaar|te bereiken|reached|reachable)\\s+(?:op|on|at|via)\\s*:?\\s*)$`,
   'iu',
 );
+
+const FIRST_PERSON = new Set(['ik', 'ikzelf', 'wijzelf', 'mij', 'me', 'mijn', "m'n", 'mn', 'mezelf', 'mijzelf', 'wij', 'we', 'ons', 'onze', 'i', 'my', 'mine', 'myself', 'our', 'us']);
+const THIRD_PERSON = new Set(['hij', 'zij', 'ze', 'hem', 'haar', 'zijn', 'hun', 'hemzelf', 'haarzelf', 'he', 'she', 'him', 'her', 'his', 'himself', 'herself', 'their', 'them']);
+/** Words before 'zijn' that make it the verb ('wij zijn bereikbaar'), not 'his'. */
+const ZIJN_AS_VERB = new Set(['wij', 'we', 'ze', 'zij', 'jullie', 'u', 'er', 'die', 'dat', 'kunnen', 'willen', 'zullen', 'moeten', 'te', 'ben', 'is']);
+const RELATION_WORD = new RegExp(`^(?:${RELATIONS})$`, 'u');
+const ADJ_WORD = new RegExp(`^${ADJ.replace('\\s+', '')}$`, 'u');
+const NAME_PARTICLE = /^(?:van|de|der|den|ten|ter|te|el|al|von|'t|du|da|le|la)$/u;
+/** Abbreviations whose full stop does not end a sentence ('dhr. Smits', 'H. Smits', 'tel. 050 …'). */
+const NOT_SENTENCE_END = /(?:^|[^\p{L}])(?:\p{L}|dhr|mevr|mw|mr|mrs|ms|dr|drs|ir|ing|prof|tel|nr|no|st|ca|bijv|evt)[.]\s+$/iu;
+/** How far before a phone number or e-mail address the text is read for whom it belongs to. */
+export const CONTACT_OWNER_WINDOW = 200;
+
+/**
+ * Whether the person the text last refers to before a phone number or e-mail address (in its
+ * sentence and paragraph) is the one written about: 'haar vaste nummer is …', 'Wilt u hem
+ * antwoorden op …', 'You can reach Daniel himself at …', 'Mijn moeder heeft een eigen
+ * e-mailadres: …', a details block under 'Gegevens van mijn moeder:' that starts with her name.
+ * 'U kunt mij bellen op …', 'mijn nummer …' and a number nobody is named near are the writer's
+ * (or nobody's): in a representative's message those are never the citizen's.
+ * `subjectName` and `writerName` as read; words the two names share (a family name) say nothing.
+ */
+export function nearestPersonIsSubject(before: string, subjectName: string | null, writerName: string | null): boolean {
+  let s = before.slice(-CONTACT_OWNER_WINDOW);
+  const para = s.lastIndexOf('\n\n');
+  if (para >= 0) s = s.slice(para + 2);
+  // Cut at the last sentence end that is not an abbreviation's full stop.
+  for (const m of s.matchAll(/[.!?]\s+(?=\p{Lu})/gu)) {
+    if (m[0].startsWith('.') && NOT_SENTENCE_END.test(s.slice(Math.max(0, m.index - 6), m.index + m[0].length))) continue;
+    s = s.slice(m.index + m[0].length);
+    return nearestPersonIsSubject(s, subjectName, writerName);
+  }
+  const writerWords = new Set(fold(writerName ?? '').split(/\s+/));
+  const subjectWords = new Set(
+    fold(subjectName ?? '')
+      .split(/\s+/)
+      .filter((w) => w.length >= 2 && !w.endsWith('.') && !NAME_PARTICLE.test(w) && !writerWords.has(w)),
+  );
+  const words = [...s.matchAll(/[\p{L}']+/gu)].map((m) => m[0]);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const raw = words[i] ?? '';
+    const w = fold(raw);
+    if (/^\p{Lu}/u.test(raw) && subjectWords.has(w)) return true;
+    if (RELATION_WORD.test(w)) {
+      const prev = fold(words[i - 1] ?? '');
+      const prev2 = fold(words[i - 2] ?? '');
+      if (/^(?:mijn|m'n|my|onze|our)$/.test(prev) || (ADJ_WORD.test(prev) && /^(?:mijn|m'n|my|onze|our)$/.test(prev2))) return true;
+    }
+    if (w === 'zijn' && ZIJN_AS_VERB.has(fold(words[i - 1] ?? ''))) continue;
+    if (THIRD_PERSON.has(w)) return true;
+    if (FIRST_PERSON.has(w)) return false;
+  }
+  return false;
+}

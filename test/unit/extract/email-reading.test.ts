@@ -1,0 +1,78 @@
+/**
+ * E-mail reading rules (issue 13): who the citizen is when someone writes for another person,
+ * whose phone number and e-mail address a representative's message gives, which BSN is the
+ * citizen's when a parent writes for a minor, and the fullest form of the writer's name.
+ * Small fixtures of our own; every test fails without the rule it names.
+ */
+import { expect } from 'chai';
+import { extractContact } from '../../../processors/extract/index.ts';
+import type { ExtractInput } from '../../../processors/extract/index.ts';
+
+const OURS = ['logius.nl', 'digid.nl', '+31 88 123 6555', '2500 EA'];
+
+function mail(text: string, over: Partial<ExtractInput> = {}): ExtractInput {
+  return { channel: 'email', fromName: 'Henk Visser', fromAddress: 'henk.visser@example.nl', subject: 'vraag', text, ourAddresses: OURS, ...over };
+}
+
+/** A valid BSN made from eight digits (elfproef), so the fixtures hold no copied numbers. */
+function bsn(eight: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (9 - i) * Number(eight[i]);
+  const d = sum % 11;
+  if (d === 10) throw new Error(`no check digit for ${eight}`);
+  return `${eight}${d}`;
+}
+
+describe('extract (e-mail): representatives', () => {
+  it('reads a relative whose BSN the writer gives as the citizen, and never stores the writer\'s own BSN', () => {
+    const mine = bsn('23456789');
+    const child = bsn('31415926');
+    const x = extractContact(mail(`Goedemiddag,\n\nMijn BSN is ${mine} en dat van mijn dochter Eva Visser is ${child}. Zij wil haar eigen DigiD.\n\nGroet,\nHenk Visser`));
+    expect(x.citizen.name).to.equal('Eva Visser');
+    expect(x.onBehalfOf).to.equal('Henk Visser');
+    expect(x.citizen.bsn).to.equal(child);
+    const en = extractContact(mail(`Hello,\n\nThe BSN of my son Tom Visser is ${child}; mine is ${mine}. He needs a DigiD.\n\nRegards,\nHenk Visser`));
+    expect(en.citizen.name).to.equal('Tom Visser');
+    expect(en.citizen.bsn).to.not.equal(mine);
+  });
+
+  it('takes a named relative with an age and a name with particles as the one written about', () => {
+    const x = extractContact(mail('Hallo,\n\nMijn zoon Bas van der Linden is 12 jaar en heeft een vraag over DigiD.\n\nGroet,\nHenk Visser'));
+    expect(x.citizen.name).to.equal('Bas van der Linden');
+    expect(x.onBehalfOf).to.equal('Henk Visser');
+  });
+
+  it('sees a volunteer or carer writing for a neighbour', () => {
+    const x = extractContact(mail('Good morning,\n\nI volunteer for my elderly neighbour, Mrs Ria Brouwer, who cannot read the letters she gets.\n\nKind regards,\nHenk Visser'));
+    expect(x.citizen.name).to.equal('Ria Brouwer');
+    expect(x.onBehalfOf).to.equal('Henk Visser');
+  });
+
+  it("gives the citizen the phone and e-mail the text ties to them, and keeps the writer's out", () => {
+    const writer = { fromName: 'Henk Visser', fromAddress: 'henk.visser@example.nl' };
+    const a = extractContact(mail('Beste,\n\nIk schrijf namens mijn vader, Gerrit Visser. Hij heeft een eigen e-mailadres: g.visser@example.org, en zijn vaste nummer is 0318-123456. U kunt mij bellen op 06-12345678.\n\nGroet,\nHenk Visser\n06-87654321', writer));
+    expect(a.citizen.email).to.equal('g.visser@example.org');
+    expect(a.citizen.phones).to.deep.equal(['+31318123456']);
+    const b = extractContact(mail('Dear KCC,\n\nI am writing on behalf of my daughter, Lisa Visser. Please reply to her directly; you can reach Lisa herself at lisa.v@example.org.\n\nRegards,\nHenk Visser', writer));
+    expect(b.citizen.email).to.equal('lisa.v@example.org');
+    // A details block headed by the relative: the numbers in it are theirs.
+    const c = extractContact(mail('Beste,\n\nNamens mijn moeder vraag ik een machtiging aan.\n\nGegevens van mijn moeder:\nJannie Visser\nKerkweg 4\n3901 AB Veenendaal\ntel. 0318-654321\n\nGroet,\nHenk Visser\n06-87654321', writer));
+    expect(c.citizen.phones).to.deep.equal(['+31318654321']);
+    // Nobody named near the number, or the writer: not the citizen's.
+    const d = extractContact(mail('Beste,\n\nNamens mijn moeder, Jannie Visser, vraag ik een machtiging aan. Ik ben overdag bereikbaar op 06-12345678.\n\nGroet,\nHenk Visser', writer));
+    expect(d.citizen.phones).to.deep.equal([]);
+    expect(d.citizen.email).to.equal(null);
+  });
+});
+
+describe('extract (e-mail): two BSNs', () => {
+  it('stores none when a relative is mentioned and no rule ties either number to the citizen', () => {
+    const a = bsn('23456789');
+    const b = bsn('31415926');
+    const x = extractContact(mail(`Beste,\n\nHet gaat over mijn zoon en de aanvraag. Wij hebben ${a} en ${b}.\n\nGroet,\nHenk Visser`));
+    expect(x.citizen.bsn).to.equal(null);
+    expect(x.uncertain).to.include('bsn');
+    // Alone, the writer's own number stays theirs.
+    expect(extractContact(mail(`Beste,\n\nMijn BSN is ${a}.\n\nGroet,\nHenk Visser`)).citizen.bsn).to.equal(a);
+  });
+});
