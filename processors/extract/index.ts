@@ -21,7 +21,7 @@ import { findClosings, letterheadName, displayName, mergeNames, signatureName } 
 import { properCase, reconcileNames } from './reconcile.ts';
 import type { OcrWord } from './reconcile.ts';
 import { findOcrEmails, chooseEmail } from './ocr-email.ts';
-import { quotedAddress } from './quoted.ts';
+import { quotedAddress, citizenQuotedTexts } from './quoted.ts';
 import { findRepresentative, nearestPersonIsSubject, CONTACT_OWNER_WINDOW, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
@@ -337,6 +337,19 @@ export function extractContact(input: ExtractInput): Extraction {
   const phones = direct.length > 0 ? direct : candidates;
   for (const p of phones) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
   if (citizen.phones.length > 0) found.push('phones:text');
+  // None in the new message: the citizen's own earlier message in the quoted history (its
+  // signature is theirs); our own quoted answers and anyone else's never count.
+  if (citizen.phones.length === 0 && !rep && !letter && !fromIsOurs && typeof input.quoted === 'string' && input.quoted !== '') {
+    for (const q of citizenQuotedTexts(capText(normaliseText(input.quoted)), { citizenAddress: fromAddress, citizenName: writer.name, isOurs: (a) => isOurs(a, ours) })) {
+      const hits = findPhones(maskForAddresses(q)).filter((p) => !ours.phones.has(p.e164) && !THIRD_PERSON_NUMBER.test(q.slice(Math.max(0, p.start - 60), p.start).split('\n').pop() ?? ''));
+      const own = hits.filter((p) => !p.switchboard);
+      for (const p of own.length > 0 ? own : hits) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
+      if (citizen.phones.length > 0) {
+        found.push('phones:quoted');
+        break;
+      }
+    }
+  }
 
   // Address.
   const addresses: AddressHit[] = findAddresses(masked, ours.postcodes).filter(aboutCitizen);

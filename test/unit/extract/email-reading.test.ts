@@ -76,3 +76,37 @@ describe('extract (e-mail): two BSNs', () => {
     expect(extractContact(mail(`Beste,\n\nMijn BSN is ${a}.\n\nGroet,\nHenk Visser`)).citizen.bsn).to.equal(a);
   });
 });
+
+describe("extract (e-mail): the writer's name, phones", () => {
+  it('takes the From name over initials in the closing when they are the same name', () => {
+    expect(extractContact(mail('Beste,\n\nIk heb een vraag.\n\nMet vriendelijke groet,\nH. Visser', { fromName: 'Henk Visser' })).citizen.name).to.equal('Henk Visser');
+    expect(extractContact(mail('Beste,\n\nIk heb een vraag.\n\nMet vriendelijke groet,\nJ.P. de Wit', { fromName: 'Jan Pieter de Wit' })).citizen.name).to.equal('Jan Pieter de Wit');
+    // Other initials or another family name: a different person, the closing stays.
+    expect(extractContact(mail('Beste,\n\nIk heb een vraag.\n\nMet vriendelijke groet,\nK. Visser', { fromName: 'Henk Visser' })).citizen.name).to.equal('K. Visser');
+    expect(extractContact(mail('Beste,\n\nIk heb een vraag.\n\nMet vriendelijke groet,\nH. de Vries', { fromName: 'Henk Visser' })).citizen.name).to.equal('H. de Vries');
+  });
+
+  it('reads a Dutch mobile number written in full even from a block not yet issued', () => {
+    expect(extractContact(mail('Beste,\n\nIk ben bereikbaar op 06-97531864.\n\nGroet,\nHenk Visser')).citizen.phones).to.deep.equal(['+31697531864']);
+    // One digit short is no number.
+    expect(extractContact(mail('Beste,\n\nIk ben bereikbaar op 06-9753186.\n\nGroet,\nHenk Visser')).citizen.phones).to.deep.equal([]);
+  });
+
+  it("takes the phone from the citizen's own quoted message when the new one gives none, never from ours", () => {
+    const quoted = [
+      'Op 2 dec 2026 om 10:00 schreef KCC <kcc@logius.nl>:',
+      '> Beste heer Visser,',
+      '> Met vriendelijke groet,',
+      '> Klantcontact',
+      '> T 030 123 4567',
+      '> Op 1 dec 2026 om 09:00 schreef Henk Visser <henk.visser@example.nl>:',
+      '>> Mijn DigiD doet het niet.',
+      '>> Henk Visser',
+      '>> 0318-246813',
+    ].join('\n');
+    const x = extractContact(mail('Het werkt nog steeds niet.', { quoted }));
+    expect(x.citizen.phones).to.deep.equal(['+31318246813']);
+    const notHis = quoted.replace('henk.visser@example.nl', 'iemand.anders@example.nl');
+    expect(extractContact(mail('Het werkt nog steeds niet.', { quoted: notHis })).citizen.phones).to.deep.equal([]);
+  });
+});
