@@ -174,6 +174,8 @@ function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note:
   const f = parsed.forwarded;
   const me = parsed.from.address?.toLowerCase() ?? null;
   if (!f || !me || ROLE_MAILBOX.test(me) || isOurAddress(me, ours)) return null;
+  // An organisation passing on what reached it ('Bibliotheek Noord', 'Informatiepunt Provincie'): the original's sender asks.
+  if (parsed.from.name && !isPersonName(parsed.from.name)) return null;
   if (!f.to.includes(me) && !namedIn(parsed.from.name, f.toText)) return null;
   const orig = f.from;
   // Mail from an organisation (a letter, a phishing mail, a supplier) that reached them: theirs.
@@ -191,7 +193,7 @@ const NO_REPLY_ADDRESS = /^(?:no-?reply|do-?not-?reply|noreply|notificaties?|not
 /** A note that is no question of the forwarder's own. */
 const TRIVIAL_NOTE = /^(?:fyi|ter info(?:rmatie)?|zie (?:hier)?onder|see below|fw|fwd|doorgestuurd)[.!: ]*$/i;
 /** Words that pass the question on to us rather than ask it. */
-const HANDS_ON = /\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande vraag|the question below|the enquiry below|doorgestuurd (?:naar|aan) jullie|namens)\b/i;
+const HANDS_ON = /\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande vraag|the question below|the enquiry below|doorgestuurd (?:naar|aan) jullie|namens|aan (?:u|jullie) door|(?:naar|aan) (?:u|jullie) (?:door)?gestuurd|ter (?:af)?handeling|ter behandeling|op verzoek van|at the request of|on request of|for your (?:handling|attention|action)|(?:is|zijn) (?:bedoeld|gericht) (?:voor|aan)|(?:is|are) (?:meant|intended) for|addressed to (?:you|logius|the kcc))\b/i;
 
 /** The note without what phones and clients add ('Verzonden vanaf mijn iPhone', a '-- ' signature and below). */
 function withoutBoilerplate(note: string): string {

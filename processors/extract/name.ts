@@ -34,7 +34,7 @@ const TITLE = /^(?:dhr\.?|de heer|heer|mevr\.?|mevrouw|mw\.?|mr\.?|mrs\.?|ms\.?|
 const NAME_PARTICLES = new Set(['van', 'de', 'der', 'den', 'ten', 'ter', 'te', "'t", 'el', 'al', 'von', 'du', 'da', 'di', 'dos', 'le', 'la', 'in', 'het', 'op', 'bin', 'ben']);
 /** Words that make a "name" an organisation, a team or a machine. */
 const ORG_WORDS =
-  /(?:^|[\s.])(?:team|\p{L}*team|service|services|servicedesk|helpdesk|klantenservice|support|b\.?v\.?|n\.?v\.?|ltd|gmbh|inc|llc|stichting|vereniging|gemeente|afdeling|advocaten|bureau|kantoor|bewindvoering|administratie|secretariaat|logius|digid|mijnoverheid|noreply|no-reply|donotreply|mailer-daemon|postmaster|info|admin|webmaster|nieuwsbrief|newsletter)(?:$|[\s.,])/iu;
+  /(?:^|[\s.])(?:team|\p{L}*team|service|services|servicedesk|helpdesk|klantenservice|support|b\.?v\.?|n\.?v\.?|ltd|gmbh|inc|llc|stichting|vereniging|gemeente|afdeling|advocaten|bureau|kantoor|bewindvoering|administratie|secretariaat|logius|digid|mijnoverheid|bibliotheek|library|provincie|province|waterschap|ombudsman|informatiepunt|servicepunt|loket|wijkteam|ministerie|ministry|belastingdienst|agency|noreply|no-reply|donotreply|mailer-daemon|postmaster|info|admin|webmaster|nieuwsbrief|newsletter)(?:$|[\s.,])/iu;
 /** Common function words: a "name" containing one is a sentence. */
 const FUNCTION_WORDS = new Set([
   'ik', 'je', 'jij', 'u', 'uw', 'we', 'wij', 'ze', 'zij', 'hij', 'het', 'een', 'en', 'of', 'maar', 'voor', 'met', 'naar', 'uit', 'bij', 'om',
