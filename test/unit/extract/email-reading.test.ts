@@ -110,3 +110,14 @@ describe("extract (e-mail): the writer's name, phones", () => {
     expect(extractContact(mail('Het werkt nog steeds niet.', { quoted: notHis })).citizen.phones).to.deep.equal([]);
   });
 });
+
+describe('extract (e-mail): an address abroad', () => {
+  it('reads an address abroad when the sentence names the country first', () => {
+    const x = extractContact(mail('Beste,\n\nIk woon in België (Kapelstraat 14, 2018 Antwerpen) en wil een DigiD aanvragen.\n\nGroet,\nHenk Visser'));
+    expect(x.citizen).to.deep.include({ street: 'Kapelstraat', house_number: '14', postcode: '2018', city: 'Antwerpen', country: 'België' });
+    const en = extractContact(mail('Hello,\n\nI live in Germany: Schillerstraße 41, 50667 Köln. How do I apply?\n\nRegards,\nHenk Visser'));
+    expect(en.citizen).to.deep.include({ street: 'Schillerstraße', postcode: '50667', city: 'Köln' });
+    // No country: four or five digits and a word are too often something else.
+    expect(extractContact(mail('Beste,\n\nIk woon in Zwolle (Kerkstraat 5, 80111 Zwolle).\n\nGroet,\nHenk Visser')).citizen.postcode).to.equal(null);
+  });
+});
