@@ -88,7 +88,7 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     : own
       // The topic from all of it, the language the writer's (the acknowledgment is theirs).
       ? { ...classify({ subject: parsed.subject, text }), language: classify({ subject: '', text: own.note }).language }
-      : classify({ subject: parsed.subject, text: parsed.text });
+      : topicFromHistory(classify({ subject: parsed.subject, text: parsed.text }), parsed);
 
   const attachments: EmailAnalysis['attachments'] = [];
   for (const a of parsed.attachments) {
@@ -185,6 +185,17 @@ function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note:
   const note = withoutBoilerplate(f.note);
   if (note === '' || TRIVIAL_NOTE.test(note) || HANDS_ON.test(note) || concernsSomeoneElse(note)) return null;
   return { note: f.note };
+}
+
+/**
+ * A reply that says no more than "see my first mail" or "it still does not work": the topic
+ * from the quoted history it answers (the language stays the writer's new text).
+ */
+function topicFromHistory(c: ReturnType<typeof classify>, parsed: ParsedEmail): ReturnType<typeof classify> {
+  if (c.topic !== 'overig' || !parsed.quotedText) return c;
+  const withHistory = classify({ subject: parsed.subject, text: `${parsed.text}\n\n${parsed.quotedText}` });
+  if (withHistory.topic === 'overig') return c;
+  return { ...withHistory, language: c.language, reasons: [...withHistory.reasons, 'quoted-history'] };
 }
 
 /** Shared and role mailboxes: an organisation, not a person asking for themselves. */
