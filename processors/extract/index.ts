@@ -182,7 +182,7 @@ const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reag
 
 /** Relations that are the writer's children, and the writer's parents: the other side's role words are the writer's. */
 const CHILD_RELATION = /^(?:zoon|dochter|kind|son|daughter|child|pupil)$/;
-const PARENT_RELATION = /^(?:moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
+const PARENT_RELATION = /^(?:ouder|parent|moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
 const PARENT_ROLE = /^(?:ouder|vader|moeder|verzorger|parent|father|mother)$/;
 const CHILD_ROLE = /^(?:kind|zoon|dochter|child|son|daughter)$/;
 

@@ -22,6 +22,11 @@ const ROLES =
 const ADJ =
   '(?:(?:volwassen|oudste|jongste|oudere|jongere|hoogbejaarde|bejaarde|zieke|dementerende|demente|minderjarige|meerderjarige|lieve|gehandicapte|adult|elderly|eldest|oldest|youngest|older|younger|minor|disabled|grown-up)\\s+)?';
 
+/** What a writer calls themselves towards the person they write about ('ik ben de dochter van …'). */
+const WRITER_RELATIONS = 'dochter|zoon|kleindochter|kleinzoon|schoondochter|schoonzoon|buurman|buurvrouw|nicht|neef|daughter|son|granddaughter|grandson|daughter-in-law|son-in-law|neighbour|neighbor|niece|nephew';
+/** The writer's child relations: the person they write about is then their parent or grandparent. */
+const WRITER_IS_CHILD = /^(?:dochter|zoon|kleindochter|kleinzoon|schoondochter|schoonzoon|daughter|son|granddaughter|grandson|daughter-in-law|son-in-law)$/;
+
 const PATTERNS: Array<{ re: RegExp; kind: string }> = [
   // 'namens mijn moeder, Trees Bos', 'on behalf of my mother, Mrs. Ingrid Svensson'
   { re: new RegExp(`\\b(?:namens|on behalf of)\\s+(?:mijn|my|onze|our)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'namens' },
@@ -37,6 +42,14 @@ const PATTERNS: Array<{ re: RegExp; kind: string }> = [
   // voor mijn jongste dochter' is the writer's own question.
   // Also a helper's verbs: 'I volunteer for my elderly neighbour', 'ik ben mantelzorger voor mijn vader'.
   { re: new RegExp(`\\b(?:schrijf|schrijven|mail|e-?mail|mailen|write|writing|contact|volunteer|volunteering|vrijwilliger|mantelzorger|help|helping|assist|assisting|care|caring)\\s+(?:(?:u|jullie|you|dit|deze|this)\\s+(?:(?:bericht|mail|brief|message|letter)\\s+)?)?(?:voor|for)\\s+(?:mijn|my)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
+  // 'Ik help mijn vader met zijn DigiD', 'I am assisting my elderly mother'.
+  { re: new RegExp(`\\b(?:help|helpt|helpen|assist|assisting|ondersteun|ondersteunen|begeleid|begeleiden)\\s+(?:mijn|my|onze|our)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'voor' },
+  // 'Namens mevrouw J. Bakker', 'on behalf of Mr Peter Jones': a person named with a title.
+  { re: /\b(?:namens|on behalf of)\s+(?=(?:de heer|mevrouw|mevr\.|dhr\.|mw\.|meneer|mr\.?|mrs\.?|ms\.?|miss)\s)/giu, kind: 'named' },
+  // 'Ik ben bewindvoerder van de heer K. Dijkstra', 'I am the legal guardian of …'.
+  { re: new RegExp(`\\b(?:ik ben|i am|i'm|wij zijn|we are)\\s+(?:de\\s+|het\\s+|the\\s+|zijn\\s+|haar\\s+|his\\s+|her\\s+)?(?:legal\\s+|wettelijk\\s+)?(${ROLES})\\s+(?:van|of|voor|for|over)\\b`, 'giu'), kind: 'role' },
+  // 'Ik ben de dochter van mevrouw Gerda Smit', 'I am the son of Mr Ellis': the writer's relation to a named person.
+  { re: new RegExp(`\\b(?:ik ben|i am|i'm)\\s+(?:de|het|the)\\s+(${WRITER_RELATIONS})\\s+(?:van|of)\\s+(?=\\p{Lu}|de heer |mevrouw |meneer )`, 'giu'), kind: 'writer-of' },
   // The relative's BSN given: 'het BSN van mijn dochter', 'mijn BSN is … en dat van mijn zoon Milan', 'the BSN of my son'.
   // A writer who gives a relative's BSN asks about that relative (the parent for a minor).
   { re: new RegExp(`\\b(?:(?:bsn|burgerservicenummer|burgerservice nummer|citizen service number)(?:\\s+(?:nummer|number))?|(?:bsn|burgerservicenummer|citizen service number)[^.\\n]{0,40}?\\b(?:en|and)\\s+(?:dat|die|that|the one))\\s+(?:van|of)\\s+(?:mijn|my|onze|our)\\s+${ADJ}(${RELATIONS})\\b`, 'giu'), kind: 'bsn-of' },
@@ -49,7 +62,7 @@ const PATTERNS: Array<{ re: RegExp; kind: string }> = [
 export const MENTIONS_RELATIVE = new RegExp(`\\b(?:mijn|m'n|my|onze|ons|our)\\s+${ADJ}(?:${RELATIONS})\\b(?!\\s+(?:en|and)\\s+(?:ik|i)\\b)`, 'iu');
 
 /** A title before the name of the person written about. */
-const TITLE = /^(?:de heer|mevrouw|mevr\.|dhr\.|mw\.|meneer|mr\.|mrs\.|ms\.|miss)\s+/iu;
+const TITLE = /^(?:de heer|mevrouw|mevr\.?|dhr\.?|mw\.?|meneer|mr\.?|mrs\.?|ms\.?|miss)\s+/iu;
 /** A name as written in running text: capitalised words and initials with particles in between, nothing else. */
 const NAME_IN_TEXT = /^(?:(?:\p{Lu}\.){1,4}|\p{Lu}[\p{L}'\-]*)(?:\s(?:(?:van|de|der|den|ten|ter|el|al|von|'t)\s)*(?:(?:\p{Lu}\.){1,4}|\p{Lu}[\p{L}'\-]*))*/u;
 
@@ -67,7 +80,13 @@ function nameAt(s: string): string | null {
   for (let i = 0; i < 2 && TITLE.test(rest); i++) rest = rest.replace(TITLE, '');
   const m = NAME_IN_TEXT.exec(rest);
   if (!m) return null;
-  return cleanName(m[0]);
+  // 'Mr Peter Jones I ask …': a capitalised word of the sentence after the name is not part of it.
+  const tokens = m[0].split(' ');
+  for (let n = tokens.length; n >= Math.max(1, tokens.length - 2); n--) {
+    const name = cleanName(tokens.slice(0, n).join(' '));
+    if (name) return name;
+  }
+  return null;
 }
 
 /** The person the message is about, when the writer writes for someone else. */
@@ -75,7 +94,9 @@ export function findRepresentative(text: string): RepresentativeHit | null {
   const hits: RepresentativeHit[] = [];
   for (const { re, kind } of PATTERNS) {
     for (const m of text.matchAll(re)) {
-      const relation = fold(m[1] ?? m[0]).trim().replace(/^(?:als|as)\s+/, '');
+      const said = fold(m[1] ?? m[0]).trim().replace(/^(?:als|as)\s+/, '');
+      // The relation as the person written about stands to the writer: 'ik ben de dochter van X' makes X a parent.
+      const relation = kind === 'named' ? 'other' : kind === 'writer-of' ? (WRITER_IS_CHILD.test(said) ? 'ouder' : said) : said;
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 120);
       let subjectName: string | null = null;
       if (kind === 'subject') {
@@ -98,6 +119,8 @@ export function findRepresentative(text: string): RepresentativeHit | null {
       } else {
         subjectName = nameAt(after);
       }
+      // A named person with a title, or the writer's relation to someone: only with the name given.
+      if ((kind === 'named' || kind === 'writer-of') && subjectName === null) continue;
       hits.push({ kind, relation, subjectName, start: m.index });
     }
   }

@@ -121,3 +121,27 @@ describe('extract (e-mail): an address abroad', () => {
     expect(extractContact(mail('Beste,\n\nIk woon in Zwolle (Kerkstraat 5, 80111 Zwolle).\n\nGroet,\nHenk Visser')).citizen.postcode).to.equal(null);
   });
 });
+
+describe('extract (e-mail): more ways of writing for someone', () => {
+  const who = (text: string) => {
+    const x = extractContact(mail(text));
+    return { name: x.citizen.name, obo: x.onBehalfOf };
+  };
+
+  it('a person named with a title after "namens" / "on behalf of"', () => {
+    expect(who('Beste,\n\nNamens mevrouw R. Brink-de Haan vraag ik een machtiging aan.\n\nGroet,\nHenk Visser')).to.deep.equal({ name: 'R. Brink-de Haan', obo: 'Henk Visser' });
+    expect(who('Dear sir,\n\nOn behalf of Mr Alan Price I ask for a new activation code.\n\nRegards,\nHenk Visser')).to.deep.equal({ name: 'Alan Price', obo: 'Henk Visser' });
+  });
+
+  it('a court role stated with "ik ben" / "I am", and the writer\'s relation to a named person', () => {
+    expect(who('Geachte heer,\n\nIk ben bewindvoerder van de heer P. Wolters en wil zijn zaken regelen.\n\nGroet,\nHenk Visser')).to.deep.equal({ name: 'P. Wolters', obo: 'Henk Visser' });
+    expect(who('Geachte heer,\n\nIk ben de zoon van mevrouw Dina Visser (91). Zij kan haar DigiD niet gebruiken.\n\nGroet,\nHenk Visser')).to.deep.equal({ name: 'Dina Visser', obo: 'Henk Visser' });
+    expect(who('Hello,\n\nI am the grandson of Mrs Olga Berg, who cannot use her DigiD.\n\nRegards,\nHenk Visser')).to.deep.equal({ name: 'Olga Berg', obo: 'Henk Visser' });
+    // Without a name after it, 'ik ben de zoon van' is no one to write for.
+    expect(who('Hallo,\n\nIk ben de zoon van een ondernemer en heb een vraag over eHerkenning.\n\nGroet,\nHenk Visser').obo).to.equal(null);
+  });
+
+  it('a writer who helps a relative with their DigiD', () => {
+    expect(who('Beste,\n\nIk help mijn moeder met haar DigiD, maar de sms-code komt niet aan.\n\nGroet,\nHenk Visser').obo).to.equal('Henk Visser');
+  });
+});
