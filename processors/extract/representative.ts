@@ -209,14 +209,27 @@ export const CONTACT_OWNER_WINDOW = 200;
  * `subjectName` and `writerName` as read; words the two names share (a family name) say nothing.
  */
 export function nearestPersonIsSubject(before: string, subjectName: string | null, writerName: string | null): boolean {
+  return nearestPerson(before, subjectName, writerName) === 'subject';
+}
+
+/** Singular first-person words: the writer alone ('ik', 'mijn'), not 'wij' (a household the person written about may belong to). */
+const WRITER_ALONE = new Set(['ik', 'ikzelf', 'mij', 'me', 'mijn', "m'n", 'mn', 'mezelf', 'mijzelf', 'i', 'my', 'mine', 'myself']);
+
+/**
+ * Whom the text last refers to before an offset: the person written about ('subject'), the
+ * writer alone ('writer': 'ik', 'mijn', 'my'), the writer's household ('we': 'wij', 'ons'),
+ * or nobody (null). See nearestPersonIsSubject.
+ */
+export function nearestPerson(before: string, subjectName: string | null, writerName: string | null): 'subject' | 'writer' | 'we' | null {
   let s = before.slice(-CONTACT_OWNER_WINDOW);
   const para = s.lastIndexOf('\n\n');
   if (para >= 0) s = s.slice(para + 2);
-  // Cut at the last sentence end that is not an abbreviation's full stop.
-  for (const m of s.matchAll(/[.!?]\s+(?=\p{Lu})/gu)) {
+  // Cut at the last sentence end that is not an abbreviation's full stop (also ';').
+  for (const m of s.matchAll(/[.!?;]\s+(?=\p{L})/gu)) {
     if (m[0].startsWith('.') && NOT_SENTENCE_END.test(s.slice(Math.max(0, m.index - 6), m.index + m[0].length))) continue;
+    if (m[0].startsWith('.') && !/^\p{Lu}/u.test(s.slice(m.index + m[0].length))) continue;
     s = s.slice(m.index + m[0].length);
-    return nearestPersonIsSubject(s, subjectName, writerName);
+    return nearestPerson(s, subjectName, writerName);
   }
   const writerWords = new Set(fold(writerName ?? '').split(/\s+/));
   const subjectWords = new Set(
@@ -228,15 +241,16 @@ export function nearestPersonIsSubject(before: string, subjectName: string | nul
   for (let i = words.length - 1; i >= 0; i--) {
     const raw = words[i] ?? '';
     const w = fold(raw);
-    if (/^\p{Lu}/u.test(raw) && subjectWords.has(w)) return true;
+    if (/^\p{Lu}/u.test(raw) && subjectWords.has(w)) return 'subject';
     if (RELATION_WORD.test(w)) {
       const prev = fold(words[i - 1] ?? '');
       const prev2 = fold(words[i - 2] ?? '');
-      if (/^(?:mijn|m'n|my|onze|our)$/.test(prev) || (ADJ_WORD.test(prev) && /^(?:mijn|m'n|my|onze|our)$/.test(prev2))) return true;
+      if (/^(?:mijn|m'n|my|onze|our)$/.test(prev) || (ADJ_WORD.test(prev) && /^(?:mijn|m'n|my|onze|our)$/.test(prev2))) return 'subject';
     }
     if (w === 'zijn' && ZIJN_AS_VERB.has(fold(words[i - 1] ?? ''))) continue;
-    if (THIRD_PERSON.has(w)) return true;
-    if (FIRST_PERSON.has(w)) return false;
+    if (THIRD_PERSON.has(w)) return 'subject';
+    if (WRITER_ALONE.has(w)) return 'writer';
+    if (FIRST_PERSON.has(w)) return 'we';
   }
-  return false;
+  return null;
 }

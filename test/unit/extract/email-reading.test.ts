@@ -145,3 +145,21 @@ describe('extract (e-mail): more ways of writing for someone', () => {
     expect(who('Beste,\n\nIk help mijn moeder met haar DigiD, maar de sms-code komt niet aan.\n\nGroet,\nHenk Visser').obo).to.equal('Henk Visser');
   });
 });
+
+describe("extract (e-mail): the address in a representative's message", () => {
+  it("takes the address the text ties to the person written about, never the one the writer calls their own", () => {
+    const a = extractContact(mail('Beste,\n\nIk schrijf namens mijn vader, Gerrit Visser. Zelf woon ik op de Kerkweg 4, 3901 AB Veenendaal; mijn vader woont op de Dorpsstraat 12, 6711 CD Ede.\n\nGroet,\nHenk Visser'));
+    expect(a.citizen).to.deep.include({ street: 'Dorpsstraat', postcode: '6711CD' });
+    const b = extractContact(mail('Beste,\n\nIk schrijf namens mijn vader, Gerrit Visser. Mijn adres is Kerkweg 4, 3901 AB Veenendaal.\n\nGroet,\nHenk Visser'));
+    expect(b.citizen.postcode).to.equal(null);
+    // A household: 'wij wonen' is where the child lives too.
+    const c = extractContact(mail('Beste,\n\nMijn dochter Eva Visser (15) wil een DigiD. Wij wonen op de Kerkweg 4, 3901 AB Veenendaal.\n\nGroet,\nHenk Visser'));
+    expect(c.citizen.postcode).to.equal('3901AB');
+  });
+
+  it("sees no representative in a relative only mentioned by a writer who lists their own details", () => {
+    const x = extractContact(mail('Beste,\n\nIk wil mijn AOW aanvragen. Mijn vrouw (Ina Visser) krijgt het al.\n\nMijn gegevens:\nHenk Visser\nKerkweg 4\n3901 AB Veenendaal\n\nGroet,\nHenk Visser'));
+    expect(x.onBehalfOf).to.equal(null);
+    expect(x.citizen).to.deep.include({ name: 'Henk Visser', postcode: '3901AB' });
+  });
+});
