@@ -74,8 +74,8 @@ const MAX_LINKS = 200;
 const LINK = /\b(?:https?:\/\/|www\.)[^\s<>"')]{1,500}/giu;
 /** Speaking for oneself: a citizen's question. Singular only ('wij' is also a company's voice). */
 const FIRST_PERSON_SINGULAR = /(?:^|[^\p{L}])(?:[Ii][Kk]|[Mm]ij|[Mm]ijn|[Mm]'n|[Mm]e|I|[Mm]y|[Mm]ine|[Mm]yself|IK|MIJ|MIJN|MY)(?![\p{L}])/u;
-/** A call to log in, confirm or verify an account or details, near a link. */
-const CREDENTIAL_CALL = /\b(?:verif(?:y|ieer|iëren|ieren)|confirm|bevestig(?:en)?|valideer|validate|log\s?in|inloggen|update|reactiveer|reactivate|unlock|ontgrendel)\b[^\n]{0,60}\b(?:account|gegevens|details|mailbox|password|wachtwoord|identiteit|identity|digid|storage|opslag|profiel|profile)\b|\b(?:account|gegevens|details|mailbox|identiteit|identity)\b[^\n]{0,40}\b(?:verif(?:y|ieer|iëren|ieren)|confirm|bevestig(?:en)?)\b/iu;
+/** A call to log in, confirm or verify the reader's account or details ('uw', 'your': a company asking about its own account says 'ons'), near a link. */
+const CREDENTIAL_CALL = /\b(?:verif(?:y|ieer|iëren|ieren)|confirm|bevestig(?:en)?|valideer|validate|log\s?in|inloggen|update|reactiveer|reactivate|unlock|ontgrendel)\b[^\n]{0,60}\b(?:uw|your|je|jouw)\s+(?:[\p{L}-]{2,20}\s+)?(?:account|gegevens|details|mailbox|postvak|password|wachtwoord|identiteit|identity|digid|storage|opslag|profiel|profile)\b|\b(?:uw|your|je|jouw)\s+(?:account|gegevens|details|mailbox|postvak|identiteit|identity)\b[^\n]{0,40}\b(?:verif(?:y|ieer|iëren|ieren)|confirm|bevestig(?:en)?)\b/iu;
 /** A deadline with a threat: what phishing presses with. */
 const THREAT_DEADLINE = /\b(?:within|binnen)\s+(?:\d{1,3}|één|een|one|twee|two)\s*(?:hours?|uur|dagen|days?)\b|\b(?:vandaag nog|today)\b|\b(?:will be|wordt|worden|is)\s+(?:permanently\s+|definitief\s+|permanent\s+)?(?:blocked|suspended|deactivated|deleted|closed|geblokkeerd|opgeschort|gedeactiveerd|verwijderd|afgesloten)\b|\b(?:permanent|permanente|definitieve)\s+(?:deactivation|deactivering|blokkering|verwijdering)\b/iu;
 /** A link to a file that runs or unpacks: how malware is delivered. */

@@ -39,6 +39,8 @@ describe('screening: marks of phishing and marketing in the message itself', () 
     expect(signals('Beste klant,\n\nBevestig uw gegevens: https://secure.example/x', 'Bankdienst <info@bankdienst-veilig.example>')).to.deep.equal(['phishing-signals']);
     // An HTML link that shows one site and opens another + a deadline.
     expect(signals('Log in vandaag nog.', 'Service <service@example.com>', '<p>Log in op <a href="http://198.51.100.7/x">www.mijnbank.example</a></p>')).to.deep.equal(['phishing-signals']);
+    // A company asking about its own account ('ons') with a deadline of its own is no phishing.
+    expect(signals('Goedemiddag,\n\nWij kunnen niet inloggen op ons account bij https://eherkenning.example en onze aangifte moet binnen 2 dagen binnen zijn. Wat nu?\n\nBakkerij Bol')).to.deep.equal([]);
     // One mark alone is not enough.
     expect(signals('Beste klant,\n\nUw pakket wordt vandaag bezorgd.')).to.deep.equal([]);
     // A domain that is the display name written together is the sender's own.
