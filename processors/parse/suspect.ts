@@ -81,9 +81,9 @@ const THREAT_DEADLINE = /\b(?:within|binnen)\s+(?:\d{1,3}|één|een|one|twee|two
 /** A link to a file that runs or unpacks: how malware is delivered. */
 const RISKY_FILE_LINK = /\.(?:zip|rar|7z|exe|scr|js|jar|iso|img|msi|bat|cmd|vbs|lnk|html?)(?:[?#][^\s]*)?$/iu;
 /** Salutations that address a list, not a person who wrote in. */
-const BULK_GREETING = /^\s*(?:geachte|beste|dear|hello|hi)\s+(?:relatie|relaties|klant|klanten|abonnee|lezer|subscriber|customer|member|lid|partner|partners|collega's)\b/imu;
+const BULK_GREETING = /^[ \t]*(?:geachte|beste|dear|hello|hi)\s+(?:relatie|relaties|klant|klanten|abonnee|lezer|subscriber|customer|member|lid|partner|partners|collega's)\b/imu;
 /** A sign-off by a team or a company, not a person: 'Het team van X', 'The X Team'. */
-const TEAM_SIGNOFF = /^\s*(?:het\s+(?:\p{L}+\s+)?team(?:\s+van)?|(?:the\s+)?[\p{L}&.\- ]{2,40}\s+team)\s*[\p{L}&.\- ]{0,40}$/imu;
+const TEAM_SIGNOFF = /^[ \t]*(?:het[ \t]+(?:\p{L}{1,30}[ \t]+)?team(?:[ \t]+van)?|(?:the[ \t]+)?[\p{L}&.\- ]{2,40}[ \t]+team)[ \t]*[\p{L}&.\- ]{0,40}$/imu;
 
 function domainOf(address: string | null): string | null {
   if (!address) return null;
@@ -153,7 +153,7 @@ export function contentSignals(input: ContentSignalInput): SuspectReason[] {
     links.some((l) => RISKY_FILE_LINK.test(l.replace(/[?#].*$/, ''))),
     htmlMismatch > 0,
     // Addressed by the mailbox's own address: 'Dear intake@kcc.test'.
-    /^\s*(?:dear|beste|geachte|hallo|hello|hi)\s+[^\s@]{1,64}@[^\s@]{1,255}/imu.test(text),
+    /^[ \t]*(?:dear|beste|geachte|hallo|hello|hi)[ \t]+[^\s@]{1,64}@[^\s@]{1,255}/imu.test(text),
     // A sender or link domain that wears our name or the display name with words added.
     [fromDomain, ...links.map(linkDomain)].some((d) => !!d && !ourDomains.some((o) => sameSite(d, o)) && looksAlike(d, ourNames, input.fromName)),
   ].filter(Boolean).length;
