@@ -169,6 +169,9 @@ const nl = {
     'spam-filter-score': 'de spamscore van rspamd is hoog',
     'bulk-mail': 'massamail (met een afmeldlink)',
     'ticket-system-receipt': 'lijkt een automatische ontvangstbevestiging van een ander ticketsysteem',
+    // issue 13 (e-mail reading): marks in the message itself (processors/parse/suspect.ts contentSignals)
+    'phishing-signals': 'kenmerken van phishing (inlog- of bevestigingslink, dreiging met termijn, misleidende links of afzender)',
+    'marketing-signals': 'kenmerken van reclame (aanhef voor een lijst, afgesloten door een team, link naar de eigen site)',
   } as Record<string, string>,
   screeningScore: 'Spamscore',
   screeningRules: 'Regels',
@@ -441,6 +444,9 @@ const en: Strings = {
     'spam-filter-score': 'rspamd\'s spam score is high',
     'bulk-mail': 'bulk mail (with an unsubscribe link)',
     'ticket-system-receipt': 'looks like another ticket system\'s automatic receipt',
+    // issue 13 (e-mail reading): marks in the message itself (processors/parse/suspect.ts contentSignals)
+    'phishing-signals': 'marks of phishing (a log-in or confirmation link, a threatening deadline, misleading links or sender)',
+    'marketing-signals': 'marks of marketing mail (a greeting for a list, signed by a team, a link to the sender\'s own site)',
   },
   screeningScore: 'Spam score',
   screeningRules: 'Rules',

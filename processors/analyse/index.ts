@@ -88,7 +88,7 @@ export async function analyseEmail(raw: Buffer, options: AnalyseOptions = {}): P
     : own
       // The topic from all of it, the language the writer's (the acknowledgment is theirs).
       ? { ...classify({ subject: parsed.subject, text }), language: classify({ subject: '', text: own.note }).language }
-      : classify({ subject: parsed.subject, text: parsed.text });
+      : topicFromHistory(classify({ subject: parsed.subject, text: parsed.text }), parsed);
 
   const attachments: EmailAnalysis['attachments'] = [];
   for (const a of parsed.attachments) {
@@ -180,12 +180,23 @@ function forwardOfOwnMail(parsed: ParsedEmail, ours: readonly string[]): { note:
   const fromOrganisation = (!!orig.address && (ROLE_MAILBOX.test(orig.address) || NO_REPLY_ADDRESS.test(orig.address))) || (!!orig.name && !isPersonName(orig.name));
   if (fromOrganisation) return { note: f.note };
   // A person's mail to them: theirs only with a question of their own that is not about that
-  // person, and never when the forwarder writes as an organisation (an official of a
-  // municipality passing on a resident's mail sent to them asks nothing for themselves).
+  // person, and never when the forwarder writes as an organisation ('Bibliotheek Noord',
+  // 'Informatiepunt Provincie', an official signing for a municipality): it asks nothing for itself.
   if (parsed.from.name && !isPersonName(parsed.from.name)) return null;
   const note = withoutBoilerplate(f.note);
   if (note === '' || TRIVIAL_NOTE.test(note) || HANDS_ON.test(note) || SIGNED_AS_ORGANISATION.test(note) || concernsSomeoneElse(note)) return null;
   return { note: f.note };
+}
+
+/**
+ * A reply that says no more than "see my first mail" or "it still does not work": the topic
+ * from the quoted history it answers (the language stays the writer's new text).
+ */
+function topicFromHistory(c: ReturnType<typeof classify>, parsed: ParsedEmail): ReturnType<typeof classify> {
+  if (c.topic !== 'overig' || !parsed.quotedText) return c;
+  const withHistory = classify({ subject: parsed.subject, text: `${parsed.text}\n\n${parsed.quotedText}` });
+  if (withHistory.topic === 'overig') return c;
+  return { ...withHistory, language: c.language, reasons: [...withHistory.reasons, 'quoted-history'] };
 }
 
 /** Shared and role mailboxes: an organisation, not a person asking for themselves. */
@@ -202,6 +213,7 @@ const HANDS_ON = new RegExp([
   String.raw`\b(?:voor jullie|for you|rechtstreeks|directly|onderstaande (?:vraag|mail|e-?mail|bericht)|the (?:question|enquiry|inquiry|e-?mail|message) below|doorgestuurd (?:naar|aan) jullie|namens)\b`,
   String.raw`\b(?:bijgaand|hierbij|in de bijlage|bijgevoegd|please find attached|attached (?:is|you will find)|enclosed (?:is|please find))\b`,
   String.raw`\b(?:(?:een |de )?(?:vraag|bericht|e-?mail|mail|brief|klacht) van (?:een |onze |de |deze )?(?:inwoner|burger|klant|cli[eë]nt|bewoner|aanvrager|mevrouw|meneer|de heer|dhr|mw)|(?:an? |the )?(?:question|enquiry|inquiry|message|e-?mail|complaint|request) (?:from|of|by) (?:an? |our |one of our |the )?(?:resident|citizen|customer|client|member of the public|applicant|mr|mrs|ms))`,
+  String.raw`\b(?:aan (?:u|jullie) door|(?:naar|aan) (?:u|jullie) (?:door)?gestuurd|ter behandeling|op verzoek van|at the request of|on request of|for your (?:handling|attention|action)|(?:is|zijn) (?:bedoeld|gericht) (?:voor|aan)|(?:is|are) (?:meant|intended) for|addressed to (?:you|logius|the kcc))\b`,
   String.raw`\b(?:ter (?:beantwoording|afhandeling)|(?:for|to) (?:handling|your attention|answer)|kunnen jullie (?:deze|dit|hem|haar|die) (?:oppakken|beantwoorden|afhandelen|behandelen)|could you (?:please )?(?:answer|handle|pick up|deal with) (?:this|it))\b`,
 ].join('|'), 'i');
 /** A note signed as an organisation: an office passing on what reached it asks nothing for itself. */

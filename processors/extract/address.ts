@@ -297,6 +297,13 @@ const FOREIGN_POSTAL = /^(?:[A-Z]{1,2}-)?(\d{4,5}(?:-\d{3})?)\s+(\p{Lu}[\p{L}'.\
 /** Street and number abroad: 'Schillerstraße 41', 'Calle de Alcalá 155', 'Kapelstraat 14 bus 3', 'Rue Neuve 12 bte 4'. */
 const FOREIGN_STREET = /^(\p{Lu}[\p{L}'.\-]*(?:\s(?:[\p{Ll}'.]{1,4}\s)?\p{Lu}?[\p{L}'.\-]+){0,4})\s(\d{1,5}[a-zA-Z]?(?:\s?(?:bus|bte|boîte|box)\s?\d{1,4})?)$/u;
 
+/**
+ * 'in Duitsland (Hauptstraße 5, 47533 Kleve)': living in / from a country, then within a few words a
+ * bracket or colon and street, number, postcode and city. The country is checked against
+ * FOREIGN_COUNTRY after the match; every part is bounded.
+ */
+const COUNTRY_THEN_ADDRESS = /\b(?:in|naar|to)\s+(\p{L}{4,12})(?!\p{L})[^()\n:]{0,40}?[(:]\s{0,3}([^(),:\n]{3,80}?\s\d{1,5}[a-zA-Z]?)\s{0,3},\s{0,3}((?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{3})?\s+\p{Lu}[\p{L}'.\-]*(?:[ -]\p{Lu}[\p{L}'.\-]*){0,3})\s{0,3}(?:[).,]|$)/u;
+
 /** Addresses abroad that end in a country name (on its own line, or after a comma on the postcode's line). */
 function foreignAddresses(lines: readonly string[], starts: readonly number[]): AddressHit[] {
   const hits: AddressHit[] = [];
@@ -319,6 +326,15 @@ function foreignAddresses(lines: readonly string[], starts: readonly number[]): 
       street = FOREIGN_STREET.exec((lines[li - 2] ?? '').slice(0, 200).trim());
       startLine = li - 2;
       country = line;
+    }
+    if (!postal && !street) {
+      // The country named first in the sentence: 'Ik woon in Duitsland (Hauptstraße 5, 47533 Kleve)', 'I live in Belgium: Kapelstraat 14, 2018 Antwerpen'.
+      const m = COUNTRY_THEN_ADDRESS.exec(line);
+      if (m && FOREIGN_COUNTRY.test(fold(m[1] ?? ''))) {
+        street = FOREIGN_STREET.exec((m[2] ?? '').trim());
+        postal = FOREIGN_POSTAL.exec((m[3] ?? '').trim());
+        country = m[1] ?? null;
+      }
     }
     if (!postal || !street || NOT_STREET.has(fold((street[1] ?? '').split(' ')[0] ?? ''))) continue;
     const start = (starts[startLine] ?? 0) + Math.max(0, (lines[startLine] ?? '').indexOf(street[1] ?? ''));

@@ -21,8 +21,8 @@ import { findClosings, letterheadName, displayName, mergeNames, signatureName } 
 import { properCase, reconcileNames } from './reconcile.ts';
 import type { OcrWord } from './reconcile.ts';
 import { findOcrEmails, chooseEmail } from './ocr-email.ts';
-import { quotedAddress } from './quoted.ts';
-import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
+import { quotedAddress, citizenQuotedTexts } from './quoted.ts';
+import { findRepresentative, nearestPerson, nearestPersonIsSubject, CONTACT_OWNER_WINDOW, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
 import type { Span } from './text.ts';
 
@@ -180,9 +180,12 @@ const SELF_EMAIL_CUE = /(?:\b(?:mijn|my)\s+(?:nieuwe\s+|new\s+|eigen\s+|own\s+|p
  */
 const REPLY_HERE_CUE = /(?:\b(?:reply|respond|write|antwoord(?:en)?|reageer|reageren|mail)\b[^\n@]{0,20}\b(?:to|naar|op|aan)\s+(?:my|mijn)\s+(?:[\p{L}é-]{2,12}\s+){0,2}(?:e-?mail(?:adres)?|mailadres|email address|e-mail address|address|adres)|\b(?:mijn|my)\s+(?:nieuwe|new)\s+(?:e-?mail(?:adres)?|mailadres|email address|e-mail address))\s*(?:is|:|,)?\s*$/iu;
 
+/** A block the writer heads with their own details. */
+const OWN_DETAILS_BLOCK = /^[ \t]*(?:mijn (?:contact)?gegevens|mijn adres(?:gegevens)?|my (?:contact )?details)[ \t]*:?[ \t]*$/imu;
+
 /** Relations that are the writer's children, and the writer's parents: the other side's role words are the writer's. */
 const CHILD_RELATION = /^(?:zoon|dochter|kind|son|daughter|child|pupil)$/;
-const PARENT_RELATION = /^(?:moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
+const PARENT_RELATION = /^(?:ouder|parent|moeder|vader|mother|father|mum|mom|dad|oma|opa|grootmoeder|grootvader|grandmother|grandfather|grandma|grandpa|schoonmoeder|schoonvader|mother-in-law|father-in-law)$/;
 const PARENT_ROLE = /^(?:ouder|vader|moeder|verzorger|parent|father|mother)$/;
 const CHILD_ROLE = /^(?:kind|zoon|dochter|child|son|daughter)$/;
 
@@ -263,14 +266,20 @@ export function extractContact(input: ExtractInput): Extraction {
   const writer = { ...merged, name: properCase(merged.name) };
   const writerSource = reconciled ? 'letterhead+closing' : named?.name ? writer.source : signature ? 'signature' : letterhead ? 'letterhead' : writer.source;
 
-  const rep = findRepresentative(text.slice(0, sigStart));
+  const found0 = findRepresentative(text.slice(0, sigStart));
+  // A relative only mentioned ('Mijn man (Joop) krijgt al AOW') by a writer who lists their
+  // own details ('Mijn gegevens:') is context: the writer asks for themselves.
+  const rep = found0 && found0.kind === 'subject' && OWN_DETAILS_BLOCK.test(text.slice(0, sigStart)) ? null : found0;
   const headEnd = letter ? letterheadEnd(text) : 0;
   /** In a representative's message, the signature and letterhead hold the writer's details, not the citizen's. */
   const aboutCitizen = (s: Span): boolean => !rep || (s.start < sigStart && s.start >= headEnd);
   const cuedForCitizen = (s: Span): boolean => {
     if (!rep) return true;
     const window = text.slice(Math.max(0, s.start - 80), s.start);
-    return aboutCitizen(s) && THIRD_PERSON_CONTACT.test(window.slice(window.lastIndexOf('\n') + 1));
+    if (!aboutCitizen(s)) return false;
+    if (THIRD_PERSON_CONTACT.test(window.slice(window.lastIndexOf('\n') + 1))) return true;
+    // 'haar vaste nummer is …', 'Wilt u hem antwoorden op …', a block under 'Gegevens van mijn moeder:'.
+    return nearestPersonIsSubject(text.slice(Math.max(0, s.start - CONTACT_OWNER_WINDOW), s.start), rep.subjectName, writer.name);
   };
 
   const citizen: Citizen = {
@@ -334,9 +343,30 @@ export function extractContact(input: ExtractInput): Extraction {
   const phones = direct.length > 0 ? direct : candidates;
   for (const p of phones) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
   if (citizen.phones.length > 0) found.push('phones:text');
+  // None in the new message: the citizen's own earlier message in the quoted history (its
+  // signature is theirs); our own quoted answers and anyone else's never count.
+  if (citizen.phones.length === 0 && !rep && !letter && !fromIsOurs && typeof input.quoted === 'string' && input.quoted !== '') {
+    for (const q of citizenQuotedTexts(capText(normaliseText(input.quoted)), { citizenAddress: fromAddress, citizenName: writer.name, isOurs: (a) => isOurs(a, ours) })) {
+      const hits = findPhones(maskForAddresses(q)).filter((p) => !ours.phones.has(p.e164) && !THIRD_PERSON_NUMBER.test(q.slice(Math.max(0, p.start - 60), p.start).split('\n').pop() ?? ''));
+      const own = hits.filter((p) => !p.switchboard);
+      for (const p of own.length > 0 ? own : hits) if (!citizen.phones.includes(p.e164)) citizen.phones.push(p.e164);
+      if (citizen.phones.length > 0) {
+        found.push('phones:quoted');
+        break;
+      }
+    }
+  }
 
   // Address.
-  const addresses: AddressHit[] = findAddresses(masked, ours.postcodes).filter(aboutCitizen);
+  let addresses: AddressHit[] = findAddresses(masked, ours.postcodes).filter(aboutCitizen);
+  if (rep && !letter) {
+    // Writing for someone else: an address the text ties to them wins; one the writer calls
+    // their own ('Zelf woon ik op …', 'Mijn adres is …') is never the citizen's. 'Wij wonen op …'
+    // (a parent and child) stays.
+    const owner = (a: AddressHit) => nearestPerson(text.slice(Math.max(0, a.start - CONTACT_OWNER_WINDOW), a.start), rep.subjectName, writer.name);
+    const theirs = addresses.filter((a) => owner(a) === 'subject');
+    addresses = theirs.some((a) => a.tier <= 2) ? theirs : addresses.filter((a) => owner(a) !== 'writer');
+  }
   let addr = bestAddress(addresses, text);
   let addrSource: string | null = addr?.shape ?? null;
   // Nothing in the new message: the citizen's own earlier message in the quoted history.
@@ -377,6 +407,11 @@ export function extractContact(input: ExtractInput): Extraction {
     const theirs = bsns.filter((b) => b.role !== null && !writersRole(b.role, rep.relation));
     bsn = new Set(theirs.map((b) => b.digits)).size === 1 ? theirs[0] : undefined;
     if (!bsn) uncertain.add('bsn');
+  } else if (!rep && new Set(bsns.map((b) => b.digits)).size > 1 && MENTIONS_RELATIVE.test(text)) {
+    // Two numbers and a relative mentioned, but no one written for that the rules see: one of
+    // the two may be the relative's. A wrong BSN is worse than none: the agent decides.
+    bsn = undefined;
+    uncertain.add('bsn');
   }
   if (bsn) {
     citizen.bsn = bsn.digits;

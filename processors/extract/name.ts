@@ -34,7 +34,7 @@ const TITLE = /^(?:dhr\.?|de heer|heer|mevr\.?|mevrouw|mw\.?|mr\.?|mrs\.?|ms\.?|
 const NAME_PARTICLES = new Set(['van', 'de', 'der', 'den', 'ten', 'ter', 'te', "'t", 'el', 'al', 'von', 'du', 'da', 'di', 'dos', 'le', 'la', 'in', 'het', 'op', 'bin', 'ben']);
 /** Words that make a "name" an organisation, a team or a machine. */
 const ORG_WORDS =
-  /(?:^|[\s.])(?:team|\p{L}*team|service|services|servicedesk|helpdesk|klantenservice|support|b\.?v\.?|n\.?v\.?|ltd|gmbh|inc|llc|stichting|vereniging|gemeente|afdeling|advocaten|bureau|kantoor|bewindvoering|administratie|secretariaat|logius|digid|mijnoverheid|noreply|no-reply|donotreply|mailer-daemon|postmaster|info|admin|webmaster|nieuwsbrief|newsletter)(?:$|[\s.,])/iu;
+  /(?:^|[\s.])(?:team|\p{L}*team|service|services|servicedesk|helpdesk|klantenservice|support|b\.?v\.?|n\.?v\.?|ltd|gmbh|inc|llc|stichting|vereniging|gemeente|afdeling|advocaten|bureau|kantoor|bewindvoering|administratie|secretariaat|logius|digid|mijnoverheid|bibliotheek|library|provincie|province|waterschap|ombudsman|informatiepunt|servicepunt|loket|wijkteam|ministerie|ministry|belastingdienst|agency|noreply|no-reply|donotreply|mailer-daemon|postmaster|info|admin|webmaster|nieuwsbrief|newsletter)(?:$|[\s.,])/iu;
 /** Common function words: a "name" containing one is a sentence. */
 const FUNCTION_WORDS = new Set([
   'ik', 'je', 'jij', 'u', 'uw', 'we', 'wij', 'ze', 'zij', 'hij', 'het', 'een', 'en', 'of', 'maar', 'voor', 'met', 'naar', 'uit', 'bij', 'om',
@@ -200,9 +200,28 @@ export function mergeNames(closing: string | null, display: string | null): { na
     const c = fold(closing).split(' ');
     const d = fold(display).split(' ');
     if (c.length === 1 && d.length > 1 && d[0] === c[0]) return { name: display, source: 'closing+from' };
+    // 'J. Peeters' / 'J.A. de Vries' signed, 'Joost Peeters' / 'Jan Albert de Vries' in From: the fuller form of the same name.
+    if (initialsOf(c, d)) return { name: display, source: 'closing+from' };
     return { name: closing, source: 'closing' };
   }
   if (closing) return { name: closing, source: 'closing' };
   if (display) return { name: display, source: 'from' };
   return { name: null, source: null };
+}
+
+/**
+ * Whether the closing's tokens are initials plus the display name's family name, and the
+ * initials are those of the display name's given names ('j.' + 'peeters' against 'joost peeters').
+ */
+function initialsOf(closing: string[], display: string[]): boolean {
+  const initials: string[] = [];
+  let i = 0;
+  for (; i < closing.length && /^(?:\p{L}\.){1,5}$/u.test(closing[i] ?? ''); i++) initials.push(...(closing[i] ?? '').split('.').filter((x) => x !== ''));
+  if (initials.length === 0 || i === closing.length) return false;
+  const family = closing.slice(i).join(' ');
+  const given = display.length - closing.length + i;
+  if (given < 1 || display.slice(given).join(' ') !== family) return false;
+  const givenNames = display.slice(0, given).flatMap((g) => g.split('-'));
+  if (givenNames.some((g) => g.endsWith('.'))) return false;
+  return givenNames.length >= initials.length && initials.every((x, k) => givenNames[k]?.startsWith(x));
 }

@@ -52,7 +52,11 @@ export interface PhoneHit extends Span {
 
 function parseValid(raw: string): string | null {
   const p = parsePhoneNumberFromString(raw, 'NL');
-  return p && p.isValid() ? p.number : null;
+  if (!p) return null;
+  if (p.isValid()) return p.number;
+  // A Dutch mobile number in full (06 and eight digits) is the citizen's way to be reached
+  // even in a block libphonenumber's metadata has not seen issued yet ('06-9…').
+  return p.countryCallingCode === '31' && /^6\d{8}$/.test(p.nationalNumber) ? p.number : null;
 }
 
 /**

@@ -71,11 +71,14 @@ function byCitizen(header: string, o: QuotedOptions): boolean {
   return name.split(' ').length >= 2 && fold(header).includes(name);
 }
 
+/** The texts of the quoted messages the citizen wrote, most recent first. */
+export function citizenQuotedTexts(quoted: string, o: Pick<QuotedOptions, 'citizenAddress' | 'citizenName' | 'isOurs'>): string[] {
+  return messagesOf(quoted).filter((m) => byCitizen(m.header, o as QuotedOptions)).map((m) => m.lines.join('\n'));
+}
+
 /** The best address in the most recent quoted message the citizen wrote, or null. */
 export function quotedAddress(quoted: string, o: QuotedOptions): AddressHit | null {
-  for (const m of messagesOf(quoted)) {
-    if (!byCitizen(m.header, o)) continue;
-    const text = m.lines.join('\n');
+  for (const text of citizenQuotedTexts(quoted, o)) {
     const hit = bestAddress(findAddresses(o.mask(text), o.ourPostcodes), text);
     if (hit && hit.tier <= 3) return hit;
   }

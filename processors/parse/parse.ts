@@ -8,7 +8,7 @@ import type { RawMailbox, RawParsed } from './mailparser.ts';
 import { detectNonCase, headerIndex } from './noncase.ts';
 import type { NonCase, NonCaseOptions } from './noncase.ts';
 import { splitQuotes } from './quotes.ts';
-import { suspectReasons, type SuspectReason } from './suspect.ts';
+import { suspectReasons, contentSignals, type SuspectReason } from './suspect.ts';
 import { prescan } from './scan.ts';
 
 export interface Address {
@@ -164,7 +164,11 @@ export async function parseEmail(raw: Buffer, limits?: Partial<ParseLimits>, opt
     attachments,
     html: mail.html !== null && mail.html.trim() !== '' && rendered.truncated?.reason !== 'html-too-deep' && rendered.truncated?.reason !== 'html-too-large' ? mail.html : null,
     nonCase,
-    suspect: nonCase === null ? suspectReasons({ headers, subject }, split.text) : [],
+    suspect: nonCase === null ? [
+      ...suspectReasons({ headers, subject }, split.text),
+      // Content marks only for a message that is not a forward: a forwarded phishing mail is the citizen's question.
+      ...(forwarded === null ? contentSignals({ text: split.text, html: mail.html, fromName: from.name, fromAddress: from.address, ourAddresses: options.ourAddresses ?? [] }) : []),
+    ] : [],
     truncated: rendered.truncated,
     warnings,
   };

@@ -21,7 +21,7 @@
  */
 import { TransientError } from '../../lib/errors.ts';
 
-export const SCREENING_REASONS = ['spam-filter-header', 'bulk-mail', 'ticket-system-receipt', 'spam-filter-score'] as const;
+export const SCREENING_REASONS = ['spam-filter-header', 'bulk-mail', 'ticket-system-receipt', 'spam-filter-score', 'phishing-signals', 'marketing-signals'] as const;
 export type ScreeningReason = (typeof SCREENING_REASONS)[number];
 
 /** rspamd's answer, reduced to what the decision and the agent need. */
