@@ -1,0 +1,145 @@
+/**
+ * How a scanned letter's OCR text is laid out, as far as the writer's name and contact
+ * details go: where the sender block is, and which lines under the closing are the
+ * handwritten signature rather than the printed name.
+ *
+ * Two things OCR does to a letter that the e-mail rules do not expect:
+ * - It splits the sender block with blank lines (tesseract starts a new paragraph wherever
+ *   the line spacing varies a little), so "the first block" is often just the name line.
+ * - It reads a handwritten signature as letters ('ENSNDANNA re', 'SAAAINAAAN A.'), with very
+ *   low word confidences. Taken after 'Met vriendelijke groet,' that becomes the writer's
+ *   name. A real KCC's post has such a scribble on nearly every letter.
+ *
+ * Everything works line by line on at most a few dozen lines near the top and the closing:
+ * linear in the text.
+ */
+import { findClosings } from './name.ts';
+import type { OcrWord } from './reconcile.ts';
+
+/**
+ * Mean word confidence below which a line under the closing is a signature, not print.
+ * Printed names read at 85–97 even on poor scans (bench/ocr-poor.ts pages and the blind
+ * letters); tesseract's readings of drawn signatures came out between 0 and ~45.
+ */
+export const SCRIBBLE_CONFIDENCE = 60;
+/**
+ * Up to this mean confidence a line is still taken for a scribble when its words also have
+ * shapes no name has (see implausibleWord): weak print of a real name has ordinary shapes.
+ */
+export const SCRIBBLE_SHAPE_CONFIDENCE = 80;
+/** Lines under a closing examined for a signature (the scribble sits right above the printed name). */
+const SIGNATURE_LINES = 3;
+
+/**
+ * A word whose letters no name has: a letter three times in a row ('SAAAIN'), a capital
+ * after a lower-case letter outside the usual name patterns ('NDINAINNf' read as 'DrItI'),
+ * four letters or more without a vowel ('MNN NN' is two short ones: not counted), or
+ * characters that are not in names at all ('\', '~', '|').
+ */
+export function implausibleWord(w: string): boolean {
+  if (/[\\~|_^{}<>]/.test(w)) return true;
+  const letters = w.replace(/[^\p{L}]/gu, '');
+  if (letters.length < 3) return false;
+  if (/(\p{L})\1\1/iu.test(letters)) return true;
+  // 'McDonald', 'DiCaprio', 'LeBlanc', "O'Neill" have one capital after lower case at most,
+  // after the first two or three letters; 'DrItI' or 'NDINAINNf' do not look like that.
+  const innerCaps = (letters.slice(1).match(/\p{Ll}\p{Lu}/gu) ?? []).length;
+  // Capitals, then lower case to the end ('NDINAINNf', 'MALMWIPADIWpy'); three capitals at
+  // least, so 'IJsselstein' and 'IJzerman' stay plausible.
+  const capsThenLower = /\p{Lu}{3,}\p{Ll}+$/u.test(letters);
+  if (innerCaps > 1 || capsThenLower) return true;
+  if (letters.length >= 4 && !/[aeiouyàáâäèéêëìíîïòóôöùúûüÿ]/iu.test(letters)) return true;
+  return false;
+}
+
+interface Line {
+  /** Index in `text.split('\n')`. */
+  index: number;
+  text: string;
+  words: OcrWord[];
+}
+
+function linesOf(text: string, words: readonly OcrWord[]): Line[] {
+  const byLine = new Map<number, OcrWord[]>();
+  for (const w of words) {
+    if (w.line === undefined) continue;
+    const list = byLine.get(w.line) ?? [];
+    list.push(w);
+    byLine.set(w.line, list);
+  }
+  return text.split('\n').map((t, index) => ({ index, text: t, words: byLine.get(index) ?? [] }));
+}
+
+function meanConfidence(words: readonly OcrWord[]): number | null {
+  if (words.length === 0) return null;
+  return words.reduce((s, w) => s + w.confidence, 0) / words.length;
+}
+
+/** Whether an OCR line is a handwritten signature as tesseract reads it (not a printed name). */
+export function isScribbleLine(line: string, words: readonly OcrWord[]): boolean {
+  const conf = meanConfidence(words);
+  // No word confidences (a text layer): nothing says it is a scribble.
+  if (conf === null) return false;
+  // Digits and '@' are what the phone and e-mail rules read: such a line is never blanked here.
+  if (/[\d@]/.test(line)) return false;
+  if (conf < SCRIBBLE_CONFIDENCE) return true;
+  return conf < SCRIBBLE_SHAPE_CONFIDENCE && line.split(/\s+/).some((w) => implausibleWord(w));
+}
+
+export interface ScribbleResult {
+  /** The text with the signature lines blanked (same lines, same line indices). */
+  text: string;
+  /** How many lines were blanked. */
+  blanked: number;
+  /** A signature was blanked and no other line follows it under the closing: the name may be only in the scribble. */
+  signatureOnly: boolean;
+}
+
+/**
+ * The letter's text with the handwritten-signature lines under its closings blanked, for the
+ * extraction rules: the first lines after each closing that OCR read with very low confidence
+ * (or with implausible letter shapes and low confidence) are the scribble, the first line
+ * read well after it is the printed name. `words` must carry line indices into
+ * `text.split('\n')` (processors/letters' LetterWord.line). Without words nothing changes.
+ */
+export function blankSignatureScribbles(text: string, words: readonly OcrWord[] | undefined): ScribbleResult {
+  if (!words || words.length === 0) return { text, blanked: 0, signatureOnly: false };
+  const lines = linesOf(text, words);
+  const startOfLine: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    startOfLine.push(at);
+    at += l.text.length + 1;
+  }
+  const lineAt = (offset: number): number => {
+    let i = 0;
+    while (i + 1 < startOfLine.length && startOfLine[i + 1]! <= offset) i++;
+    return i;
+  };
+  const blank = new Set<number>();
+  let signatureOnly = false;
+  for (const c of findClosings(text)) {
+    const closingLine = lineAt(c.start);
+    // The closing's own line may end in a scribble ('Met vriendelijke groet, ENSNDANNA'): not
+    // handled; the closing rules read the rest of that line as a name only when it is one.
+    let seen = 0;
+    let sawScribble = false;
+    let followed = false;
+    for (let i = closingLine + 1; i < lines.length && seen < SIGNATURE_LINES; i++) {
+      const l = lines[i]!;
+      if (l.text.trim() === '') continue;
+      seen++;
+      if (isScribbleLine(l.text, l.words)) {
+        blank.add(i);
+        sawScribble = true;
+        continue;
+      }
+      followed = true;
+      break;
+    }
+    if (sawScribble && !followed) signatureOnly = true;
+  }
+  if (blank.size === 0) return { text, blanked: 0, signatureOnly: false };
+  const out = lines.map((l) => (blank.has(l.index) ? '' : l.text)).join('\n');
+  return { text: out, blanked: blank.size, signatureOnly };
+}
