@@ -21,6 +21,7 @@ import { findClosings, letterheadName, displayName, mergeNames, signatureName } 
 import { properCase, reconcileNames } from './reconcile.ts';
 import type { OcrWord } from './reconcile.ts';
 import { findOcrEmails, chooseEmail } from './ocr-email.ts';
+import { letterRepresentative, senderBlock } from './ocr-letter.ts';
 import { quotedAddress } from './quoted.ts';
 import { findRepresentative, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
@@ -253,7 +254,9 @@ export function extractContact(input: ExtractInput): Extraction {
   const named = closings.find((c) => c.name !== null) ?? null;
   const signature = named || fromIsOurs ? null : signatureName(text, fromName, fromAddress);
   const sigStart = named?.start ?? closings[0]?.start ?? signature?.start ?? text.length;
-  const letterhead = letter && !fromIsOurs ? letterheadName(text) : null;
+  // Letters: the sender block as OCR lays it out (blank lines inside it, a date line above it): ocr-letter.ts.
+  const block = letter ? senderBlock(text) : null;
+  const letterhead = letter && !fromIsOurs ? (block?.name ?? letterheadName(text)) : null;
   const display = fromIsOurs ? null : displayName(fromName);
   const closingName = named?.name ?? signature?.name ?? null;
   // A letter names its writer twice (sender block, signature): the fullest form they give,
@@ -263,8 +266,10 @@ export function extractContact(input: ExtractInput): Extraction {
   const writer = { ...merged, name: properCase(merged.name) };
   const writerSource = reconciled ? 'letterhead+closing' : named?.name ? writer.source : signature ? 'signature' : letterhead ? 'letterhead' : writer.source;
 
-  const rep = findRepresentative(text.slice(0, sigStart));
-  const headEnd = letter ? letterheadEnd(text) : 0;
+  const repHit = findRepresentative(text.slice(0, sigStart));
+  // Letters: an unnamed 'voor mijn …' keeps the writer as the citizen (ocr-letter.ts letterRepresentative).
+  const rep = letter ? letterRepresentative(repHit) : repHit;
+  const headEnd = letter ? Math.max(letterheadEnd(text), block?.end ?? 0) : 0;
   /** In a representative's message, the signature and letterhead hold the writer's details, not the citizen's. */
   const aboutCitizen = (s: Span): boolean => !rep || (s.start < sigStart && s.start >= headEnd);
   const cuedForCitizen = (s: Span): boolean => {

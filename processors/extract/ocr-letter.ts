@@ -13,7 +13,7 @@
  * Everything works line by line on at most a few dozen lines near the top and the closing:
  * linear in the text.
  */
-import { findClosings } from './name.ts';
+import { cleanName, findClosings } from './name.ts';
 import type { OcrWord } from './reconcile.ts';
 
 /**
@@ -142,4 +142,61 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
   if (blank.size === 0) return { text, blanked: 0, signatureOnly: false };
   const out = lines.map((l) => (blank.has(l.index) ? '' : l.text)).join('\n');
   return { text: out, blanked: blank.size, signatureOnly };
+}
+
+/** A Dutch postcode as it stands in an address line. */
+const POSTCODE = /\b[1-9]\d{3} ?[A-Z]{2}\b/;
+/** 'Roermond, 27 oktober 2026', '12-11-2026': a place-and-date line some writers put above their block. */
+const DATE_LINE = /^(?:[\p{L}' .-]{2,40},\s*)?(?:\d{1,2}\s+\p{L}{3,10}\.?\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\p{L}{3,10}\s+\d{1,2},?\s+\d{4})\s*$/u;
+/** Lines that still belong to the sender block under the postcode line: e-mail, phone, country. */
+const CONTACT_LINE = /@|©|\b(?:tel|telefoon|phone|mobiel|mobile|e-?mail|gsm)\b|^\s*[+(]?\d[\d ()\-./]{7,}\s*$/iu;
+/** Non-empty lines from the top within which the postcode line of the sender block stands. */
+const BLOCK_LINES = 4;
+/** Contact lines under the postcode line that still count as the sender block. */
+const CONTACT_LINES = 3;
+
+export interface SenderBlock {
+  /** The first line of the block, when it reads as a name (cleanName) and a postcode line follows it. */
+  name: string | null;
+  /** Offset just past the sender block (0 when the letter has none that this recognises). */
+  end: number;
+}
+
+/**
+ * The sender block at the top of a letter: a name line, then the street and the postcode
+ * line within the next few lines, then optionally e-mail and phone lines, with or without
+ * the blank lines OCR puts between them. A place-and-date line above the block is skipped.
+ */
+export function senderBlock(text: string): SenderBlock {
+  const lines = text.slice(0, 2000).split('\n');
+  const starts: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    starts.push(at);
+    at += l.length + 1;
+  }
+  const nonEmpty = lines.map((l, i) => ({ l: l.trim(), i })).filter((x) => x.l !== '');
+  let first = 0;
+  if (nonEmpty[0] && DATE_LINE.test(nonEmpty[0].l)) first = 1;
+  const head = nonEmpty[first];
+  if (!head) return { name: null, end: 0 };
+  const pcAt = nonEmpty.slice(first + 1, first + 1 + BLOCK_LINES).findIndex((x) => POSTCODE.test(x.l));
+  if (pcAt === -1) return { name: null, end: 0 };
+  let last = first + 1 + pcAt;
+  for (let k = last + 1; k < nonEmpty.length && k <= last + CONTACT_LINES && CONTACT_LINE.test(nonEmpty[k]!.l); k++) last = k;
+  const lastLine = nonEmpty[last]!.i;
+  return { name: cleanName(head.l), end: (starts[lastLine] ?? 0) + (lines[lastLine] ?? '').length + 1 };
+}
+
+/**
+ * Letters only: a "voor mijn vrouw" / "for my father" that never names the person leaves the
+ * writer as the citizen. A letter is answered by post to its sender block; with nobody else
+ * named, the writer is the only person the case can hold, and dropping the sender block as
+ * "the representative's" would leave a case with no name and no address at all. Such
+ * phrasings are mostly the writer's own errand for a relative ('machtiging voor mijn broer',
+ * 'DigiD aanvragen voor mijn vrouw'). Stronger phrasings ('namens mijn moeder', a court
+ * role) and a named person keep the representative.
+ */
+export function letterRepresentative<T extends { kind: string; subjectName: string | null }>(hit: T | null): T | null {
+  return hit && hit.kind === 'voor' && hit.subjectName === null ? null : hit;
 }
