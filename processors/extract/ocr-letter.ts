@@ -27,17 +27,29 @@ export const SCRIBBLE_CONFIDENCE = 60;
  * shapes no name has (see implausibleWord): weak print of a real name has ordinary shapes.
  */
 export const SCRIBBLE_SHAPE_CONFIDENCE = 80;
+/**
+ * A line under the closing read this well, with no digits or '@', is print: the printed
+ * name. A line right above it read at least SCRIBBLE_MARGIN points worse (and below
+ * SCRIBBLE_SHAPE_CONFIDENCE) is not the same print, however ordinary its letters look.
+ */
+export const PRINT_CONFIDENCE = 85;
+export const SCRIBBLE_MARGIN = 20;
 /** Lines under a closing examined for a signature (the scribble sits right above the printed name). */
 const SIGNATURE_LINES = 3;
 
 /**
  * A word whose letters no name has: a letter three times in a row ('SAAAIN'), a capital
  * after a lower-case letter outside the usual name patterns ('NDINAINNf' read as 'DrItI'),
- * four letters or more without a vowel ('MNN NN' is two short ones: not counted), or
+ * three letters or more without a vowel (titles like 'Dhr.' aside), or
  * characters that are not in names at all ('\', '~', '|').
  */
+/** Abbreviations in a signature line that have no vowel ('Dhr. J. Jansen', 'Drs. A. Smit'). */
+const VOWELLESS_TITLES = new Set(['dhr', 'drs', 'mrs', 'mw', 'mr', 'ms', 'dr', 'st', 'jr', 'sr', 'bc', 'ing', 'mr', 'ir', 'prof']);
+
 export function implausibleWord(w: string): boolean {
   if (/[\\~|_^{}<>]/.test(w)) return true;
+  // Initials ('W.J.K.') are letters without vowels by nature.
+  if (/^(?:\p{L}\.)+\p{L}?\.?,?$/u.test(w)) return false;
   const letters = w.replace(/[^\p{L}]/gu, '');
   if (letters.length < 3) return false;
   if (/(\p{L})\1\1/iu.test(letters)) return true;
@@ -48,7 +60,8 @@ export function implausibleWord(w: string): boolean {
   // least, so 'IJsselstein' and 'IJzerman' stay plausible.
   const capsThenLower = /\p{Lu}{3,}\p{Ll}+$/u.test(letters);
   if (innerCaps > 1 || capsThenLower) return true;
-  if (letters.length >= 4 && !/[aeiouyàáâäèéêëìíîïòóôöùúûüÿ]/iu.test(letters)) return true;
+  // Three letters or more and no vowel ('VWN', 'MNNW'), except the abbreviations of a title.
+  if (!/[aeiouyàáâäèéêëìíîïòóôöùúûüÿ]/iu.test(letters) && !VOWELLESS_TITLES.has(letters.toLowerCase())) return true;
   return false;
 }
 
@@ -84,6 +97,19 @@ export function isScribbleLine(line: string, words: readonly OcrWord[]): boolean
   if (/[\d@]/.test(line)) return false;
   if (conf < SCRIBBLE_CONFIDENCE) return true;
   return conf < SCRIBBLE_SHAPE_CONFIDENCE && line.split(/\s+/).some((w) => implausibleWord(w));
+}
+
+function nextLine(lines: readonly Line[], i: number): Line | null {
+  for (let k = i + 1; k < lines.length; k++) if (lines[k]!.text.trim() !== '') return lines[k]!;
+  return null;
+}
+
+/** A weakly read line right above a well-read name line (see PRINT_CONFIDENCE). */
+function aboveWellReadName(l: Line, next: Line | null): boolean {
+  const conf = meanConfidence(l.words);
+  const below = next ? meanConfidence(next.words) : null;
+  if (conf === null || below === null || !next || /[\d@]/.test(l.text) || /[\d@]/.test(next.text)) return false;
+  return conf < SCRIBBLE_SHAPE_CONFIDENCE && below >= PRINT_CONFIDENCE && below - conf >= SCRIBBLE_MARGIN;
 }
 
 export interface ScribbleResult {
@@ -129,7 +155,7 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
       const l = lines[i]!;
       if (l.text.trim() === '') continue;
       seen++;
-      if (isScribbleLine(l.text, l.words)) {
+      if (isScribbleLine(l.text, l.words) || aboveWellReadName(l, nextLine(lines, i))) {
         blank.add(i);
         sawScribble = true;
         continue;
