@@ -167,7 +167,8 @@ const REFERENCES = [
   /(?<![\p{N}+\-./])\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?![-/.]?\d)/gu,
   /(?<![\p{N}+\-./])\d{4}-\d{2}-\d{2}(?![-/.]?\d)/gu,
   // Four digits or more before the first hyphen: house numbers like '263-1' stay readable.
-  /(?<![\p{N}+\-./])[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
+  // Not a Portuguese postcode before its place ('1200-195 Lisboa'): the address rules read it.
+  /(?<![\p{N}+\-./])(?!\d{4}-\d{3} \p{Lu})[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
 /** Words that make an e-mail address in the text the writer's own. Given a 60-character window only (`(?:^|\n)\s*` is slow on long text). */

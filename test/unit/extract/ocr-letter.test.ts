@@ -91,6 +91,14 @@ describe('extract: a scanned letter\'s sender block', () => {
   });
 });
 
+describe('extract: an address abroad in a scanned letter', () => {
+  it('reads street, postcode and place over the blank lines OCR puts between them, a 4-3 postcode included', () => {
+    const text = 'Carlos Mendes\n\nRua das Flores 12\n\n1200-195 Lisboa\n\nPortugal\n\nLogius\nPO Box 30250\n2500 GG The Hague\n\nDear Sir or Madam,\n\nHow can I apply from abroad?\n\nKind regards,\n\nCarlos Mendes\n';
+    const c = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject: '', text, ourAddresses: ['2500 GG'] }).citizen;
+    expect(c).to.include({ street: 'Rua das Flores', house_number: '12', postcode: '1200-195', city: 'Lisboa', country: 'Portugal' });
+  });
+});
+
 describe('extract: whom a letter is about', () => {
   const letter = (subject: string, sig = 'Willem van der Meer') =>
     `W.J. van der Meer\nKanaalweg 7\n3526 KM Utrecht\n\nBetreft: ${subject}\n\nGeachte heer, mevrouw,\n\nIk hoor graag hoe dat werkt.\n\nMet vriendelijke groet,\n\n${sig}\n`;
