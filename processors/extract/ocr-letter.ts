@@ -112,6 +112,25 @@ function aboveWellReadName(l: Line, next: Line | null): boolean {
   return conf < SCRIBBLE_SHAPE_CONFIDENCE && below >= PRINT_CONFIDENCE && below - conf >= SCRIBBLE_MARGIN;
 }
 
+/**
+ * The printed name line with scribble words at its ends removed ('Jan de Boer nn' when the
+ * signature's tail runs into the name's line): words below SCRIBBLE_CONFIDENCE at either end,
+ * while a word read as print (PRINT_CONFIDENCE) remains. Only when the line's tokens are
+ * exactly the OCR's words for it; null when nothing changes.
+ */
+function withoutScribbleEdges(l: Line): string | null {
+  const tokens = l.text.trim().split(/\s+/);
+  if (tokens.length < 2 || tokens.length !== l.words.length || tokens.some((t, k) => t !== l.words[k]!.text)) return null;
+  let from = 0;
+  let to = tokens.length;
+  const weak = (k: number) => l.words[k]!.confidence < SCRIBBLE_CONFIDENCE;
+  while (from < to && weak(from)) from++;
+  while (to > from && weak(to - 1)) to--;
+  if (from === 0 && to === tokens.length) return null;
+  if (!l.words.slice(from, to).some((w) => w.confidence >= PRINT_CONFIDENCE)) return null;
+  return tokens.slice(from, to).join(' ');
+}
+
 export interface ScribbleResult {
   /** The text with the signature lines blanked (same lines, same line indices). */
   text: string;
@@ -143,6 +162,7 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
     return i;
   };
   const blank = new Set<number>();
+  const edited = new Map<number, string>();
   let signatureOnly = false;
   for (const c of findClosings(text)) {
     const closingLine = lineAt(c.start);
@@ -161,12 +181,14 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
         continue;
       }
       followed = true;
+      const trimmed = withoutScribbleEdges(l);
+      if (trimmed !== null) edited.set(i, trimmed);
       break;
     }
     if (sawScribble && !followed) signatureOnly = true;
   }
-  if (blank.size === 0) return { text, blanked: 0, signatureOnly: false };
-  const out = lines.map((l) => (blank.has(l.index) ? '' : l.text)).join('\n');
+  if (blank.size === 0 && edited.size === 0) return { text, blanked: 0, signatureOnly: false };
+  const out = lines.map((l) => (blank.has(l.index) ? '' : edited.get(l.index) ?? l.text)).join('\n');
   return { text: out, blanked: blank.size, signatureOnly };
 }
 

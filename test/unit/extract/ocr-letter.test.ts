@@ -63,6 +63,14 @@ describe('extract: a handwritten signature in a scanned letter', () => {
     expect(blankSignatureScribbles(poor.text, poor.words).blanked).to.equal(0);
   });
 
+  it('cuts scribble words off the ends of the printed name line', () => {
+    const o = ocr([...HEAD, ...BODY, ['Jan de Boer nn', 96]]);
+    o.words[o.words.length - 1]!.confidence = 21;
+    const r = blankSignatureScribbles(o.text, o.words);
+    expect(r.text.split('\n').pop()).to.equal('Jan de Boer');
+    expect(extractContact(letterOf({ text: r.text, words: o.words })).citizen.name).to.equal('Jan de Boer');
+  });
+
   it('keeps a well-read name and everything without word confidences as it is', () => {
     const o = ocr([...HEAD, ...BODY, ['Jan de Boer', 96]]);
     expect(blankSignatureScribbles(o.text, o.words)).to.deep.include({ text: o.text, blanked: 0 });
