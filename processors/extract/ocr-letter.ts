@@ -14,7 +14,7 @@
  * linear in the text.
  */
 import { cleanName, findClosings } from './name.ts';
-import type { OcrWord } from './reconcile.ts';
+import { reconcileNames, type OcrWord } from './reconcile.ts';
 
 /**
  * Mean word confidence below which a line under the closing is a signature, not print.
@@ -131,6 +131,19 @@ function withoutScribbleEdges(l: Line): string | null {
   return tokens.slice(from, to).join(' ');
 }
 
+/**
+ * A line under the closing that is not the sender block's person, right above one that is
+ * ('J. de Boer' in the block; 'VVN Mylo' then 'Jan de Boer' under the closing): the person
+ * is the one both occurrences agree on, the line above is the signature.
+ */
+function aboveSenderName(l: Line, next: Line | null, head: string | null): boolean {
+  if (!head || !next || /[\d@]/.test(l.text)) return false;
+  const nextName = cleanName(next.text);
+  if (!nextName || !reconcileNames(head, nextName, '')) return false;
+  const name = cleanName(l.text);
+  return name === null || reconcileNames(head, name, '') === null;
+}
+
 export interface ScribbleResult {
   /** The text with the signature lines blanked (same lines, same line indices). */
   text: string;
@@ -161,6 +174,7 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
     while (i + 1 < startOfLine.length && startOfLine[i + 1]! <= offset) i++;
     return i;
   };
+  const head = senderBlock(text).name;
   const blank = new Set<number>();
   const edited = new Map<number, string>();
   let signatureOnly = false;
@@ -175,7 +189,8 @@ export function blankSignatureScribbles(text: string, words: readonly OcrWord[] 
       const l = lines[i]!;
       if (l.text.trim() === '') continue;
       seen++;
-      if (isScribbleLine(l.text, l.words) || aboveWellReadName(l, nextLine(lines, i))) {
+      const next = nextLine(lines, i);
+      if (isScribbleLine(l.text, l.words) || aboveWellReadName(l, next) || aboveSenderName(l, next, head)) {
         blank.add(i);
         sawScribble = true;
         continue;

@@ -63,6 +63,16 @@ describe('extract: a handwritten signature in a scanned letter', () => {
     expect(blankSignatureScribbles(poor.text, poor.words).blanked).to.equal(0);
   });
 
+  it('blanks a line that is not the sender block\'s person right above one that is, whatever its confidence', () => {
+    const o = ocr([...HEAD, ...BODY, ['Vinn Mylo', 82], '', ['Jan de Boer', 84]]);
+    const r = blankSignatureScribbles(o.text, o.words);
+    expect(r.blanked).to.equal(1);
+    expect(extractContact(letterOf({ text: r.text, words: o.words })).citizen.name).to.equal('Jan de Boer');
+    // Two lines that both fit the sender block: the first is the name, nothing is blanked.
+    const both = ocr([...HEAD, ...BODY, ['J. de Boer', 84], '', ['Jan de Boer', 84]]);
+    expect(blankSignatureScribbles(both.text, both.words).blanked).to.equal(0);
+  });
+
   it('cuts scribble words off the ends of the printed name line', () => {
     const o = ocr([...HEAD, ...BODY, ['Jan de Boer nn', 96]]);
     o.words[o.words.length - 1]!.confidence = 21;
