@@ -304,6 +304,22 @@ const FOREIGN_STREET = /^(\p{Lu}[\p{L}'.\-]*(?:\s(?:[\p{Ll}'.]{1,4}\s)?\p{Lu}?[\
  */
 const COUNTRY_THEN_ADDRESS = /\b(?:in|naar|to)\s+(\p{L}{4,12})(?!\p{L})[^()\n:]{0,40}?[(:]\s{0,3}([^(),:\n]{3,80}?\s\d{1,5}[a-zA-Z]?)\s{0,3},\s{0,3}((?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{3})?\s+\p{Lu}[\p{L}'.\-]*(?:[ -]\p{Lu}[\p{L}'.\-]*){0,3})\s{0,3}(?:[).,]|$)/u;
 
+/** Indices of the `n` non-empty lines above line `li`, nearest first, skipping one blank line between each. */
+function previousLines(lines: readonly string[], li: number, n: number): number[] {
+  const out: number[] = [];
+  let k = li - 1;
+  while (out.length < n && k >= 0) {
+    if ((lines[k] ?? '').trim() === '') {
+      if (k - 1 >= 0 && (lines[k - 1] ?? '').trim() === '') break;
+      k--;
+      continue;
+    }
+    out.push(k);
+    k--;
+  }
+  return out;
+}
+
 /** Addresses abroad that end in a country name (on its own line, or after a comma on the postcode's line). */
 function foreignAddresses(lines: readonly string[], starts: readonly number[]): AddressHit[] {
   const hits: AddressHit[] = [];
@@ -321,10 +337,12 @@ function foreignAddresses(lines: readonly string[], starts: readonly number[]): 
       const streetText = (parts[parts.length - 3] ?? '').replace(/^.*?\b(?:is|at|op|aan|:)\s+/u, '');
       street = FOREIGN_STREET.exec(streetText);
     } else if (li >= 2 && FOREIGN_COUNTRY.test(fold(line))) {
-      // Three lines: street and number, postcode and city, country.
-      postal = FOREIGN_POSTAL.exec((lines[li - 1] ?? '').slice(0, 200).trim());
-      street = FOREIGN_STREET.exec((lines[li - 2] ?? '').slice(0, 200).trim());
-      startLine = li - 2;
+      // Three lines: street and number, postcode and city, country; OCR may put a blank line
+      // between them (one at most each).
+      const above = previousLines(lines, li, 2);
+      postal = FOREIGN_POSTAL.exec((lines[above[0] ?? -1] ?? '').slice(0, 200).trim());
+      street = FOREIGN_STREET.exec((lines[above[1] ?? -1] ?? '').slice(0, 200).trim());
+      startLine = above[1] ?? li;
       country = line;
     }
     if (!postal && !street) {

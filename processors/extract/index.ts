@@ -21,6 +21,7 @@ import { findClosings, letterheadName, displayName, mergeNames, signatureName } 
 import { properCase, reconcileNames } from './reconcile.ts';
 import type { OcrWord } from './reconcile.ts';
 import { findOcrEmails, chooseEmail } from './ocr-email.ts';
+import { letterRepresentative, senderBlock } from './ocr-letter.ts';
 import { quotedAddress, citizenQuotedTexts } from './quoted.ts';
 import { findRepresentative, nearestPerson, nearestPersonIsSubject, CONTACT_OWNER_WINDOW, MENTIONS_RELATIVE, THIRD_PERSON_CONTACT, THIRD_PERSON_NUMBER } from './representative.ts';
 import { capText, normaliseText, maskSpans, overlapsAny, MAX_NAME_CHARS, MAX_ADDRESS_CHARS } from './text.ts';
@@ -166,7 +167,8 @@ const REFERENCES = [
   /(?<![\p{N}+\-./])\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})(?![-/.]?\d)/gu,
   /(?<![\p{N}+\-./])\d{4}-\d{2}-\d{2}(?![-/.]?\d)/gu,
   // Four digits or more before the first hyphen: house numbers like '263-1' stay readable.
-  /(?<![\p{N}+\-./])[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
+  // Not a Portuguese postcode before its place ('1200-195 Lisboa'): the address rules read it.
+  /(?<![\p{N}+\-./])(?!\d{4}-\d{3} \p{Lu})[1-9]\d{3,11}(?:-\d{1,12}){1,4}(?![\p{N}])/gu,
   /\bkvk(?:-?nummer|-?nr\.?)?[: ]{0,3}\d{8}\b/giu,
 ];
 /** Words that make an e-mail address in the text the writer's own. Given a 60-character window only (`(?:^|\n)\s*` is slow on long text). */
@@ -256,7 +258,9 @@ export function extractContact(input: ExtractInput): Extraction {
   const named = closings.find((c) => c.name !== null) ?? null;
   const signature = named || fromIsOurs ? null : signatureName(text, fromName, fromAddress);
   const sigStart = named?.start ?? closings[0]?.start ?? signature?.start ?? text.length;
-  const letterhead = letter && !fromIsOurs ? letterheadName(text) : null;
+  // Letters: the sender block as OCR lays it out (blank lines inside it, a date line above it): ocr-letter.ts.
+  const block = letter ? senderBlock(text) : null;
+  const letterhead = letter && !fromIsOurs ? (block?.name ?? letterheadName(text)) : null;
   const display = fromIsOurs ? null : displayName(fromName);
   const closingName = named?.name ?? signature?.name ?? null;
   // A letter names its writer twice (sender block, signature): the fullest form they give,
@@ -269,8 +273,10 @@ export function extractContact(input: ExtractInput): Extraction {
   const found0 = findRepresentative(text.slice(0, sigStart));
   // A relative only mentioned ('Mijn man (Joop) krijgt al AOW') by a writer who lists their
   // own details ('Mijn gegevens:') is context: the writer asks for themselves.
-  const rep = found0 && found0.kind === 'subject' && OWN_DETAILS_BLOCK.test(text.slice(0, sigStart)) ? null : found0;
-  const headEnd = letter ? letterheadEnd(text) : 0;
+  const repHit = found0 && found0.kind === 'subject' && OWN_DETAILS_BLOCK.test(text.slice(0, sigStart)) ? null : found0;
+  // Letters: an unnamed 'voor mijn …' keeps the writer as the citizen (ocr-letter.ts letterRepresentative).
+  const rep = letter ? letterRepresentative(repHit) : repHit;
+  const headEnd = letter ? Math.max(letterheadEnd(text), block?.end ?? 0) : 0;
   /** In a representative's message, the signature and letterhead hold the writer's details, not the citizen's. */
   const aboutCitizen = (s: Span): boolean => !rep || (s.start < sigStart && s.start >= headEnd);
   const cuedForCitizen = (s: Span): boolean => {

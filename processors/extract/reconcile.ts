@@ -136,6 +136,10 @@ function initialsOf(given: readonly string[]): string {
     .join('');
 }
 
+function dots(given: readonly string[]): number {
+  return given.join('').split('.').length - 1;
+}
+
 function isFullGiven(given: readonly string[]): boolean {
   return given.some((g) => !INITIALS.test(g));
 }
@@ -194,7 +198,10 @@ export function reconcileNames(first: string, second: string, text: string, word
     given = a.given.join(' ').length > b.given.join(' ').length ? a.given : b.given;
   } else if (fullA) given = a.given;
   else if (fullB) given = b.given;
-  else given = ia.length >= ib.length ? a.given : b.given;
+  // Both initials: the more of them; the same ones, the form with full stops ('P.' over 'P':
+  // OCR drops a small dot, it does not add one).
+  else if (ia.length !== ib.length) given = ia.length > ib.length ? a.given : b.given;
+  else given = dots(b.given) > dots(a.given) ? b.given : a.given;
   let surname = sb;
   let tie = false;
   if (fold(sa) !== fold(sb)) {

@@ -12,6 +12,7 @@
 import { classify } from '../classify/index.ts';
 import { citizenJson } from '../analyse/index.ts';
 import { extractContact, redactBsn, redactIban, type Citizen, type UncertainField } from '../extract/index.ts';
+import { blankSignatureScribbles } from '../extract/ocr-letter.ts';
 import { hintsOf, inspectPage, type MrzHints } from '../identity/inspect.ts';
 import type { InspectedKind } from '../identity/inspect.ts';
 import type { OcrPool } from '../ocr/index.ts';
@@ -122,8 +123,15 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
   const raw = letterPages.map((r) => r.text.trim()).filter(Boolean).join('\n\n');
   const words = letterWords(inspected);
   const subject = subjectOf(raw);
+  const ocrWords = words.map(({ text, confidence, line }) => ({ text, confidence, line }));
+  // A handwritten signature above the printed name reads as letters ('ENSNDANNA re'): the
+  // extraction sees those lines blanked, so the printed name under them is the name. The
+  // stored text keeps what OCR read.
+  const scribbles = blankSignatureScribbles(raw, ocrWords);
   // The OCR's word confidences decide between two spellings of a name (processors/extract reconcile.ts).
-  const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: raw, ourAddresses: options.ourAddresses ?? [], words: words.map(({ text, confidence, line }) => ({ text, confidence, line })) });
+  const extraction = extractContact({ channel: 'letter', fromName: null, fromAddress: null, subject, text: scribbles.text, ourAddresses: options.ourAddresses ?? [], words: ocrWords });
+  // Only a signature under the closing and no name anywhere: the agent reads the signature.
+  const uncertain = extraction.citizen.name === null && scribbles.signatureOnly && !extraction.uncertain.includes('name') ? [...extraction.uncertain, 'name' as const] : extraction.uncertain;
   const classification = classify({ subject, text: raw });
   const confidences = letterPages.map((r) => r.confidence).filter((c): c is number => c !== null);
   return {
@@ -132,7 +140,7 @@ export async function analyseLetter(pages: readonly LetterPageInput[], options: 
     citizen: extraction.citizen,
     onBehalfOf: extraction.onBehalfOf,
     representative: extraction.representative,
-    uncertain: extraction.uncertain,
+    uncertain,
     classification,
     pages: results,
     minConfidence: confidences.length > 0 ? Math.min(...confidences) : null,
