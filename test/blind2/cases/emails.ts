@@ -532,6 +532,58 @@ Akerstraat 88
       html: `<html><body><div>Nog een aanvulling: mijn accountant zegt dat hij de machtiging niet ziet.</div><div><br><blockquote type="cite"><div>Op 20 nov. 2026, om 09:41 heeft Lotte Smeets &lt;lotte.smeets@zuidmail.test&gt; het volgende geschreven:</div><br><div><div>Beste medewerker,<br><br>Ik heb mijn accountant gemachtigd voor de aangifte inkomstenbelasting, maar hij krijgt de machtiging niet te zien. Hoe lang duurt het voordat die actief is?<br><br>Groetjes,<br>Lotte Smeets<br>Akerstraat 88<br>6411 HD Heerlen<br>045 571 38 46</div></div></blockquote></div></body></html>`,
     }),
   },
+  {
+    id: 'Q-07', kind: 'email_quoted_history',
+    expected: exp('en', 'mijnoverheid_overig', { name: 'Charlotte Dubois', street: 'Zeestraat', house_number: '102', postcode: '2518AD', city: 'Den Haag', email: 'charlotte.dubois@frontiermail.example', phones: ['+31612098473'] }),
+    build: simple({
+      id: 'Q-07', from: ['Charlotte Dubois', 'charlotte.dubois@frontiermail.example'], subject: 'RE: MijnOverheid shows wrong nationality', date: 'Mon, 30 Nov 2026 17:40:02 +0100', plainOnly: true,
+      text: `Hello again,
+
+I still have no answer to the message below. Could someone please look at it?
+
+Charlotte
+
+-----Original Message-----
+From: Charlotte Dubois <charlotte.dubois@frontiermail.example>
+Sent: Tuesday, November 17, 2026 9:03 AM
+To: intake@kcc.test
+Subject: MijnOverheid shows wrong nationality
+
+Dear Sir or Madam,
+
+Since I was naturalised in October, MijnOverheid still shows only my French nationality.
+Who should correct this?
+
+Yours sincerely,
+Charlotte Dubois
+Zeestraat 102, 2518 AD Den Haag
+mobile: 06 1209 8473`,
+    }),
+  },
+  {
+    id: 'Q-08', kind: 'email_quoted_history',
+    expected: exp('nl', 'digid_activeren', { name: 'Bart Goossens', street: 'Langstraat', house_number: '9', postcode: '5171EA', city: 'Kaatsheuvel', email: 'bart.goossens@langstraatpost.test', phones: ['+31416278104'] }),
+    build: simple({
+      id: 'Q-08', from: ['Bart Goossens', 'bart.goossens@langstraatpost.test'], subject: 'Fwd: activeren DigiD (tweede keer)', date: 'Tue, 01 Dec 2026 12:07:56 +0100',
+      text: `Ik stuur mijn vraag van vorige week nog een keer, ik heb nog niets gehoord.
+
+---------- Forwarded message ---------
+Van: Bart Goossens <bart.goossens@langstraatpost.test>
+Date: wo 25 nov 2026 om 19:21
+Subject: activeren DigiD
+To: <intake@kcc.test>
+
+Beste,
+
+Bij het activeren van mijn DigiD zegt de site dat mijn activeringscode al gebruikt is, maar
+ik heb hem nog nooit ingevuld. Wat nu?
+
+Bart Goossens
+Langstraat 9
+5171 EA Kaatsheuvel
+0416-278104`,
+    }),
+  },
 ];
 
 // ───────────────────────── message/rfc822 forwards by an organisation ─────────────────────────
@@ -660,6 +712,64 @@ Groet,
 Naima Bouzid
 Javastraat 150
 2585 AV Den Haag`,
+      }),
+    }),
+  },
+  {
+    id: 'F-05', kind: 'email_rfc822_forward',
+    expected: exp('en', 'digid_aanvragen', { name: 'Sarah Whitfield', street: 'Prinsengracht', house_number: '412-III', postcode: '1016JC', city: 'Amsterdam', email: 'sarah.whitfield@oldbridge.example', phones: ['+31641772093'] }),
+    build: forward({
+      id: 'F-05', from: ['Expat Desk Amsterdam', 'desk@expatdesk-amsterdam.example'], subject: 'Forwarded: DigiD question from a newcomer', date: 'Mon, 30 Nov 2026 13:14:41 +0100',
+      text: `Dear colleagues,
+
+We received the attached question at our desk; it is about applying for a DigiD, so we pass it
+on to you. The sender knows we have forwarded it.
+
+Kind regards,
+Expat Desk Amsterdam
++31 20 555 0199`,
+      filename: 'question.eml',
+      inner: original({
+        id: 'F-05-in', from: ['Sarah Whitfield', 'sarah.whitfield@oldbridge.example'], to: 'desk@expatdesk-amsterdam.example', subject: 'DigiD', date: 'Sun, 29 Nov 2026 20:44:19 +0100',
+        text: `Hi,
+
+I moved here from Canada two months ago and have my BSN letter. When I try to apply for a DigiD
+it says my address is unknown. What am I doing wrong?
+
+Thanks,
+Sarah Whitfield
+Prinsengracht 412-III
+1016 JC Amsterdam
++31 6 4177 2093`,
+      }),
+    }),
+  },
+  {
+    id: 'F-06', kind: 'email_rfc822_forward',
+    expected: exp('nl', 'klacht', { name: 'Wim Verschuren', street: 'Hoefstraat', house_number: '27', postcode: '5014NK', city: 'Tilburg', email: 'wim.verschuren@tilpost.test' }),
+    build: forward({
+      id: 'F-06', from: ['Bureau Klachtbehandeling Ombudsdienst', 'klachten@ombudsdienst-zuid.example'], subject: 'Doorzending klacht (bevoegdheid Logius)', date: 'Tue, 01 Dec 2026 10:20:00 +0100',
+      text: `Geachte heer/mevrouw,
+
+Wij ontvingen bijgaande klacht. Omdat deze over de dienstverlening van Logius gaat, zenden wij
+haar aan u door. Wij hebben de indiener hiervan op de hoogte gesteld.
+
+Hoogachtend,
+Bureau Klachtbehandeling
+Ombudsdienst Zuid
+Postbus 9010, 5000 HA Tilburg`,
+      inner: renderMessage({
+        from: addr('Wim Verschuren', 'wim.verschuren@tilpost.test'), to: 'klachten@ombudsdienst-zuid.example', subject: 'Klacht Logius', date: 'Fri, 27 Nov 2026 22:31:07 +0100', messageId: mid('F-06-in', 'wim.verschuren@tilpost.test'),
+        body: alternative(`Geachte heer/mevrouw,
+
+Ik wil een klacht indienen over Logius. Ik heb vier keer gemaild over mijn DigiD en nooit
+een inhoudelijk antwoord gekregen, alleen automatische bevestigingen.
+
+Met vriendelijke groet,
+
+W. Verschuren
+Hoefstraat 27
+5014 NK Tilburg`),
       }),
     }),
   },
