@@ -368,9 +368,16 @@ export const workItemSchema = pdSchema(
     expiresAt: { type: Date, required: true, pd: false },
     /** The form the row was written in (work.ts WORK_ITEM_FORMAT; older rows are rewritten once, repair.ts). */
     rowFormat: { type: Number, pd: false },
+    /**
+     * When the row was last written, in slots of WRITE_SLOT_MS since the epoch: the queue
+     * snapshot on FerretDB (queue-snapshot.ts) reads the last few slots, an equality each,
+     * to show new and changed rows between its full reads.
+     */
+    writtenSlot: { type: Number, pd: false },
   },
   { collection: 'work_items', versionKey: false, strict: 'throw' },
 );
+workItemSchema.index({ writtenSlot: 1 });
 // The queue: one line's cases of some statuses, oldest waiting first, keyset on (waitingSince, _id).
 workItemSchema.index({ line: 1, status: 1, waitingSince: 1, _id: 1 });
 workItemSchema.index({ assigneeId: 1, waitingSince: 1 });
@@ -474,8 +481,12 @@ export interface PendingCaseEventDoc { _id: string; event: Record<string, unknow
 export interface WorkItemDoc {
   _id: string; caseNumber: string; line: CaseLine; status: CaseStatus; topic?: string; confidence?: number;
   language?: string; channel?: 'email' | 'letter'; subject?: string; waitingSince: Date; receivedAt?: Date;
-  assigneeId?: string; wroteAgain?: boolean; version?: number; expiresAt: Date; rowFormat?: number;
+  assigneeId?: string; wroteAgain?: boolean; version?: number; expiresAt: Date; rowFormat?: number; writtenSlot?: number;
 }
+/** The width of a work item's `writtenSlot`. */
+export const WRITE_SLOT_MS = 5_000;
+export const writeSlotOf = (at: Date | number): number => Math.floor((typeof at === 'number' ? at : at.getTime()) / WRITE_SLOT_MS);
+
 export interface CaseKeyDoc { _id: string; caseId: string; expiresAt: Date }
 
 export interface CaseModels {

@@ -15,20 +15,24 @@
  * the history) serves every page, filter and count of this process for a bounded time:
  *  - a page is served from a snapshot whose read started at most `maxStaleMs` ago; an
  *    older one is read again first (one read at a time, shared by every waiting page);
- *  - past a fifth of that age (1 s by default) a page still gets the snapshot at once and
- *    starts the next read, so that agents who keep the queue open do not wait for reads:
- *    while pages are asked for, the snapshot is about one read plus a second old. (A read
- *    of a few thousand items can itself take a second on a loaded FerretDB: a bound of
- *    about one read, as first built, made nearly every page wait for one.)
+ *  - past half that age a page still gets the snapshot at once and starts the next read, so
+ *    that agents who keep the queue open do not wait for reads. (A read of a few thousand
+ *    items can itself take seconds on a loaded FerretDB: a bound of about one read, as
+ *    first built, made nearly every page wait for one.)
  *  - this process's own writes (an agent's action, through `noteWrite`) are applied at
  *    once and kept over reads that started before them, so an agent's redirect after an
  *    action shows it. Writes by other processes (the intake) show within `maxStaleMs`;
+ *  - between full reads, at most every `recentMs` (300 ms), the rows written in the last few
+ *    write slots (model.ts `writtenSlot`, an equality each) are read and merged: a new
+ *    case shows in about that time, not after the next full read (which a loaded FerretDB
+ *    takes seconds for while mail flows). Removals by other processes (another workbench
+ *    closing a case) show at the next full read;
  *  - `maxStaleMs` 0: every page reads (exact; what the tests use).
  * Its cost grows with the open work, never with the 18 months of history; nothing is read
  * while nobody looks at a queue. The answers are those of the indexed query (same filter,
  * order, cursor and counts): test/unit/queue-snapshot.test.ts compares the two.
  */
-import type { CaseStatus, WorkItemDoc } from './model.ts';
+import { writeSlotOf, WRITE_SLOT_MS, type CaseStatus, type WorkItemDoc } from './model.ts';
 
 export interface QueueMatch {
   line?: string;
@@ -45,6 +49,12 @@ export interface QueueSnapshotOptions {
   maxStaleMs: number;
   /** Monotonic milliseconds (injected in tests). */
   clock?: () => number;
+  /** The rows whose `writtenSlot` is one of these; without it, full reads only. */
+  readWrittenIn?: (slots: number[]) => Promise<WorkItemDoc[]>;
+  /** Least time between two reads of the recent slots (ms). */
+  recentMs?: number;
+  /** Epoch milliseconds, for the write slots (injected in tests). */
+  wallClock?: () => number;
 }
 
 export interface QueueSnapshot {
@@ -82,6 +92,11 @@ export function createQueueSnapshot(readAll: () => Promise<WorkItemDoc[]>, o: Qu
   let snap: Snapshot | null = null;
   let reading: { startedAt: number; done: Promise<Snapshot> } | null = null;
   let reads = 0;
+  const wall = o.wallClock ?? Date.now;
+  const recentMs = o.recentMs ?? 300;
+  let recent: { at: number; wallFrom: number } | null = null;
+  let recentReading: Promise<void> | null = null;
+  let snapWallStart = 0;
 
   function apply(s: Snapshot, id: string, w: OwnWrite): void {
     const there = s.byId.get(id);
@@ -94,6 +109,7 @@ export function createQueueSnapshot(readAll: () => Promise<WorkItemDoc[]>, o: Qu
   function read(): Promise<Snapshot> {
     if (reading) return reading.done;
     const startedAt = now();
+    const wallStart = wall();
     const done = (async () => {
       try {
         const items = await readAll();
@@ -103,7 +119,7 @@ export function createQueueSnapshot(readAll: () => Promise<WorkItemDoc[]>, o: Qu
         for (const [id, w] of own) {
           if (w.at >= startedAt) apply(s, id, w); else own.delete(id);
         }
-        if (!snap || snap.startedAt <= startedAt) snap = s;
+        if (!snap || snap.startedAt <= startedAt) { snap = s; snapWallStart = wallStart; }
         return snap;
       } finally {
         reading = null;
@@ -122,13 +138,49 @@ export function createQueueSnapshot(readAll: () => Promise<WorkItemDoc[]>, o: Qu
     }
   }
 
+  /**
+   * Merges the rows written since the snapshot's full read began (or the last recent read
+   * began, less a slot for writes that were in flight then): a row's later version wins.
+   */
+  function readRecent(): void {
+    if (!o.readWrittenIn || recentReading || !snap) return;
+    const t = now();
+    if (recent && t - recent.at < recentMs) return;
+    const wallNow = wall();
+    const from = Math.max(snapWallStart, recent?.wallFrom ?? 0) - WRITE_SLOT_MS;
+    const slots: number[] = [];
+    for (let k = writeSlotOf(from); k <= writeSlotOf(wallNow) && slots.length < 8; k++) slots.push(k);
+    const target = snap;
+    recent = { at: t, wallFrom: wallNow };
+    recentReading = (async () => {
+      try {
+        const rows = await o.readWrittenIn!(slots);
+        if (snap !== target) return; // a full read replaced it meanwhile: it has these rows
+        for (const w of rows) {
+          const there = target.byId.get(w._id);
+          if (there && (there.version ?? 0) > (w.version ?? 0)) continue;
+          target.byId.set(w._id, w);
+          target.sorted = null;
+        }
+        // Own writes stay over what this read brought (a later own write wins, as after a full read).
+        for (const [id, ow] of own) apply(target, id, ow);
+      } catch {
+        recent = null; // tried again on the next page
+      } finally {
+        recentReading = null;
+      }
+    })();
+  }
+
   async function current(): Promise<Snapshot> {
     const t = now();
     // Exact: a read that started after this page was asked for (one in flight may predate a write the caller made).
     if (o.maxStaleMs <= 0) return readSince(t, true);
     if (snap && t - snap.startedAt <= o.maxStaleMs) {
-      // Past a fifth of its age, the next read starts now so that the next page need not wait.
-      if (t - snap.startedAt > o.maxStaleMs / 5 && !reading) void read().catch(() => undefined);
+      // Past half its age, the next full read starts now so that the next page need not wait;
+      // meanwhile the recent rows keep new cases current (also while a full read runs).
+      if (t - snap.startedAt > o.maxStaleMs / 2 && !reading) void read().catch(() => undefined);
+      readRecent();
       return snap;
     }
     return readSince(t - o.maxStaleMs, false);

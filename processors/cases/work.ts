@@ -23,6 +23,7 @@ import { InputError } from '../../lib/errors.ts';
 import type { AuditLog } from '../audit/index.ts';
 import {
   CASE_STATUSES, CLOSE_OUTCOMES,
+  writeSlotOf,
   type CaseDoc, type CaseLine, type CaseModels, type CaseStatus, type CloseOutcome, type JournalAction, type JournalEntry, type WorkItemDoc,
 } from './model.ts';
 import { addDuration, GENERAL_RETENTION } from '../../config/register.ts';
@@ -209,6 +210,7 @@ export function workItemOf(c: CaseDoc): WorkItemDoc | null {
     version: c.version ?? 0,
     expiresAt: c.expiresAt,
     rowFormat: WORK_ITEM_FORMAT,
+    writtenSlot: writeSlotOf(Date.now()),
   };
 }
 
@@ -259,7 +261,11 @@ export function createCaseDesk(deps: DeskDeps): CaseDesk {
   const { Case, WorkItem } = deps.models;
   const now = deps.clock ?? (() => new Date());
   const snapshot = deps.queueSnapshot
-    ? createQueueSnapshot(() => WorkItem.find({}).lean<WorkItemDoc[]>(), { maxStaleMs: deps.queueSnapshot.maxStaleMs })
+    ? createQueueSnapshot(() => WorkItem.find({}).lean<WorkItemDoc[]>(), {
+      maxStaleMs: deps.queueSnapshot.maxStaleMs,
+      // One equality per slot (pushed down on FerretDB): only the rows written lately.
+      readWrittenIn: async (slots) => (await Promise.all(slots.map((slot) => WorkItem.find({ writtenSlot: slot }).lean<WorkItemDoc[]>()))).flat(),
+    })
     : null;
 
   async function syncWorkItem(caseId: string): Promise<void> {

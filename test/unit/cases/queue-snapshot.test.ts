@@ -44,7 +44,7 @@ describe('queue snapshot (FerretDB queue pages)', () => {
     const q = createQueueSnapshot(() => db.readAll(), { maxStaleMs: 1000, clock: () => t });
     await q.page(OPEN, null, 51);
     db.rows.set('2', item('2', 2)); // another process's write
-    t = 150;
+    t = 400;
     expect((await q.page(OPEN, null, 51)).rows).to.have.length(1);
     expect(q.reads).to.equal(1);
     t = 1001; // older than allowed: this page waits for a new read
@@ -52,13 +52,13 @@ describe('queue snapshot (FerretDB queue pages)', () => {
     expect(q.reads).to.equal(2);
   });
 
-  it('past a fifth of its age a page is served at once and starts the next read', async () => {
+  it('past half its age a page is served at once and starts the next read', async () => {
     let t = 0;
     const db = server([item('1', 1)]);
     const q = createQueueSnapshot(() => db.readAll(), { maxStaleMs: 1000, clock: () => t });
     await q.page(OPEN, null, 51);
     db.rows.set('2', item('2', 2));
-    t = 150;
+    t = 450;
     expect((await q.page(OPEN, null, 51)).rows).to.have.length(1); // young: no read
     expect(q.reads).to.equal(1);
     t = 600;
@@ -88,6 +88,40 @@ describe('queue snapshot (FerretDB queue pages)', () => {
     db.rows.set('1', item('1', 1, { version: 3 }));
     t = 3000;
     expect((await q.page(OPEN, null, 51)).rows.map((w) => w._id)).to.deep.equal(['1', '2']);
+  });
+
+  it('between full reads, rows written in the recent slots show within recentMs; later versions win; own writes stay', async () => {
+    let t = 0;
+    let wall = 1_000_000_000_000;
+    const db = server([item('1', 1, { writtenSlot: 1 }), item('2', 2, { writtenSlot: 1 })]);
+    const asked: number[][] = [];
+    const q = createQueueSnapshot(() => db.readAll(), {
+      maxStaleMs: 5000, clock: () => t, wallClock: () => wall, recentMs: 300,
+      readWrittenIn: async (slots) => { asked.push(slots); return [...db.rows.values()].filter((w) => slots.includes(w.writtenSlot ?? -1)); },
+    });
+    await q.page(OPEN, null, 51);
+    // Another process writes a new case (slot of now) and a newer version of case 1.
+    const slot = Math.floor(wall / 5000);
+    db.rows.set('3', item('3', 3, { writtenSlot: slot }));
+    db.rows.set('1', item('1', 1, { writtenSlot: slot, version: 5, topic: 'digid' }));
+    // This process closed case 2 meanwhile (its row gone), and noted it.
+    db.rows.delete('2');
+    q.noteWrite('2', null, 9);
+    t = 100; wall += 100;
+    await q.page(OPEN, null, 51); // within recentMs of the full read? no recent read yet: starts one
+    await new Promise((r) => setImmediate(r));
+    t = 200; wall += 100;
+    const p = await q.page(OPEN, null, 51);
+    expect(p.rows.map((w) => w._id)).to.deep.equal(['1', '3']);
+    expect(p.rows[0]!.topic).to.equal('digid');
+    expect(q.reads).to.equal(1); // no full read for it
+    expect(asked[0]).to.include(slot);
+    // An older version read back never replaces a newer row.
+    db.rows.set('1', item('1', 1, { writtenSlot: slot, version: 4, topic: 'overig' }));
+    t = 600; wall += 400;
+    await q.page(OPEN, null, 51);
+    await new Promise((r) => setImmediate(r));
+    expect((await q.page(OPEN, null, 51)).rows[0]!.topic).to.equal('digid');
   });
 
   it('filters, orders oldest first with the id as tie-break, pages by cursor and counts per topic aside from the topic filter', async () => {
