@@ -25,6 +25,7 @@ import { intakeCitizen, type CaseStore } from '../cases/index.ts';
 import type { IdentityStore, PendingDocument } from '../identity/index.ts';
 import type { OcrPool } from '../ocr/index.ts';
 import { analyseLetter, type LetterPageInput } from './analyse.ts';
+import { keepLetterPages } from './keep-pages.ts';
 
 export { analyseLetter, toLetterExtractJson, subjectOf, type LetterAnalysis, type LetterPageInput, type LetterPageResult } from './analyse.ts';
 
@@ -94,6 +95,9 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
         const k = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
         if (k) await o.identity.linkToCase(key, k.caseId);
       }
+      // A crash between the case and keeping its pages: keep them now, the blobs are still here (issue #16).
+      const kc = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
+      if (kc) await keepLetterPages(o, env, { caseId: kc.caseId, dedupeKey: key });
       stats.duplicates += 1;
       await dropBlobs(env);
       return;
@@ -158,6 +162,8 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
       'letter case stored',
     );
     if (r.created) o.onCaseCreated?.(r.caseId);
+    // The pages that are not ID copies stay with the case as its content (issue #16; keep-pages.ts), before the blobs go.
+    await keepLetterPages(o, env, { caseId: r.caseId, dedupeKey: key });
     await dropBlobs(env);
   }
 
