@@ -3,7 +3,8 @@
  * validate the contract → skip if this letter was handled (dedupe key from the file's
  * SHA-256) → fetch the pages from the claim check → read and inspect every page (OCR pool,
  * created once per process) → store ID copies and signatures in the identity store → store
- * the case (channel 'letter') → link the copies to it → drop the page blobs.
+ * the case (channel 'letter') → link the copies to it → keep the image pages that are not ID
+ * copies as the case's content (keep-pages.ts) → drop the page blobs.
  *
  * Acknowledgment: none by e-mail. A letter's e-mail address is OCR output nobody has
  * confirmed; one misread character would send a case number and the fact of a question to a
