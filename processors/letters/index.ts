@@ -3,7 +3,8 @@
  * validate the contract → skip if this letter was handled (dedupe key from the file's
  * SHA-256) → fetch the pages from the claim check → read and inspect every page (OCR pool,
  * created once per process) → store ID copies and signatures in the identity store → store
- * the case (channel 'letter') → link the copies to it → drop the page blobs.
+ * the case (channel 'letter') → link the copies to it → keep the image pages that are not ID
+ * copies as the case's content (keep-pages.ts) → drop the page blobs.
  *
  * Acknowledgment: none by e-mail. A letter's e-mail address is OCR output nobody has
  * confirmed; one misread character would send a case number and the fact of a question to a
@@ -25,6 +26,7 @@ import { intakeCitizen, type CaseStore } from '../cases/index.ts';
 import type { IdentityStore, PendingDocument } from '../identity/index.ts';
 import type { OcrPool } from '../ocr/index.ts';
 import { analyseLetter, type LetterPageInput } from './analyse.ts';
+import { keepLetterPages } from './keep-pages.ts';
 
 export { analyseLetter, toLetterExtractJson, subjectOf, type LetterAnalysis, type LetterPageInput, type LetterPageResult } from './analyse.ts';
 
@@ -94,6 +96,9 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
         const k = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
         if (k) await o.identity.linkToCase(key, k.caseId);
       }
+      // A crash between the case and keeping its pages: keep them now, the blobs are still here (issue #16).
+      const kc = await o.store.models.MessageKey.findById(key, { caseId: 1 }).lean();
+      if (kc) await keepLetterPages(o, env, { caseId: kc.caseId, dedupeKey: key });
       stats.duplicates += 1;
       await dropBlobs(env);
       return;
@@ -158,6 +163,8 @@ export function createLetterProcessor(o: LetterProcessorOptions): LetterProcesso
       'letter case stored',
     );
     if (r.created) o.onCaseCreated?.(r.caseId);
+    // The pages that are not ID copies stay with the case as its content (issue #16; keep-pages.ts), before the blobs go.
+    await keepLetterPages(o, env, { caseId: r.caseId, dedupeKey: key });
     await dropBlobs(env);
   }
 

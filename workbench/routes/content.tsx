@@ -60,11 +60,14 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
   const look = (req: FastifyRequest, caseId: string, readActivity: ReadActivity) =>
     audit.record({ actor: { id: req.agent!.id, role: req.agent!.role }, action: 'read_case', caseId, readActivity });
 
-  /** The case and its message with this key, or 404 (a message is only ever reached through its own case). */
-  async function messageOf(req: FastifyRequest, num: string, k: string) {
+  /**
+   * The case and its message with this key, or 404 (a message is only ever reached through its own case).
+   * A letter's kept pages are its attachments (processors/letters/keep-pages.ts); only an e-mail has a frame.
+   */
+  async function messageOf(req: FastifyRequest, num: string, k: string, channels: readonly string[] = ['email', 'letter']) {
     const c = await ctx.caseByNumber(num, req, 'read');
     const m = c.messages.find((x) => x.dedupeKey === k);
-    if (!m || m.channel !== 'email') return null;
+    if (!m || !channels.includes(m.channel)) return null;
     return { c, m };
   }
 
@@ -90,7 +93,7 @@ export async function registerContentRoutes(app: FastifyInstance, ctx: ContentRo
 
   app.get('/zaken/:number/bericht/:key', { config: { access: WORKERS }, schema: { params: { type: 'object', properties: { number, key }, required: ['number', 'key'] } } }, async (req, reply) => {
     const { number: num, key: k } = req.params as { number: string; key: string };
-    const found = await messageOf(req, num, k);
+    const found = await messageOf(req, num, k, ['email']);
     if (!found) return reply.callNotFound();
     const { c, m } = found;
     const kept = await store.content.read(c._id, k);

@@ -49,7 +49,8 @@ export function AttachmentList({ ctx, caseNumber, m }: { ctx: PageContext; caseN
         const label = <>{a.filename} ({a.contentType}, {Math.ceil(a.size / 1024)} kB)</>;
         if (a.kind === 'id_document' || a.kind === 'signature') return <li>{label} — {s.idCopy}</li>;
         if (a.inspection === 'pending') return <li>{label} — {s.pending}</li>;
-        if (m.channel !== 'email') return <li>{label}</li>;
+        // A letter's image pages are kept like e-mail attachments (processors/letters/keep-pages.ts); a text page is the message's text.
+        if (m.channel === 'letter' && a.contentType === 'text/plain') return <li>{label}</li>;
         const how = presentationOf(a.contentType, a.filename);
         return (
           <li data-testid="attachment">
