@@ -183,6 +183,7 @@ const nl = {
   // ---- wbpages: refused messages, reports, privacy officer pages, other cases of the citizen
   navRefused: 'Geweigerde berichten',
   navReports: 'Rapportages',
+  navSearch: 'Zoeken',
   navPrivacy: 'Privacy',
   deadTitle: 'Geweigerde berichten',
   refusedIntro: 'Berichten die de verwerking heeft geweigerd. De inhoud staat hier niet: alleen de foutcode, de reden, het tijdstip en de bron. Na een herstel kunt u een e-mail opnieuw laten verwerken; moet een medewerker het bericht behandelen, open het dan als zaak in de eerstelijnswachtrij.',
@@ -458,6 +459,7 @@ const en: Strings = {
   // ---- wbpages: refused messages, reports, privacy officer pages, other cases of the citizen
   navRefused: 'Refused messages',
   navReports: 'Reports',
+  navSearch: 'Search',
   navPrivacy: 'Privacy',
   deadTitle: 'Refused messages',
   refusedIntro: 'Messages the pipeline refused. Their content is not shown: only the error code, the reason, the time and the source. After a fix you can have an e-mail processed again; when a person must handle the message, open it as a case in the first-line queue.',
@@ -749,4 +751,34 @@ const contentEn: ContentStrings = {
 };
 export function contentStrings(lang: Lang): ContentStrings {
   return lang === 'en' ? contentEn : contentNl;
+}
+
+// --- search: finding a case by number, e-mail address or phone number (workbench/routes/search.tsx)
+const searchNl = {
+  title: 'Zaak zoeken',
+  intro: 'Zoek op zaaknummer (KCC-2026-000123), e-mailadres of telefoonnummer. Namen en tekst worden niet doorzocht: veel mensen delen een naam, en berichten zijn geen zoekindex van persoonsgegevens.',
+  label: 'Zaaknummer, e-mailadres of telefoonnummer',
+  button: 'Zoeken',
+  results: (n: number) => (n === 1 ? '1 zaak gevonden' : `${n} zaken gevonden`),
+  none: 'Geen zaak gevonden die u mag openen.',
+  unsupported: 'Dit is geen zaaknummer, e-mailadres of telefoonnummer. Op naam of tekst zoeken kan niet.',
+  more: 'Er zijn meer zaken; de nieuwste staan hier.',
+  asKind: { case_number: 'gezocht op zaaknummer', email: 'gezocht op e-mailadres', phone: 'gezocht op telefoonnummer' } as Record<string, string>,
+  colCase: 'Zaak', colSubject: 'Onderwerp', colStatus: 'Status', colTopic: 'Onderwerpcategorie', colContact: 'Contact', colDate: 'Ontvangen',
+};
+export type SearchStrings = typeof searchNl;
+const searchEn: SearchStrings = {
+  title: 'Find a case',
+  intro: 'Search by case number (KCC-2026-000123), e-mail address or phone number. Names and text are not searched: many people share a name, and messages are no search index of personal data.',
+  label: 'Case number, e-mail address or phone number',
+  button: 'Search',
+  results: (n: number) => (n === 1 ? '1 case found' : `${n} cases found`),
+  none: 'No case found that you may open.',
+  unsupported: 'This is not a case number, e-mail address or phone number. Searching by name or text is not possible.',
+  more: 'There are more cases; the newest are shown.',
+  asKind: { case_number: 'searched by case number', email: 'searched by e-mail address', phone: 'searched by phone number' },
+  colCase: 'Case', colSubject: 'Subject', colStatus: 'Status', colTopic: 'Topic', colContact: 'Contact', colDate: 'Received',
+};
+export function searchStrings(lang: Lang): SearchStrings {
+  return lang === 'en' ? searchEn : searchNl;
 }

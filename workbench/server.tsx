@@ -56,6 +56,7 @@ import type { RetryConfig } from '../processors/deadletters/index.ts';
 import type { RouteContext } from './routes/context.ts';
 import { registerDeadLetterRoutes } from './routes/deadletters.tsx';
 import { registerReportRoutes } from './routes/reports.tsx';
+import { registerSearchRoutes } from './routes/search.tsx';
 import { registerPrivacyRoutes } from './routes/privacy.tsx';
 
 export { AGENT_ROLES, routeTable, type AgentRole, type SignedInAgent } from './access.ts';
@@ -702,6 +703,7 @@ export async function createWorkbench(deps: WorkbenchDeps): Promise<Workbench> {
   };
   registerDeadLetterRoutes(app, routeContext);
   registerReportRoutes(app, routeContext);
+  registerSearchRoutes(app, routeContext);
   registerPrivacyRoutes(app, routeContext);
 
   const wb: Workbench = {

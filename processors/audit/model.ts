@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   // again, or opened as a case (`ref` is the dead letter's id, `caseId` the case's).
   'deadletter_retry',
   'deadletter_case',
+  // The workbench's case search by an e-mail address or phone number (`counts.hits`; never the query).
+  'search',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,6 +24,7 @@ export { caseEventDrafts, type CaseEventDraft } from './events.ts';
 export { type WorkItemRepair } from './repair.ts';
 export { confusionCsv, confusionMatrix, workCounts, type WorkCounts } from './reports.ts';
 export { relatedCases, RELATED_LIMIT, type RelatedCase } from './related.ts';
+export { searchCases, searchKindOf, SEARCH_LIMIT, type SearchHit, type SearchKind, type SearchResult } from './search.ts';
 export { deadLetterCaseKey, openDeadLetterAsCase, refusalNote, REFUSED_TOPIC, type RefusedMessage } from './deadletter.ts';
 export {
   ActionRefusedError, CaseChangedError, CaseNotFoundError, caseAccessFor, CONTACT_FIELDS, MAX_AGENT_TEXT, OPEN_STATUSES, QUEUE_PAGE_SIZE, workItemOf,

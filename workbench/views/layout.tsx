@@ -48,6 +48,7 @@ function Layout({ ctx, title, children }: { ctx: PageContext; title: string; chi
           <nav aria-label={t.appName} class="kcc-nav">
             <a class="utrecht-link kcc-brand" href="/">{t.appName}</a>
             {agent && agent.role !== 'privacy_officer' && <a class="utrecht-link" href="/">{t.queue}</a>}
+            {agent && agent.role !== 'privacy_officer' && <a class="utrecht-link" href="/zoeken">{t.navSearch}</a>}
             {agent?.role === 'team_lead' && <a class="utrecht-link" href="/geweigerd">{t.navRefused}</a>}
             {agent?.role === 'team_lead' && <a class="utrecht-link" href="/rapportages">{t.navReports}</a>}
             {agent?.role === 'privacy_officer' && <a class="utrecht-link" href="/privacy">{t.navPrivacy}</a>}

@@ -169,6 +169,33 @@ describe('hostile corpus in a real browser (Chromium): no script runs, nothing l
     expect(b.blocked, 'requests that left 127.0.0.1').to.deep.equal([]);
   });
 
+  it('renders the case search (by e-mail address and by case number) over the hostile citizens, in Chromium', async () => {
+    const ctx = await b.newContext();
+    const page = await ctx.newPage();
+    await signInInBrowser(page, t.url, 'eerstelijn', demoPassword());
+    let searches = 0; let hits = 0;
+    for (let i = 0; i < VECTORS.length; i += 6) {
+      for (const extra of ['contact_details', 'from_name'] as const) {
+        await page.goto(`${t.url}/zoeken?q=${encodeURIComponent(`hostile${i}-${extra}@citizens.test`)}`, { waitUntil: 'load' });
+        hits += await page.locator('[data-testid="search-results"] tbody tr').count();
+        await checkPage(page, `search ${i} ${extra}`);
+        searches += 1;
+      }
+    }
+    for (const n of numbers.filter((_, i) => i % 40 === 0)) {
+      await page.goto(`${t.url}/zoeken?q=${n}`, { waitUntil: 'load' });
+      hits += await page.locator('[data-testid="search-results"] tbody tr').count();
+      await checkPage(page, `search ${n}`);
+      searches += 1;
+    }
+    console.log(`      rendered: ${searches} searches with ${hits} result rows`);
+    expect(hits, 'the searches found the hostile cases').to.be.greaterThan(searches / 2);
+    expect(executed, 'pages where script ran').to.deep.equal([]);
+    expect(b.dialogs, 'dialogs opened').to.deep.equal([]);
+    expect(b.blocked, 'requests that left 127.0.0.1').to.deep.equal([]);
+    await ctx.close();
+  });
+
   it("renders the privacy officer's DSAR pages: exports of citizens found by e-mail (downloads, never rendered), an erasure, the audit and deletion logs", async () => {
     const ctx = await b.newContext();
     const page = await ctx.newPage();

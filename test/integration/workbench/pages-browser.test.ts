@@ -105,6 +105,17 @@ describe('workbench pages in a real browser: refused messages, reports, privacy 
     await page.goto(`${t.url}/zaken/${caseA}`);
     expect(await page.locator('[data-testid=related]').innerText()).to.contain(caseB).and.not.contain('zelfde@citizens.test');
     await expectAccessible(page, 'case view with other cases of the citizen');
+
+    // Search by e-mail address, with the keyboard: both cases, the address masked.
+    await page.goto(`${t.url}/zoeken`);
+    await expectAccessible(page, 'search form');
+    await page.locator('#q').focus();
+    await page.keyboard.type('zelfde@citizens.test');
+    await Promise.all([page.waitForURL(/\/zoeken\?q=/), page.keyboard.press('Enter')]);
+    const results = await page.locator('[data-testid=search-results]').innerText();
+    expect(results).to.contain(caseA).and.contain(caseB).and.contain('***@citizens.test').and.not.contain('zelfde@');
+    await expectAccessible(page, 'search results');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search.png'), fullPage: true });
     await ctx.close();
   });
 

@@ -152,6 +152,39 @@ describe('workbench pages: refused messages, reports, privacy officer, other cas
     expect(stored!.lookup).to.not.have.property('bsn');
   });
 
+  it('finds cases by number, e-mail or phone through keyed hashes, masked, only those the role may open; never by name; audited without the query', async () => {
+    const citizen = { name: 'Truus Zoekmans', street: null, houseNumber: null, postcode: null, city: null, email: null, phones: ['+31612300099'] };
+    const a = await t.store.ingest(intakeMessage({ subject: 'Vraag van truus.zoek@citizens.test', citizen, replyAddress: 'truus.zoek@citizens.test' }));
+    const b = await t.store.ingest(intakeMessage({ subject: 'tweede vraag', citizen, replyAddress: 'truus.zoek@citizens.test' }));
+    const agent = { id: 'agent-search-1', role: 'first_line' };
+    const v = async (id: string) => (await t.store.models.Case.findById(id, { version: 1 }).lean())!.version ?? 0;
+    await t.store.desk.escalate(b.caseId, { expectedVersion: await v(b.caseId), requestId: 'esc-search-1' }, agent, 'tweede lijn nodig');
+    const byMail = await first.json('GET', '/api/v1/search?q=Truus.Zoek%40citizens.test');
+    expect(byMail.status).to.equal(200);
+    expect(byMail.body.kind).to.equal('email');
+    // First line does not see the escalated one; second line sees both.
+    expect(byMail.body.hits.map((h: { caseNumber: string }) => h.caseNumber)).to.deep.equal([a.caseNumber]);
+    expect(byMail.body.hits[0].contact).to.equal('t***@citizens.test');
+    expect(byMail.body.hits[0].subject).to.equal('Vraag van t***@citizens.test');
+    const bySecond = await second.json('GET', '/api/v1/search?q=truus.zoek%40citizens.test');
+    expect(bySecond.body.hits.map((h: { caseNumber: string }) => h.caseNumber).sort()).to.deep.equal([a.caseNumber, b.caseNumber].sort());
+    const byPhone = await second.json('GET', `/api/v1/search?q=${encodeURIComponent('06-12300099')}`);
+    expect(byPhone.body.kind).to.equal('phone');
+    expect(byPhone.body.hits).to.have.length(2);
+    const byNumber = await first.json('GET', `/api/v1/search?q=${a.caseNumber.toLowerCase()}`);
+    expect(byNumber.body.hits.map((h: { caseNumber: string }) => h.caseNumber)).to.deep.equal([a.caseNumber]);
+    const byName = await first.json('GET', '/api/v1/search?q=Truus%20Zoekmans');
+    expect(byName.body).to.deep.include({ kind: 'unsupported', hits: [] });
+    const html = await (await first.get('/zoeken?q=truus.zoek%40citizens.test')).text();
+    // The form keeps what the agent typed; the results show the address masked.
+    const results = html.slice(html.indexOf('data-testid="search-results"'));
+    expect(results).to.include(a.caseNumber).and.include('t***@citizens.test').and.not.include('truus.zoek@').and.not.include(b.caseNumber);
+    const audits = await t.audit.models.AuditEntry.find({ action: 'search' }).lean();
+    expect(audits.length).to.be.greaterThanOrEqual(4);
+    expect(JSON.stringify(audits)).to.not.include('truus').and.not.include('12300099');
+    expect((await privacy.get('/zoeken')).status).to.equal(403);
+  });
+
   it('gives the privacy officer the DSAR export and an erasure that needs a ground and a confirmation; both audited', async () => {
     const c = await t.store.ingest(intakeMessage({ subject: 'wis mij', replyAddress: 'wis@citizens.test' }));
     const exp = await privacy.json('POST', '/api/v1/privacy/export', { email: 'wis@citizens.test' });
