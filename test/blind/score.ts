@@ -17,7 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseEmail } from '../../processors/analyse/index.ts';
 import { TOPICS } from '../../processors/classify/index.ts';
@@ -78,8 +78,8 @@ const NORMALISE: Record<Exclude<Field, 'phones'>, (s: string) => string> = {
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
 // ───────── running the pipeline ─────────
-async function runEmail(c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got> {
-  const raw = await readFile(join(HERE, c.file));
+async function runEmail(dir: string, c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got> {
+  const raw = await readFile(join(dir, c.file));
   // As the pipeline does: the intake keeps the attachments isInspectionCandidate accepts, and
   // processors/attachments inspects each of them on its own with processors/identity's inspector.
   const inspector = createAttachmentInspector({ ocr: pool });
@@ -105,8 +105,8 @@ async function runEmail(c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got>
   };
 }
 
-async function runLetter(c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got> {
-  const spec = JSON.parse(await readFile(join(HERE, c.file), 'utf8')) as LetterSpec;
+async function runLetter(dir: string, c: CaseFile, pool: () => Promise<OcrPool>): Promise<Got> {
+  const spec = JSON.parse(await readFile(join(dir, c.file), 'utf8')) as LetterSpec;
   const pages = [];
   for (let i = 0; i < spec.pages.length; i++) {
     const { image, mime } = await renderPage(spec.pages[i]!, spec.scan, i);
@@ -265,13 +265,14 @@ const fmt = (x: number | null | undefined, d = 2) => (x === null || x === undefi
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
-async function main(): Promise<void> {
+/** Scores the set whose expected.json, emails/ and letters/ are in `dir` (test/blind2 reuses this). */
+export async function scoreSet(dir: string, label: string): Promise<void> {
   const args = process.argv.slice(2);
   const asJson = args.includes('--json');
   const perCase = args.includes('--cases');
   const onlyArg = args.indexOf('--only');
   const only = onlyArg >= 0 ? new Set((args[onlyArg + 1] ?? '').split(',')) : null;
-  const all = JSON.parse(await readFile(join(HERE, 'expected.json'), 'utf8')) as CaseFile[];
+  const all = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as CaseFile[];
   const cases = only ? all.filter((c) => only.has(c.id)) : all;
   for (const c of cases) if (c.expected.topic !== null && !(TOPICS as readonly string[]).includes(c.expected.topic)) throw new Error(`${c.id}: unknown topic ${c.expected.topic}`);
 
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
   const outcomes = await mapLimit(cases, workers + 1, async (c): Promise<Outcome> => {
     const t = Date.now();
     try {
-      const got = c.channel === 'email' ? await runEmail(c, pool) : await runLetter(c, pool);
+      const got = c.channel === 'email' ? await runEmail(dir, c, pool) : await runLetter(dir, c, pool);
       return { c, got, error: null, ms: Date.now() - t };
     } catch (err) {
       const e = err as { code?: string; message?: string };
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
   const order = [...kinds, 'all e-mail', 'all letters', 'overall'].filter((k) => groups.has(k));
   const head = ['group', 'n', 'F1(8)', 'name', 'street', 'hno', 'pc', 'city', 'email', 'phone', 'bsn', 'obo', 'bsnFP', 'caseErr', 'topic', 'sigRec'];
   const widths = [22, 4, 6, 5, 6, 5, 5, 5, 5, 5, 5, 5, 5, 7, 5, 6];
-  console.log(`blind set: ${cases.length} cases, ${result.seconds} s`);
+  console.log(`${label}: ${cases.length} cases, ${result.seconds} s`);
   console.log(head.map((h, i) => (i === 0 ? pad(h, widths[i]!) : lpad(h, widths[i]!))).join(' '));
   for (const k of order) {
     const s = summary(groups.get(k)!);
@@ -342,4 +343,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await scoreSet(HERE, 'blind set');
