@@ -7,6 +7,7 @@ import { Composer, replyStatusLabel } from './composer.tsx';
 import { AttachmentList, MessageBody } from './content.tsx';
 import { RelatedCases } from './related.tsx';
 import type { RelatedCase } from '../../processors/cases/index.ts';
+import { formatDate, formatDateTime } from './dates.ts';
 
 export interface CaseViewModel {
   c: CaseView;
@@ -29,8 +30,8 @@ export interface CaseViewModel {
   readOnly?: boolean;
 }
 
-const fmt = (lang: string, d: Date | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '');
-const fmtDate = (lang: string, d: Date) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
+const fmt = (lang: string, d: Date | undefined) => (d ? formatDateTime(lang, d) : '');
+const fmtDate = (lang: string, d: Date) => formatDate(lang, d, 'long');
 
 /** The extractor's field names (processors/extract UncertainField) and the label each has on this page. */
 const UNCERTAIN_LABEL: Record<string, 'name' | 'street' | 'houseNumber' | 'postcode' | 'city' | 'email' | 'phones' | 'bsn'> = {

@@ -1,6 +1,7 @@
 /** The team lead's page of refused messages: code, reason, time, source — never content. */
 import type { DeadLetterSummary } from '../../processors/deadletters/index.ts';
 import { page, type PageContext } from './layout.tsx';
+import { formatDateTime } from './dates.ts';
 
 export interface DeadLettersView {
   items: DeadLetterSummary[];
@@ -13,7 +14,7 @@ export interface DeadLettersView {
 /** A dead letter's id in a URL: its ids hold '/' and ':' (mailbox/uidvalidity/uid, topic:partition:offset). */
 export const urlId = (id: string): string => Buffer.from(id, 'utf8').toString('base64url');
 
-const fmt = (lang: string, d: Date) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
+const fmt = formatDateTime;
 
 function source(ctx: PageContext, d: DeadLetterSummary): string {
   const { t } = ctx;

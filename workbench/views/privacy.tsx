@@ -9,8 +9,9 @@ import { DELETION_MECHANISMS, mechanismOf } from '../../processors/audit/index.t
 import { ERASURE_GROUNDS, type ErasureResult } from '../../processors/dsar/index.ts';
 import type { DeletionReport } from '../../processors/retention/index.ts';
 import { page, type PageContext } from './layout.tsx';
+import { formatDateTime } from './dates.ts';
 
-const fmt = (lang: string, d: Date | null | undefined) => (d ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(new Date(d)) : '—');
+const fmt = (lang: string, d: Date | null | undefined) => (d ? formatDateTime(lang, d) : '—');
 
 function Nav({ ctx }: { ctx: PageContext }) {
   const { t } = ctx;

@@ -1,8 +1,9 @@
 /** "Andere zaken van deze burger" in the case view: number (a link), status, topic, date, and which kind of identifier matched — never its value. */
 import type { RelatedCase } from '../../processors/cases/index.ts';
 import type { PageContext } from './layout.tsx';
+import { formatDate } from './dates.ts';
 
-const fmtDate = (lang: string, d: Date) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
+const fmtDate = (lang: string, d: Date) => formatDate(lang, d);
 
 export function RelatedCases({ ctx, related }: { ctx: PageContext; related: { items: RelatedCase[]; more: boolean } }) {
   const { t } = ctx;

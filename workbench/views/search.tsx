@@ -2,8 +2,9 @@
 import type { SearchResult } from '../../processors/cases/index.ts';
 import { searchStrings } from '../i18n.ts';
 import { page, type PageContext } from './layout.tsx';
+import { formatDate } from './dates.ts';
 
-const fmtDate = (lang: string, d: Date) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeZone: 'Europe/Amsterdam' }).format(new Date(d));
+const fmtDate = (lang: string, d: Date) => formatDate(lang, d);
 
 export function searchPage(ctx: PageContext, v: { q: string; result: SearchResult | null }): string {
   const { t } = ctx;
